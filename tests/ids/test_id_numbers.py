@@ -1,0 +1,76 @@
+from datetime import date
+
+import pytest
+
+from certguard import ids
+
+
+def test_worked_example_from_the_standard_is_valid():
+    result = ids.check_id_no("11010519491231002X")
+    assert result.ok
+    assert result.birth_date == date(1949, 12, 31)
+    assert result.sex == "女"
+    assert result.region_code == "110105"
+
+
+@pytest.mark.parametrize("raw", ["11010519491231002x", " 110105 19491231002X ", "１１０１０５１９４９１２３１００２Ｘ"])
+def test_harmless_damage_is_normalised(raw):
+    assert ids.check_id_no(raw).ok
+
+
+@pytest.mark.parametrize("raw", ["1.10105E+17", "1.10105194912310E+17", "110105194912310000.0"])
+def test_lost_digits_are_flagged_not_repaired(raw):
+    result = ids.check_id_no(raw)
+    assert not result.ok
+    assert result.code == "id_lost_digits"
+
+
+def test_any_single_digit_change_breaks_the_check_character():
+    good = "11010519491231002X"
+    for position in range(17):
+        for digit in "0123456789":
+            if digit == good[position]:
+                continue
+            altered = good[:position] + digit + good[position + 1:]
+            assert not ids.check_id_no(altered).ok, altered
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("", "id_empty"),
+    ("1101051949123100", "id_length"),
+    ("11010519491231A02X", "id_chars"),
+    ("110105194902300028", "id_birth_date"),
+    ("990105194912310021", "id_region"),
+    ("110105194912310021", "id_check_char"),
+])
+def test_each_failure_has_its_own_code_and_chinese_message(raw, code):
+    result = ids.check_id_no(raw)
+    assert result.code == code
+    assert not result.ok
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.message)
+
+
+def test_abandoned_region_code_is_valid_only_for_people_born_before_its_end():
+    abandoned = next(code for code, (_, end) in ids.region_code_years().items()
+                     if end is not None and end < 2000 and code not in _open_codes())
+    _, end = ids.region_code_years()[abandoned]
+    assert ids.check_id_no(ids.make_id_no(abandoned, date(end - 5, 1, 1), 11)).ok
+    late = ids.check_id_no(ids.make_id_no(abandoned, date(end + 2, 1, 1), 11))
+    assert late.code == "id_region"
+
+
+def _open_codes():
+    return {code for code, (_, end) in ids.region_code_years().items() if end is None}
+
+
+def test_legacy_fifteen_digit_number():
+    assert ids.check_id_no("110105491231002").ok
+    assert ids.upgrade_legacy_id("110105491231002") == "11010519491231002X"
+
+
+def test_residence_permit_codes_are_accepted():
+    assert ids.check_id_no(ids.make_id_no("810000", date(1990, 1, 1), 1)).ok
+
+
+def test_mask_keeps_first_and_last_four():
+    assert ids.mask_id_no("440304199001011512") == "4403**********1512"
