@@ -64,7 +64,7 @@ def normalise_id_no(raw: object) -> str:
 
 
 def looks_like_lost_digits(raw: object) -> bool:
-    """True for an ID number a spreadsheet stored as a float (1.10105E+17, or 110105194912310000.0)."""
+    """True for an ID a spreadsheet stored as a float (1.10105E+17, 110105194912310000.0)."""
     text = normalise_id_no(raw)
     return bool(_SCIENTIFIC.match(text)) or bool(re.fullmatch(r"\d{15,18}\.0+", text))
 
@@ -121,7 +121,7 @@ def _region_valid_for(region: str, birth: date) -> bool:
     years = region_code_years().get(region)
     if years is None:
         return False
-    start, end = years
+    _, end = years
     # An abandoned code stays valid for people born (and registered) before it was abandoned.
     return end is None or birth.year <= end
 
@@ -130,7 +130,8 @@ def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
     """Validate an ID number per GB 11643-1999 (18 characters) or the legacy 15-digit form."""
     if looks_like_lost_digits(raw):
         return _fail(str(raw), "id_lost_digits",
-                     "身份证号被表格软件存成了数字，末尾数字已丢失（如 1.10105E+17），请按文本重新录入")
+                     "身份证号被表格软件存成了数字，末尾数字已丢失（如 1.10105E+17），"
+                     "请按文本格式重新录入")
     id_no = normalise_id_no(raw)
     if not id_no:
         return _fail(id_no, "id_empty", "身份证号为空")
@@ -145,7 +146,8 @@ def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
     parts = {"region_code": region, "birth_date": birth,
              "sex": "男" if int(id_no[16]) % 2 else "女"}
     if birth is None or birth.year < 1900 or birth > (as_of or date.today()):
-        return _fail(id_no, "id_birth_date", f"身份证号中的出生日期{id_no[6:14]}不存在", **parts)
+        return _fail(id_no, "id_birth_date",
+                     f"身份证号中的出生日期{id_no[6:14]}不存在", **parts)
     if not _region_valid_for(region, birth):
         return _fail(id_no, "id_region", f"身份证号的地址码{region}不是有效的行政区划代码", **parts)
     expected = id_check_char(id_no[:17])
@@ -161,7 +163,8 @@ def _check_legacy(id_no: str, *, as_of: date | None) -> IdCheck:
     parts = {"region_code": region, "birth_date": birth,
              "sex": "男" if int(id_no[14]) % 2 else "女"}
     if birth is None or birth > (as_of or date.today()):
-        return _fail(id_no, "id_birth_date", f"15位身份证号中的出生日期{id_no[6:12]}不存在", **parts)
+        return _fail(id_no, "id_birth_date",
+                     f"15位身份证号中的出生日期{id_no[6:12]}不存在", **parts)
     if not _region_valid_for(region, birth):
         return _fail(id_no, "id_region", f"身份证号的地址码{region}不是有效的行政区划代码", **parts)
     return IdCheck(id_no=id_no, ok=True, code="ok", message="15位旧版身份证号有效", **parts)

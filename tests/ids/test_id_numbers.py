@@ -13,7 +13,8 @@ def test_worked_example_from_the_standard_is_valid():
     assert result.region_code == "110105"
 
 
-@pytest.mark.parametrize("raw", ["11010519491231002x", " 110105 19491231002X ", "１１０１０５１９４９１２３１００２Ｘ"])
+@pytest.mark.parametrize("raw", [
+    "11010519491231002x", " 110105 19491231002X ", "１１０１０５１９４９１２３１００２Ｘ"])
 def test_harmless_damage_is_normalised(raw):
     assert ids.check_id_no(raw).ok
 

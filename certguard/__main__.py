@@ -1,0 +1,31 @@
+"""The ``certguard`` console command: Django's management commands, without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certguard.settings")
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "certguard"
+    if len(argv) > 1 and argv[1] == "serve" and "--dev" not in argv:
+        # Production-style serving is production mode: settings refuse DEBUG and the dev key.
+        os.environ.setdefault("CERTGUARD_PRODUCTION", "1")
+    from certguard.core.env import SettingError
+
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(argv)
+    except SettingError as exc:
+        print(f"certguard: 配置错误 [config_invalid]: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

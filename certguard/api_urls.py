@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from certguard.core.api import JobDetailApi
+from certguard.orgs import api as orgs_api
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[]),
+         name="api-docs"),
+    path("me", orgs_api.MeApi.as_view()),
+    path("organisations", orgs_api.OrganisationListApi.as_view()),
+    path("organisations/<int:pk>", orgs_api.OrganisationDetailApi.as_view()),
+    path("regions/<str:code>", orgs_api.RegionDetailApi.as_view()),
+    path("jobs/<int:pk>", JobDetailApi.as_view()),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "certguard.core"
+    verbose_name = "平台基础"
+
+    def ready(self) -> None:
+        from certguard.core import signals  # noqa: F401  (connects the change log)

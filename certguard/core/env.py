@@ -1,0 +1,81 @@
+"""Settings from environment variables that fail fast, with a message naming the variable.
+
+Kept free of Django imports so the settings module can use it before Django is configured.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class SettingError(Exception):
+    """A bad environment value; the CLI prints it without a traceback."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"环境变量 {name} 配置错误：{message}")
+        self.name = name
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingError(name, f"应为 true 或 false，实际为 {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError(name, f"应为整数，实际为 {raw!r}") from None
+    if value < minimum:
+        raise SettingError(name, f"不能小于 {minimum}，实际为 {value}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Parse DATABASE_URL with dj-database-url, refusing what it would silently misread."""
+    import dj_database_url
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise SettingError("DATABASE_URL",
+                           f"不支持的数据库地址 {url!r}：应以 sqlite:/// 或 postgres:// 开头")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj-database-url raises several types for malformed URLs
+        raise SettingError("DATABASE_URL", f"无法解析 {url!r}（{exc}）") from None
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise SettingError("DATABASE_URL", f"{url!r} 缺少数据库名")
+    if config["ENGINE"].endswith("sqlite3"):
+        config["CONN_MAX_AGE"] = 0
+        # WAL lets readers run beside the one writer; IMMEDIATE avoids lock-upgrade deadlocks.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    return config

@@ -1,0 +1,77 @@
+"""The one gate for "who may see what": ``Model.objects.restrict(user, action)``.
+
+Each scoped model defines ``scope(actor, action) -> Q | None`` (None = nothing). Who the user
+acts as (organisation, role, region subtree, department remit) is an :class:`Actor`, built by
+the ``orgs`` app, which registers its resolver here so that ``core`` stays the lowest layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None = None
+    username: str = ""
+    role: str = "public"
+    organisation_id: int | None = None
+    organisation_kind: str = ""
+    department: str = ""
+    region_code: str = ""
+    region_prefix: str = ""  # codes of the region's whole subtree start with this
+    families: frozenset[str] = field(default_factory=frozenset)
+    sectors: frozenset[str] = field(default_factory=frozenset)
+    is_admin: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role in REGULATOR_ROLES and self.organisation_kind in {"department", "issuer"}
+
+    @property
+    def is_judicial(self) -> bool:
+        return self.role in {"police", "prosecutor"}
+
+
+REGULATOR_ROLES = frozenset({
+    "inspector", "analyst", "issuing_officer", "netgov_officer", "campaign_office",
+})
+ANONYMOUS = Actor()
+_resolver: Callable[[object], Actor] | None = None
+
+
+def register_actor_resolver(resolver: Callable[[object], Actor]) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def actor_of(user: object) -> Actor:
+    """The Actor for a user (cached on the user object for the request's lifetime)."""
+    if isinstance(user, Actor):
+        return user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_certguard_actor", None)
+    if cached is not None:
+        return cached
+    actor = _resolver(user) if _resolver else Actor(user_id=user.pk, username=user.get_username())
+    user._certguard_actor = actor
+    return actor
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user: object, action: str = "view") -> RestrictedQuerySet:
+        scope = getattr(self.model, "scope", None)
+        if scope is None:
+            raise TypeError(f"{self.model.__name__} has no scope(); it cannot be restricted")
+        condition = scope(actor_of(user), action)
+        if condition is None:
+            return self.none()
+        return self.filter(condition)

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
+from certguard.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（可重复执行）并打印演示账号"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, seed: int, **options) -> None:
+        logins = demo_world_build(seed=seed)
+        enterprises = Organisation.objects.filter(kind="enterprise").count()
+        self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位。")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<18} {login.role:<17} {login.organisation}")
+        self.stdout.write(f"demo_admin 须输入动态口令：验证器密钥 {demo_admin_totp_secret()}"
+                          "（或 certguard totp demo_admin 显示当前口令）")

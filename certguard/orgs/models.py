@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from certguard.core.models import TimeStampedModel
+from certguard.core.scoping import RestrictedQuerySet
+from certguard.core.signals import Audited
+from certguard.orgs.reference import DEPARTMENTS, LEVELS, ORG_KINDS, ROLES, SECTORS, region_level
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division; abandoned codes are kept with their years."""
+
+    code = models.CharField("行政区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=LEVELS.items())
+    parent_code = models.CharField("上级代码", max_length=6, blank=True, db_index=True)
+    start_year = models.PositiveIntegerField("启用年份", null=True, blank=True)
+    end_year = models.PositiveIntegerField("停用年份", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def in_use(self) -> bool:
+        return self.end_year is None
+
+
+class Organisation(Audited, TimeStampedModel):
+    kind = models.CharField("单位类型", max_length=20, choices=ORG_KINDS.items(), db_index=True)
+    name = models.CharField("单位名称", max_length=200)
+    region = models.ForeignKey(Region, verbose_name="所在地区", on_delete=models.PROTECT)
+    department = models.CharField("部门类别", max_length=10, blank=True,
+                                  choices=[(k, v[0]) for k, v in DEPARTMENTS.items()])
+    issuer_code = models.CharField("发证机关代码", max_length=20, blank=True,
+                                   help_text="如 140000-YJ；非空表示本部门是发证机关")
+    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True,
+                                   unique=True)
+    sector = models.CharField("行业", max_length=30, blank=True, choices=SECTORS.items())
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region_id", "kind", "name"]
+        indexes = [models.Index(fields=["region", "kind"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="department") | ~Q(department=""),
+                                   name="department_has_type"),
+            models.CheckConstraint(condition=Q(kind="department") | Q(credit_code__isnull=False),
+                                   name="non_department_has_credit_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level(self) -> str:
+        return region_level(self.region_id)
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        if actor.is_admin:
+            return Q()
+        if actor.is_anonymous or actor.organisation_id is None:
+            return None
+        own = Q(pk=actor.organisation_id)
+        if action != "view" or not actor.is_regulator:
+            return own if action == "view" else None
+        inside = Q(region__code__startswith=actor.region_prefix)
+        remit = ~Q(kind="enterprise") | Q(sector__in=actor.sectors)
+        return own | (inside & remit)
+
+
+class User(Audited, AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    objects = UserManager()
+    audit_exclude = ("last_login",)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    pass
+
+
+class Membership(Audited, TimeStampedModel):
+    """A user acting for an organisation in a role; a user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="memberships", verbose_name="单位")
+    role = models.CharField("角色", max_length=20, choices=ROLES.items())
+    active = models.BooleanField("有效", default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "任职"
+        verbose_name_plural = "任职"
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"],
+                                               name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}（{self.get_role_display()}）"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        """Staff lists: admins see all; others see their own organisation's members."""
+        if actor.is_admin:
+            return Q()
+        if actor.organisation_id is None:
+            return None
+        if action == "view":
+            return Q(organisation_id=actor.organisation_id)
+        return None
+
+
+class LoginEvent(models.Model):
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="login_events")
+    username = models.CharField("用户名", max_length=150)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    success = models.BooleanField("成功")
+    reason = models.CharField("说明", max_length=100, blank=True)
+    ip = models.CharField("来源地址", max_length=64, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'成功' if self.success else '失败'} {self.at:%Y-%m-%d %H:%M}"

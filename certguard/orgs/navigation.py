@@ -1,0 +1,34 @@
+"""The navigation each role sees: (label, url name). Only pages that exist are listed."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from certguard.core.scoping import Actor
+
+COMMON = [("首页", "orgs:home")]
+STAFF_TAIL = [("后台任务", "core:jobs"), ("账户安全", "orgs:account")]
+REGULATOR = [("辖区单位", "orgs:organisations")]
+
+NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
+    "public": COMMON + [("账户安全", "orgs:account")],
+    "worker": COMMON + [("账户安全", "orgs:account")],
+    "enterprise_user": COMMON + [("本单位", "orgs:my_organisation"),
+                                 ("单位人员", "orgs:members")] + STAFF_TAIL,
+    "institution_user": COMMON + [("本机构", "orgs:my_organisation"),
+                                  ("机构人员", "orgs:members")] + STAFF_TAIL,
+    "issuing_officer": COMMON + REGULATOR + STAFF_TAIL,
+    "inspector": COMMON + REGULATOR + STAFF_TAIL,
+    "analyst": COMMON + REGULATOR + STAFF_TAIL,
+    "netgov_officer": COMMON + REGULATOR + STAFF_TAIL,
+    "campaign_office": COMMON + REGULATOR + STAFF_TAIL,
+    "police": COMMON + STAFF_TAIL,
+    "prosecutor": COMMON + STAFF_TAIL,
+    "admin": COMMON + [("单位名录", "orgs:organisations"), ("审计日志", "core:audit"),
+                       ("管理后台", "admin:index")] + STAFF_TAIL,
+}
+
+
+def nav_for(actor: Actor) -> list[tuple[str, str]]:
+    role = "admin" if actor.is_admin else actor.role
+    return [(label, reverse(name)) for label, name in NAV_BY_ROLE.get(role, COMMON)]

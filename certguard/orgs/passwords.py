@@ -1,0 +1,27 @@
+import string
+
+from django.core.exceptions import ValidationError
+
+CLASSES = {
+    "大写字母": set(string.ascii_uppercase),
+    "小写字母": set(string.ascii_lowercase),
+    "数字": set(string.digits),
+    "符号": set(string.punctuation),
+}
+
+
+class CharacterClassValidator:
+    """等保 level 3: a password mixes at least three of upper, lower, digits and symbols."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user=None) -> None:
+        present = [name for name, chars in CLASSES.items() if set(password) & chars]
+        if len(present) < self.min_classes:
+            raise ValidationError(
+                f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类，"
+                f"当前只有{len(present)}类", code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from certguard.core.audit import audit_read
+from certguard.orgs.models import LoginEvent, Membership, Organisation
+
+
+def organisations_for(*, user: object, kind: str = "", sector: str = "", region: str = "",
+                      q: str = "") -> QuerySet[Organisation]:
+    orgs = Organisation.objects.restrict(user, "view").select_related("region")
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if sector:
+        orgs = orgs.filter(sector=sector)
+    if region:
+        orgs = orgs.filter(region__code__startswith=region)
+    if q:
+        orgs = orgs.filter(name__contains=q.strip()) | orgs.filter(credit_code=q.strip().upper())
+    return orgs
+
+
+def enterprise_counts_by_sector(*, user: object) -> list[dict]:
+    return list(Organisation.objects.restrict(user, "view").filter(kind="enterprise")
+                .values("sector").annotate(n=Count("pk")).order_by("sector"))
+
+
+def members_for(*, user: object, organisation_id: int | None = None) -> list[Membership]:
+    """Staff of an organisation: names and phones are personal data, so the read is logged."""
+    members = Membership.objects.restrict(user, "view").select_related("user", "organisation")
+    if organisation_id is not None:
+        members = members.filter(organisation_id=organisation_id)
+    rows = list(members.order_by("organisation_id", "role", "user__username"))
+    if rows:
+        audit_read(object_type="orgs.user", object_ids=[m.user_id for m in rows],
+                   fields=["display_name", "phone"], summary="查看单位人员名单", user=user)
+    return rows
+
+
+def login_history(*, user: object, limit: int = 50) -> QuerySet[LoginEvent]:
+    return LoginEvent.objects.filter(user=user).order_by("-at")[:limit]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from certguard.core import views as core_views
+
+urlpatterns = [
+    path("", include("certguard.orgs.urls")),
+    path("", include("certguard.core.urls")),
+    path("api/v1/", include("certguard.api_urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500

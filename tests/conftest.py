@@ -1,0 +1,105 @@
+"""The fixed cast every test can ask "who may see this?" of.
+
+Two counties (A = 沁水县, B = 阳城县) under one city (晋城市): an emergency-management
+inspector in each county and one in the city; a construction (住建) inspector in county A;
+users of enterprises X (county A) and Y (county B); a police officer in county A; an
+administrator; and the anonymous visitor (``None``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from certguard import ids
+
+PASSWORD = "Cast#Passw0rd"
+COUNTY_A, COUNTY_B, CITY = "140521", "140522", "140500"
+
+
+@dataclass
+class Cast:
+    inspector_a: object
+    inspector_b: object
+    inspector_city: object
+    construction_inspector_a: object
+    user_x: object
+    user_y: object
+    police: object
+    admin: object
+    anonymous: None
+    enterprise_x: object
+    enterprise_y: object
+    construction_site_a: object
+    department_a: object
+
+
+def _user(username, org, role, *, superuser=False):
+    from certguard.orgs.models import Membership, User
+
+    user = User(username=username, display_name=username, is_superuser=superuser,
+                is_staff=superuser)
+    user.set_password(PASSWORD)
+    user.save()
+    if org is not None:
+        Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+def _org(kind, name, region, **extra):
+    from certguard.orgs.models import Organisation
+
+    return Organisation.objects.create(kind=kind, name=name, region_id=region, **extra)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    yj_a = _org("department", "沁水县应急管理局", COUNTY_A, department="yj")
+    yj_b = _org("department", "阳城县应急管理局", COUNTY_B, department="yj")
+    yj_city = _org("department", "晋城市应急管理局", CITY, department="yj")
+    zj_a = _org("department", "沁水县住房和城乡建设局", COUNTY_A, department="zj")
+    ga_a = _org("department", "沁水县公安局", COUNTY_A, department="ga")
+    ent_x = _org("enterprise", "沁水县X煤业有限公司", COUNTY_A, sector="coal_mine",
+                 credit_code=ids.make_credit_code(COUNTY_A, 1))
+    ent_y = _org("enterprise", "阳城县Y化工有限公司", COUNTY_B, sector="hazardous_chemicals",
+                 credit_code=ids.make_credit_code(COUNTY_B, 2))
+    site_a = _org("enterprise", "沁水县Z建筑工程有限公司", COUNTY_A, sector="construction",
+                  credit_code=ids.make_credit_code(COUNTY_A, 3))
+    return Cast(
+        inspector_a=_user("inspector_a", yj_a, "inspector"),
+        inspector_b=_user("inspector_b", yj_b, "inspector"),
+        inspector_city=_user("inspector_city", yj_city, "inspector"),
+        construction_inspector_a=_user("zj_inspector_a", zj_a, "inspector"),
+        user_x=_user("user_x", ent_x, "enterprise_user"),
+        user_y=_user("user_y", ent_y, "enterprise_user"),
+        police=_user("police_a", ga_a, "police"),
+        admin=_user("admin", yj_city, "admin", superuser=True),
+        anonymous=None,
+        enterprise_x=ent_x, enterprise_y=ent_y, construction_site_a=site_a,
+        department_a=yj_a,
+    )
+
+
+@pytest.fixture
+def verified_client(client):
+    """A test client whose login counts as TOTP-verified (for administrators)."""
+
+    def login(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Argon2 is deliberately slow; tests that check hashing ask for it themselves.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
