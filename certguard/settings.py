@@ -61,7 +61,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,11 +102,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    # Django's own validators with Chinese messages (its zh-hans catalogue lacks some).
+    {"NAME": "certguard.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "certguard.orgs.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "certguard.orgs.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "certguard.orgs.passwords.CommonPasswordValidator"},
 ]
 LOGIN_URL = "orgs:login"
 LOGIN_REDIRECT_URL = "orgs:home"
@@ -160,11 +159,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Jobs run from the database by default (no extra server). In production set REDIS_URL to
+# queue them in Redis through RQ (pip install 'certguard[redis]'); `certguard worker` follows.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

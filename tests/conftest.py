@@ -99,6 +99,28 @@ def verified_client(client):
 
 
 @pytest.fixture(autouse=True)
+def _audit_guards(request):
+    """Tests that flush the database (transactional and browser tests) must be able to delete
+    audit entries afterwards; every other test runs with the append-only guards in place."""
+    if not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    from django.db import connection
+
+    from certguard.core.dbguards import install_audit_guards, remove_audit_guards
+
+    flushes = request.node.get_closest_marker("django_db").kwargs.get("transaction", False)
+    if flushes:
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    install_audit_guards(connection)
+    yield
+    if flushes:
+        remove_audit_guards(connection)
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Argon2 is deliberately slow; tests that check hashing ask for it themselves.

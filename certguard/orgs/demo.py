@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certguard import ids
 from certguard.orgs.models import Membership, Organisation, Region, User
+from certguard.orgs.regions import regions_ensure
 
 PROVINCE = ("140000", "山西省")
 CITIES = {"140500": "晋城市", "140400": "长治市"}
@@ -108,6 +109,7 @@ def _login(username: str, display_name: str, org: Organisation | None, role: str
 
 @transaction.atomic
 def demo_world_build(*, seed: int = 2024) -> list[DemoLogin]:
+    regions_ensure()
     rng = random.Random(seed)
     province = Region.objects.get(pk=PROVINCE[0])
     cities = {code: Region.objects.get(pk=code) for code in CITIES}

@@ -1,5 +1,6 @@
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 CLASSES = {
@@ -25,3 +26,35 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def validate(self, password: str, user=None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短，至少需要{self.min_length}个字符",
+                                  code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要{self.min_length}个字符"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def validate(self, password: str, user=None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError("该密码过于常见，容易被猜中", code="password_too_common") from None
+
+    def get_help_text(self) -> str:
+        return "不能使用常见密码"
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def validate(self, password: str, user=None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError("密码与用户名或姓名过于相似", code="password_too_similar") from None
+
+    def get_help_text(self) -> str:
+        return "密码不能与用户名、姓名相似"

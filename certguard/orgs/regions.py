@@ -21,3 +21,14 @@ def region_rows() -> list[dict]:
     return [{"code": code, "name": names[code], "level": region_level(code),
              "parent_code": parent_code(code, known), "start_year": start, "end_year": end}
             for code, (start, end) in sorted(years.items())]
+
+
+def regions_ensure() -> int:
+    """Load the table if it is missing (fresh database, or a test database after a flush)."""
+    from certguard.orgs.models import Region
+
+    if Region.objects.exists():
+        return 0
+    rows = [Region(**row) for row in region_rows()]
+    Region.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)

@@ -1,6 +1,7 @@
 import threading
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         sealer = threading.Thread(target=_seal_forever, args=(seal_interval, stop), daemon=True)
         sealer.start()
         try:
-            call_command("db_worker", interval=interval)
+            if settings.REDIS_URL:
+                call_command("rqworker", "default", job_class="django_tasks_rq.Job")
+            else:
+                call_command("db_worker", interval=interval)
         finally:
             stop.set()
             audit_seal()

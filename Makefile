@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the product or its tests use; installed when missing (root or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
+.PHONY: install demo test lint browser-deps system-deps serve worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Headless Chromium and its matching driver from Debian, for the browser tests.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium chromium-driver fonts-wqy-microhei; \
+	fi
+
+system-deps: browser-deps
+
+demo: install
+	$(BIN)/certguard migrate --noinput -v 0
+	$(BIN)/certguard demo
+	@echo "打开 http://127.0.0.1:8000/ 登录（Ctrl-C 停止）"
+	$(BIN)/certguard rundemo
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+serve: install
+	$(BIN)/certguard serve
+
+worker: install
+	$(BIN)/certguard worker
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,112 @@
+"""The audit log is append-only and hash-chained; `audit verify` names the first tampered entry."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from certguard.core.audit import audit_record, audit_seal, audit_verify
+from certguard.core.dbguards import remove_audit_guards
+from certguard.core.models import AuditEntry, AuditSeal
+
+
+def _entries(n):
+    for i in range(n):
+        audit_record(action="update", object_type="test.thing", object_id=i, summary=f"第{i}次")
+    audit_seal()
+
+
+def _drop_guards():
+    """What someone with full database rights can do; the chain must still tell."""
+    remove_audit_guards(connection)
+
+
+@pytest.mark.django_db
+def test_changes_are_logged_with_who_and_what(cast):
+    entry = AuditEntry.objects.filter(object_type="orgs.organisation",
+                                      object_id=str(cast.enterprise_x.pk)).get()
+    assert entry.action == "create"
+    assert entry.data["credit_code"] == cast.enterprise_x.credit_code
+    assert not any("password" in key for key in
+                   AuditEntry.objects.filter(object_type="orgs.user").first().data)
+
+
+@pytest.mark.django_db
+def test_sealed_chain_verifies():
+    _entries(10)
+    report = audit_verify()
+    assert report.ok and report.checked == 10
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 11))
+
+
+@pytest.mark.django_db
+def test_sealing_is_incremental_and_links_batches():
+    _entries(3)
+    _entries(4)
+    assert AuditSeal.objects.count() == 2
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_database_refuses_to_edit_or_delete_a_sealed_entry():
+    _entries(2)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(seq=1).update(summary="改了")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(seq=2).delete()
+    assert AuditEntry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_edited_entry_is_reported():
+    _entries(6)
+    _drop_guards()
+    AuditEntry.objects.filter(seq=4).update(summary="被改过的摘要")
+    report = audit_verify()
+    assert (report.ok, report.problem, report.seq) == (False, "edited", 4)
+
+
+@pytest.mark.django_db
+def test_deleted_entry_is_reported():
+    _entries(6)
+    _drop_guards()
+    AuditEntry.objects.filter(seq=3).delete()
+    report = audit_verify()
+    assert (report.problem, report.seq) == ("deleted", 3)
+
+
+@pytest.mark.django_db
+def test_deleted_tail_is_reported_by_the_seal():
+    _entries(6)
+    _drop_guards()
+    AuditEntry.objects.filter(seq__gte=5).delete()
+    report = audit_verify()
+    assert (report.problem, report.seq) == ("tail_deleted", 5)
+
+
+@pytest.mark.django_db
+def test_inserted_entry_is_reported():
+    _entries(6)
+    _drop_guards()
+    # Make room at seq 3 and insert a forged entry there, as a forger would.
+    for entry in AuditEntry.objects.filter(seq__gte=3).order_by("-seq"):
+        AuditEntry.objects.filter(pk=entry.pk).update(seq=entry.seq + 1)
+    forged = AuditEntry.objects.get(seq=2)
+    forged.pk, forged.seq, forged.summary = None, 3, "伪造"
+    forged.prev_hash = AuditEntry.objects.get(seq=2).hash
+    forged.save()
+    report = audit_verify()
+    assert (report.problem, report.seq) == ("inserted", 3)
+
+
+@pytest.mark.django_db
+def test_cli_verify_exits_nonzero_on_tampering(capsys):
+    _entries(3)
+    call_command("audit", "verify")
+    assert '"ok": true' in capsys.readouterr().out
+    _drop_guards()
+    AuditEntry.objects.filter(seq=2).update(actor="someone-else")
+    with pytest.raises(CommandError) as failure:
+        call_command("audit", "verify")
+    assert "第 2 条" in str(failure.value)
