@@ -43,7 +43,8 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
         try:
             super().validate(password, user)
         except ValidationError:
-            raise ValidationError("该密码过于常见，容易被猜中", code="password_too_common") from None
+            raise ValidationError("该密码过于常见，容易被猜中",
+                                  code="password_too_common") from None
 
     def get_help_text(self) -> str:
         return "不能使用常见密码"
@@ -54,7 +55,8 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
         try:
             super().validate(password, user)
         except ValidationError:
-            raise ValidationError("密码与用户名或姓名过于相似", code="password_too_similar") from None
+            raise ValidationError("密码与用户名或姓名过于相似",
+                                  code="password_too_similar") from None
 
     def get_help_text(self) -> str:
         return "密码不能与用户名、姓名相似"
