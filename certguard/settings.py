@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "certguard.core",
     "certguard.orgs",
+    "certguard.ecert",
 ]
 
 MIDDLEWARE = [
