@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certguard.core.api import JobDetailApi
 from certguard.orgs import api as orgs_api
+from certguard.registry import api as registry_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
@@ -13,4 +14,6 @@ urlpatterns = [
     path("organisations/<int:pk>", orgs_api.OrganisationDetailApi.as_view()),
     path("regions/<str:code>", orgs_api.RegionDetailApi.as_view()),
     path("jobs/<int:pk>", JobDetailApi.as_view()),
+    path("verify", registry_api.VerifyApi.as_view()),
+    path("verify/batch", registry_api.VerifyBatchApi.as_view()),
 ]

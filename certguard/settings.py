@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "certguard.core",
     "certguard.orgs",
+    "certguard.catalog",
+    "certguard.registry",
     "certguard.ecert",
 ]
 
@@ -160,10 +162,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Per-client limits of the verification service (queries per minute).
+VERIFY_RATE_PUBLIC = env_int("VERIFY_RATE_PUBLIC", 30, minimum=1)  # web page, per IP
+VERIFY_RATE_ANONYMOUS_API = env_int("VERIFY_RATE_ANONYMOUS_API", 60, minimum=1)  # per IP
+VERIFY_RATE_TOKEN = env_int("VERIFY_RATE_TOKEN", 600_000, minimum=1)  # per API token
+VERIFY_BATCH_MAX = 1000
+
 # Jobs run from the database by default (no extra server). In production set REDIS_URL to
 # queue them in Redis through RQ (pip install 'certguard[redis]'); `certguard worker` follows.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

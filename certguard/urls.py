@@ -6,6 +6,7 @@ from certguard.core import views as core_views
 urlpatterns = [
     path("", include("certguard.orgs.urls")),
     path("", include("certguard.core.urls")),
+    path("", include("certguard.registry.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -29,10 +29,12 @@ class Cast:
     police: object
     admin: object
     anonymous: None
+    issuer: object  # issuing officer of the provincial emergency-management department
     enterprise_x: object
     enterprise_y: object
     construction_site_a: object
     department_a: object
+    issuing_authority: object
 
 
 def _user(username, org, role, *, superuser=False):
@@ -60,6 +62,8 @@ def cast(db) -> Cast:
     yj_city = _org("department", "晋城市应急管理局", CITY, department="yj")
     zj_a = _org("department", "沁水县住房和城乡建设局", COUNTY_A, department="zj")
     ga_a = _org("department", "沁水县公安局", COUNTY_A, department="ga")
+    yj_province = _org("department", "山西省应急管理厅", "140000", department="yj",
+                       issuer_code="140000-YJ")
     ent_x = _org("enterprise", "沁水县X煤业有限公司", COUNTY_A, sector="coal_mine",
                  credit_code=ids.make_credit_code(COUNTY_A, 1))
     ent_y = _org("enterprise", "阳城县Y化工有限公司", COUNTY_B, sector="hazardous_chemicals",
@@ -76,6 +80,8 @@ def cast(db) -> Cast:
         police=_user("police_a", ga_a, "police"),
         admin=_user("admin", yj_city, "admin", superuser=True),
         anonymous=None,
+        issuer=_user("issuer", yj_province, "issuing_officer"),
+        issuing_authority=yj_province,
         enterprise_x=ent_x, enterprise_y=ent_y, construction_site_a=site_a,
         department_a=yj_a,
     )

@@ -35,7 +35,10 @@ def error_response(code: str, message: str, status_code: int, fields: dict | Non
 
 def exception_handler(exc, context):
     if isinstance(exc, AppError):
-        return error_response(exc.code, exc.message, exc.status, exc.fields)
+        response = error_response(exc.code, exc.message, exc.status, exc.fields)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict")
                                          else exc.messages)

@@ -85,6 +85,18 @@ def audit_read(*, object_type: str, object_ids: Iterable[object], fields: Iterab
         context.reads.append(entry)
 
 
+def audit_query(*, object_type: str, key: str, summary: str, data: dict,
+                user: object = None) -> None:
+    """Log a lookup (a verification query), found or not: written before the response."""
+    entry = _new_entry(action=AuditEntry.Action.QUERY, object_type=object_type,
+                       object_id=key, summary=summary, data=data, user=user)
+    context = _context.get()
+    if context is None:
+        entry.save(force_insert=True)
+    else:
+        context.reads.append(entry)
+
+
 def _canonical(entry: AuditEntry) -> bytes:
     body = {
         "seq": entry.seq, "at": entry.at.isoformat(), "actor_id": entry.actor_id,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from certguard.core.scoping import Actor
 
-COMMON = [("首页", "orgs:home")]
+COMMON = [("首页", "orgs:home"), ("证书查询", "registry:verify")]
 STAFF_TAIL = [("后台任务", "core:jobs"), ("账户安全", "orgs:account")]
 REGULATOR = [("辖区单位", "orgs:organisations")]
 

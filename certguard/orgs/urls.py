@@ -1,12 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
 from certguard.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="orgs:home", permanent=False)),
+    path("", views.front, name="front"),
     path("home/", views.home, name="home"),
     path("account/login/", views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -32,6 +32,11 @@ def _next_url(request, default: str = "orgs:home") -> str:
     return default
 
 
+def front(request):
+    """Signed-in users go to their home; everyone else to the public verification page."""
+    return redirect("orgs:home" if request.user.is_authenticated else "registry:verify")
+
+
 @login_required
 def otp_verify(request):
     form = TokenForm(request.POST or None)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
 from certguard.orgs.models import Organisation
+from certguard.registry.demo import demo_certificates_build
 
 
 class Command(BaseCommand):
@@ -12,8 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options) -> None:
         logins = demo_world_build(seed=seed)
+        certificates = demo_certificates_build(seed=seed)
         enterprises = Organisation.objects.filter(kind="enterprise").count()
-        self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位。")
+        self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
+                          f"{certificates} 张证书。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.role:<17} {login.organisation}")

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from certguard.catalog.models import Category, Family, Item
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["key", "name", "validity_months", "review_cycle_months", "confirmed"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["family", "code", "name"]
+    list_filter = ["family"]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["family", "code", "name", "version", "effective_from", "effective_to",
+                    "min_training_hours", "confirmed"]
+    list_filter = ["family", "confirmed"]
+    search_fields = ["code", "name"]

@@ -1,0 +1,60 @@
+"""Reads and loads of the catalogue (it is reference data: services and selectors in one)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from certguard.catalog import reference
+from certguard.catalog.lifecycle_defaults import LIFECYCLE
+from certguard.catalog.models import Category, Family, Item
+from certguard.core.errors import AppError
+
+
+def catalog_load() -> int:
+    """Load the reference catalogue where it is missing; returns how many items were added."""
+    for fam in reference.FAMILIES:
+        Family.objects.get_or_create(key=fam.key, defaults={
+            "name": fam.name, "issuer": fam.issuer, "source": fam.source,
+            **LIFECYCLE[fam.key]})
+    for cat in reference.CATEGORIES:
+        Category.objects.get_or_create(family_id=cat.family, code=cat.code,
+                                       defaults={"name": cat.name})
+    categories = {(c.family_id, c.code): c for c in Category.objects.all()}
+    existing = set(Item.objects.values_list("family_id", "code"))
+    new = [Item(family_id=i.family, category=categories[(i.family, i.category)], code=i.code,
+                name=i.name, min_training_hours=i.min_training_hours, confirmed=i.confirmed)
+           for i in reference.ITEMS if (i.family, i.code) not in existing]
+    Item.objects.bulk_create(new)
+    return len(new)
+
+
+def family_get(*, key: str) -> Family:
+    family = Family.objects.filter(pk=key).first()
+    if family is None:
+        names = "、".join(Family.objects.values_list("key", flat=True))
+        raise AppError("family_unknown", f"未知的证书类别：{key}（可选：{names}）",
+                       fields={"family": ["未知的证书类别"]})
+    return family
+
+
+def item_get(*, family: str, code: str, on: date) -> Item:
+    """The version of an item in force on a date."""
+    item = (Item.objects.effective_on(on).filter(family_id=family, code=str(code).strip())
+            .select_related("family", "category").order_by("-version").first())
+    if item is None:
+        raise AppError("item_unknown", f"证书类别 {family} 中没有操作项目 {code}"
+                       f"（或该项目在 {on:%Y-%m-%d} 不适用）",
+                       fields={"item_code": ["未知的操作项目"]})
+    return item
+
+
+def item_names() -> dict[tuple[str, str], str]:
+    """(family, code) -> current name, for answers that list many certificates."""
+    return {(f, c): n for f, c, n in
+            Item.objects.order_by("version").values_list("family_id", "code", "name")}
+
+
+def min_training_hours() -> dict[str, float]:
+    """Item code -> minimum hours, the screening rule R12's default."""
+    return {code: float(hours) for code, hours in Item.objects.exclude(
+        min_training_hours=None).order_by("version").values_list("code", "min_training_hours")}

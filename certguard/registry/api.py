@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certguard.core.errors import AppError
+from certguard.core.middleware import client_ip
+from certguard.core.ratelimit import rate_limit
+from certguard.registry.verification import VerifyQuery, verify_certificate
+
+
+class VerifyRequest(serializers.Serializer):
+    name = serializers.CharField(max_length=50, help_text="持证人姓名（必填）")
+    id_no = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
+                                  help_text="身份证号（与证书编号至少填一项）")
+    cert_no = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                    default="", help_text="证书编号")
+    on = serializers.DateField(required=False, allow_null=True, default=None,
+                               help_text="按哪一天判断状态，默认今天")
+
+
+class BatchRequest(serializers.Serializer):
+    items = VerifyRequest(many=True)
+
+    def validate_items(self, items):
+        if not items:
+            raise serializers.ValidationError("至少提交1条")
+        if len(items) > settings.VERIFY_BATCH_MAX:
+            raise serializers.ValidationError(f"每批最多{settings.VERIFY_BATCH_MAX}条")
+        return items
+
+
+def _limit(request, cost: int) -> None:
+    """Token holders (other departments' systems) get a high quota; anonymous callers a low one."""
+    if request.auth is not None:
+        rate_limit(scope="verify-token", key=str(request.user.pk),
+                   limit=settings.VERIFY_RATE_TOKEN, cost=cost)
+    else:
+        rate_limit(scope="verify-api", key=client_ip(request),
+                   limit=settings.VERIFY_RATE_ANONYMOUS_API, cost=cost)
+
+
+ANSWER_EXAMPLE = OpenApiExample("查询结果", value={
+    "result": "found", "message": "查询到以下证书，请核对证书状态和有效期",
+    "holder": {"name": "张三", "id_no_masked": "1405**********0012"},
+    "certificates": [{"cert_no": "T140521199001010012", "family": "special_ops",
+                      "item_code": "1.2", "item_name": "低压电工作业",
+                      "valid_until": "2030-05-05",
+                      "status": {"code": "valid", "label": "有效"}}]})
+
+
+class VerifyApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(summary="核验一张证书（身份证号或证书编号 + 姓名）", request=VerifyRequest,
+                   responses={200: {"type": "object"}}, examples=[ANSWER_EXAMPLE])
+    def post(self, request):
+        data = VerifyRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        _limit(request, 1)
+        answer = verify_certificate(query=VerifyQuery(**data.validated_data), user=request.user,
+                                    channel="api")
+        return Response(answer)
+
+
+class VerifyBatchApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(summary="批量核验（每批最多1000条，逐条返回结果或错误）",
+                   request=BatchRequest, responses={200: {"type": "object"}})
+    def post(self, request):
+        data = BatchRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = data.validated_data["items"]
+        _limit(request, len(items))
+        results = []
+        for index, item in enumerate(items):
+            try:
+                answer = verify_certificate(query=VerifyQuery(**item), user=request.user,
+                                            channel="api-batch")
+            except AppError as exc:
+                answer = {"result": "error", **exc.as_dict()}
+            results.append({"index": index, **answer})
+        return Response({"count": len(results), "results": results})

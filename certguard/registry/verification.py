@@ -1,0 +1,121 @@
+"""The answer to "is this certificate genuine and valid on this day?".
+
+Both a key (ID number or certificate number) and the holder's name are always required —
+never a search by name alone. Public answers mask the ID number and do not say whether a
+number exists under another name. Every query is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from certguard import ids
+from certguard.catalog.services import item_names
+from certguard.core.audit import audit_query
+from certguard.core.errors import AppError
+from certguard.core.scoping import actor_of
+from certguard.registry.lifecycle import status_on
+from certguard.registry.models import Certificate
+from certguard.registry.names import normalise_cert_no, normalise_name
+from certguard.registry.services import canonical_id_no, today
+
+FIELDS = ("cert_no", "family_id", "family__name", "item_code", "issuer_code", "issuer__name",
+          "first_issued", "valid_from", "valid_until", "review_due", "last_review", "status",
+          "status_reason", "holder__id_no", "holder__name")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyQuery:
+    name: str
+    id_no: str = ""
+    cert_no: str = ""
+    on: date | None = None
+
+
+def _clean(query: VerifyQuery) -> tuple[str, str, str]:
+    """(id_no in 18-character form or "", cert_no or "", name) — or a specific AppError."""
+    name = normalise_name(query.name)
+    if not name:
+        raise AppError("name_required", "请填写持证人姓名（须同时填写身份证号或证书编号）",
+                       fields={"name": ["必填"]})
+    if not query.id_no and not query.cert_no:
+        raise AppError("key_required", "请填写身份证号或证书编号，不支持仅凭姓名查询",
+                       fields={"id_no": ["身份证号或证书编号至少填写一项"]})
+    id_no = canonical_id_no(query.id_no).id_no if query.id_no else ""
+    cert_no = normalise_cert_no(query.cert_no)
+    return id_no, cert_no, name
+
+
+def _rows(id_no: str, cert_no: str):
+    rows = Certificate.objects.all()
+    if id_no:
+        rows = rows.filter(holder__id_no=id_no)
+    if cert_no:
+        rows = rows.filter(cert_no=cert_no)
+    return list(rows.order_by("family_id", "item_code").values(*FIELDS))
+
+
+def _describe(row: dict, on: date, names: dict) -> dict:
+    state = status_on(on=on, record_status=row["status"], valid_from=row["valid_from"],
+                      valid_until=row["valid_until"], review_due=row["review_due"],
+                      last_review=row["last_review"], status_reason=row["status_reason"])
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    # A special-operations number is "T" + the ID number: mask it like the ID itself.
+    holder_id = row["holder__id_no"]
+    cert_no = row["cert_no"].replace(holder_id, ids.mask_id_no(holder_id))
+    return {
+        "cert_no": cert_no, "family": row["family_id"], "family_name": row["family__name"],
+        "item_code": row["item_code"],
+        "item_name": names.get((row["family_id"], row["item_code"]), row["item_code"]),
+        "issuer_code": row["issuer_code"], "issuer_name": row["issuer__name"] or "",
+        "first_issued": iso(row["first_issued"]), "valid_from": iso(row["valid_from"]),
+        "valid_until": iso(row["valid_until"]), "review_due": iso(row["review_due"]),
+        "last_review": iso(row["last_review"]), "status": state.as_dict(),
+    }
+
+
+def verify_certificate(*, query: VerifyQuery, user: object = None, channel: str = "web") -> dict:
+    """One verification. The result is "found", "not_found" or — for signed-in staff only —
+    "name_mismatch" (the public never learns that a number exists under another name)."""
+    id_no, cert_no, name = _clean(query)
+    on = query.on or today()
+    rows = _rows(id_no, cert_no)
+    matching = [r for r in rows if r["holder__name"] == name]
+    if matching:
+        result = "found"
+    elif rows and actor_of(user).role not in ("public", "worker"):
+        result = "name_mismatch"
+    else:
+        result = "not_found"
+    names = item_names() if matching else {}
+    holder_id = matching[0]["holder__id_no"] if matching else id_no
+    answer = {
+        "result": result,
+        "message": _MESSAGES[result],
+        "query": {"name": name, "id_no_masked": ids.mask_id_no(id_no) if id_no else None,
+                  "cert_no_masked": _mask_cert_no(cert_no) if cert_no else None,
+                  "on": on.isoformat()},
+        "holder": {"name": name, "id_no_masked": ids.mask_id_no(holder_id)} if matching else None,
+        "certificates": [_describe(r, on, names) for r in matching],
+    }
+    audit_query(object_type="registry.certificate", key=id_no or cert_no, user=user,
+                summary=f"{channel}查询证书：{result}",
+                data={"channel": channel, "by": "id_no" if id_no else "cert_no",
+                      "key": id_no or cert_no, "name": name, "result": result,
+                      "count": len(matching)})
+    return answer
+
+
+def _mask_cert_no(cert_no: str) -> str:
+    if len(cert_no) == 19 and cert_no.startswith("T"):
+        return "T" + ids.mask_id_no(cert_no[1:])
+    return cert_no
+
+
+_MESSAGES = {
+    "found": "查询到以下证书，请核对证书状态和有效期",
+    "not_found": "未查询到该持证人的证书：证书可能是伪造的，或身份证号、证书编号、姓名有误。"
+                 "请到官方渠道核实，发现假证请拨打12350举报",
+    "name_mismatch": "该证件号码已登记，但持证人姓名与登记信息不符，疑似冒用或涂改",
+}
