@@ -25,8 +25,11 @@ CREDIT_WEIGHTS: tuple[int, ...] = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 
 
 # What a spreadsheet makes of an 18-digit number typed into a numeric cell: 1.10105E+17.
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
+# ASCII only: \d would also match full-width digits, which must be normalised first.
+_ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID15 = re.compile(r"^[0-9]{15}$")
+_NOISE = re.compile(r"[\s\u200b\ufeff'\"]")
+_FLOAT_DIGITS = re.compile(r"\d{15,18}\.0+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +61,27 @@ def normalise_id_no(raw: object) -> str:
     """
     if raw is None:
         return ""
+    if type(raw) is str and _ID18.match(raw):  # the common case, already clean: skip the work
+        return raw
     text = unicodedata.normalize("NFKC", str(raw))
-    text = re.sub(r"[\s\u200b\ufeff'\"]", "", text)
-    return text.upper()
+    return _NOISE.sub("", text).upper()
 
 
 def looks_like_lost_digits(raw: object) -> bool:
     """True for an ID a spreadsheet stored as a float (1.10105E+17, 110105194912310000.0)."""
+    if type(raw) is str and _ID18.match(raw):
+        return False
     text = normalise_id_no(raw)
-    return bool(_SCIENTIFIC.match(text)) or bool(re.fullmatch(r"\d{15,18}\.0+", text))
+    return bool(_SCIENTIFIC.match(text)) or bool(_FLOAT_DIGITS.fullmatch(text))
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    d = [ord(c) - 48 for c in first17]
+    if len(d) != 17:
+        raise ValueError("id_check_char needs the first 17 digits")
+    total = (7 * d[0] + 9 * d[1] + 10 * d[2] + 5 * d[3] + 8 * d[4] + 4 * d[5] + 2 * d[6]
+             + d[7] + 6 * d[8] + 3 * d[9] + 7 * d[10] + 9 * d[11] + 10 * d[12] + 5 * d[13]
+             + 8 * d[14] + 4 * d[15] + 2 * d[16])  # ID_WEIGHTS, unrolled: a hot path
     return ID_CHECK_CHARS[total % 11]
 
 

@@ -126,6 +126,22 @@ def _audit_guards(request):
         remove_audit_guards(connection)
 
 
+@pytest.fixture(scope="session")
+def _var_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(autouse=True)
+def _private_var_dir(settings, _var_dir):
+    """Tests write uploads and the audit spool to their own directory, empty at each start."""
+    from certguard.core import audit_spool
+
+    settings.VAR_DIR = _var_dir
+    audit_spool._writer.close()
+    for path in audit_spool.spool_dir().glob("*"):
+        path.unlink()
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from certguard.core.audit_spool import audit_ingest, spool_write
 from certguard.core.models import AuditEntry, AuditSeal
 from certguard.core.scoping import actor_of
 
@@ -41,12 +42,21 @@ def begin_context(*, user: object, ip: str) -> object:
 
 
 def end_context(token: object) -> None:
+    """Write the request's buffered entries to the spool before the response leaves."""
     context = _context.get()
     try:
         if context and context.reads:
-            AuditEntry.objects.bulk_create(context.reads)
+            spool_write([_row(entry) for entry in context.reads])
     finally:
         _context.reset(token)
+
+
+def _row(entry: AuditEntry) -> dict:
+    return {"uid": entry.uid, "at": entry.at.isoformat(), "actor_id": entry.actor_id,
+            "actor": entry.actor, "organisation_id": entry.organisation_id,
+            "action": entry.action, "object_type": entry.object_type,
+            "object_id": entry.object_id, "summary": entry.summary, "data": entry.data,
+            "ip": entry.ip}
 
 
 def _new_entry(*, action: str, object_type: str, object_id: str, summary: str,
@@ -99,7 +109,7 @@ def audit_query(*, object_type: str, key: str, summary: str, data: dict,
 
 def _canonical(entry: AuditEntry) -> bytes:
     body = {
-        "seq": entry.seq, "at": entry.at.isoformat(), "actor_id": entry.actor_id,
+        "seq": entry.seq, "uid": entry.uid, "at": entry.at.isoformat(), "actor_id": entry.actor_id,
         "actor": entry.actor, "org": entry.organisation_id, "action": entry.action,
         "type": entry.object_type, "id": entry.object_id, "summary": entry.summary,
         "data": entry.data, "ip": entry.ip, "prev": entry.prev_hash,
@@ -123,8 +133,9 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(7201)")
 
 
-def audit_seal() -> int:
-    """Number and chain every pending entry; returns how many were sealed."""
+def audit_seal(*, force_ingest: bool = False) -> int:
+    """Ingest the spool, then number and chain every pending entry; returns how many."""
+    audit_ingest(force=force_ingest)
     sealed = 0
     while True:
         with transaction.atomic():

@@ -71,7 +71,9 @@ def database_from_url(url: str) -> dict:
     if scheme != "sqlite" and not config.get("NAME"):
         raise SettingError("DATABASE_URL", f"{url!r} 缺少数据库名")
     if config["ENGINE"].endswith("sqlite3"):
-        config["CONN_MAX_AGE"] = 0
+        # Keep the connection: opening one (and re-running the PRAGMAs) per request costs
+        # more than the query. Each server worker process holds its own.
+        config["CONN_MAX_AGE"] = 600
         # WAL lets readers run beside the one writer; IMMEDIATE avoids lock-upgrade deadlocks.
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

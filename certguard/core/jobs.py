@@ -97,6 +97,6 @@ def verify_audit_log(*, job: Job, progress: Progress) -> dict:
     from certguard.core.audit import audit_seal, audit_verify
 
     progress(0, None, "正在封存待处理的审计日志")
-    sealed = audit_seal()
+    sealed = audit_seal(force_ingest=True)
     report = audit_verify(progress=lambda done, total: progress(done, total, "正在校验哈希链"))
     return {"sealed": sealed, **report.as_dict()}

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
 from certguard.core.scoping import RestrictedQuerySet
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 class TimeStampedModel(models.Model):
@@ -34,6 +40,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", "导出"
         QUERY = "query", "查询"
 
+    uid = models.CharField(max_length=32, unique=True, default=_new_uid, editable=False)
     at = models.DateTimeField("时间", db_index=True)
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
     actor = models.CharField("操作人", max_length=150, blank=True)

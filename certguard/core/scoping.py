@@ -44,6 +44,8 @@ REGULATOR_ROLES = frozenset({
     "inspector", "analyst", "issuing_officer", "netgov_officer", "campaign_office",
 })
 ANONYMOUS = Actor()
+# The operator at the server's command line, who already holds every right the shell gives.
+COMMAND_LINE = Actor(username="命令行", role="admin", is_admin=True)
 _resolver: Callable[[object], Actor] | None = None
 
 

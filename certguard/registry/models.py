@@ -57,6 +57,9 @@ class Certificate(Audited, TimeStampedModel):
     status_reason = models.CharField("状态原因", max_length=200, blank=True)
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
     source = models.CharField("数据来源", max_length=20, blank=True)
+    import_batch = models.ForeignKey("registry.ImportBatch", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="certificates",
+                                     verbose_name="最近导入批次")
 
     class Meta:
         verbose_name = "证书"
@@ -123,4 +126,26 @@ class CertificateEvent(models.Model):
         return f"{self.certificate_id} {self.get_kind_display()} {self.on}"
 
 
-__all__ = ["STATUS_LABELS", "Certificate", "CertificateEvent", "Holder"]
+__all__ = ["STATUS_LABELS", "Certificate", "CertificateEvent", "Holder", "ImportBatch"]
+
+
+class ImportBatch(models.Model):
+    """One imported file: who, when, what it held. Certificates point at their last import."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("文件指纹", max_length=64)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, verbose_name="导入人")
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+    rows_read = models.PositiveIntegerField("读取行数", default=0)
+    inserted = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    rejected = models.PositiveIntegerField("拒绝", default=0)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.at:%Y-%m-%d %H:%M}）"

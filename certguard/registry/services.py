@@ -273,3 +273,22 @@ def certificate_reinstate(*, by: object, certificate: Certificate, on: date,
     _event(cert, CertificateEvent.Kind.REINSTATE, on, by, reason_code=reason,
            reason=lifecycle.REINSTATE_REASONS[reason])
     return cert
+
+
+def ecert_registry_lookup(fields: object) -> dict | None:
+    """The registry row behind a signed electronic certificate, for the verifier's online step
+    (``fields`` is ecert's CertificateFields; only its attributes are used, so registry stays
+    below ecert). Record status revoked/cancelled makes the verifier answer "revoked"."""
+    rows = Certificate.objects.filter(cert_no=fields.cert_no, issuer_code=fields.issuer_code,
+                                      item_code=fields.item_code)
+    if getattr(fields, "family", ""):
+        rows = rows.filter(family_id=fields.family)
+    cert = rows.select_related("holder").first()
+    if cert is None:
+        return None
+    iso = lambda d: d.isoformat() if d else ""  # noqa: E731
+    return {"cert_no": cert.cert_no, "id_no": cert.holder.id_no, "name": cert.holder.name,
+            "family": cert.family_id, "item_code": cert.item_code,
+            "issuer_code": cert.issuer_code, "valid_from": iso(cert.valid_from),
+            "valid_until": iso(cert.valid_until), "review_due": iso(cert.review_due),
+            "status": cert.status}

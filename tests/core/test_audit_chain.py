@@ -95,7 +95,7 @@ def test_inserted_entry_is_reported():
     for entry in AuditEntry.objects.filter(seq__gte=3).order_by("-seq"):
         AuditEntry.objects.filter(pk=entry.pk).update(seq=entry.seq + 1)
     forged = AuditEntry.objects.get(seq=2)
-    forged.pk, forged.seq, forged.summary = None, 3, "伪造"
+    forged.pk, forged.uid, forged.seq, forged.summary = None, "f" * 32, 3, "伪造"
     forged.prev_hash = AuditEntry.objects.get(seq=2).hash
     forged.save()
     report = audit_verify()

@@ -75,3 +75,13 @@ def test_residence_permit_codes_are_accepted():
 
 def test_mask_keeps_first_and_last_four():
     assert ids.mask_id_no("440304199001011512") == "4403**********1512"
+
+
+def test_unrolled_check_character_matches_the_weights():
+    import random
+
+    rng = random.Random(1)
+    for _ in range(500):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        total = sum(int(c) * w for c, w in zip(first17, ids.ID_WEIGHTS, strict=True))
+        assert ids.id_check_char(first17) == ids.ID_CHECK_CHARS[total % 11]

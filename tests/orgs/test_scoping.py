@@ -88,10 +88,12 @@ def test_admin_ui_sees_all(cast, verified_client):
 
 
 def test_members_list_only_own_organisation_and_read_is_audited(cast, client):
+    from certguard.core.audit_spool import audit_ingest
     from certguard.core.models import AuditEntry
 
     client.force_login(cast.user_x)
     page = client.get("/members/").content.decode()
+    audit_ingest(force=True)
     assert "user_x" in page and "user_y" not in page and "inspector_a" not in page
     read = AuditEntry.objects.filter(action="read", actor="user_x").get()
     assert read.data["ids"] == [str(cast.user_x.pk)]

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from certguard import ids
+from certguard.core.audit_spool import audit_ingest
 from certguard.core.models import AuditEntry
 from certguard.registry import services
 
@@ -71,6 +72,7 @@ def test_bad_input_gets_a_specific_code(cert, payload, code):
 def test_every_query_is_audited_even_not_found(cert):
     _verify(APIClient(), id_no=ID_NO, name="李建国")
     _verify(APIClient(), id_no=ID_NO, name="别人")
+    audit_ingest(force=True)
     entries = AuditEntry.objects.filter(action="query").order_by("id")
     assert [e.data["result"] for e in entries] == ["found", "not_found"]
     assert entries[0].data["key"] == ID_NO and entries[0].ip == "127.0.0.1"

@@ -14,7 +14,7 @@ class Command(BaseCommand):
                             help="verify 前不封存待处理日志")
 
     def handle(self, *args, action: str, no_seal: bool, **options) -> None:
-        sealed = 0 if (action == "verify" and no_seal) else audit_seal()
+        sealed = 0 if (action == "verify" and no_seal) else audit_seal(force_ingest=True)
         if action == "seal":
             self.stdout.write(json.dumps({"sealed": sealed}))
             return

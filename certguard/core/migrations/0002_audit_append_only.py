@@ -14,5 +14,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_initial")]
+    dependencies = [("core", "0001_initial")]
     operations = [migrations.RunPython(install, remove)]

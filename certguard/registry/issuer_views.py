@@ -1,0 +1,147 @@
+"""The issuing officer's screens: list, detail with history, and one form per workflow.
+
+Views only translate: form → service call → redirect, or the service's AppError back onto the
+form (the services run in one transaction, so a refusal leaves nothing half-saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from certguard.catalog.models import Family
+from certguard.catalog.services import item_names
+from certguard.core.errors import AppError
+from certguard.core.scoping import actor_of
+from certguard.orgs.models import Organisation
+from certguard.orgs.reference import DEPARTMENTS
+from certguard.registry import issuer_forms as f
+from certguard.registry import selectors, services
+from certguard.registry.lifecycle import STATUS_LABELS
+
+FILTERS = ("family", "item", "status", "q")
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    form: type[f.ActionForm]
+    service: Callable
+
+
+ACTIONS = {
+    "review": Action("复审", f.ReviewForm, services.certificate_review),
+    "extend": Action("延期换证", f.ExtendForm, services.certificate_extend),
+    "revoke": Action("撤销", f.RevokeForm, services.certificate_revoke),
+    "cancel": Action("注销", f.CancelForm, services.certificate_cancel),
+    "suspend": Action("暂扣", f.SuspendForm, services.certificate_suspend),
+    "reinstate": Action("恢复", f.ReinstateForm, services.certificate_reinstate),
+}
+
+
+def _require_issuer(request) -> None:
+    """These screens are the issuing authority's desk; inspectors browse elsewhere."""
+    actor = actor_of(request.user)
+    if not (actor.is_admin or actor.role == "issuing_officer"):
+        raise PermissionDenied
+
+
+def _families(request) -> frozenset[str] | None:
+    actor = actor_of(request.user)
+    if actor.is_admin:
+        return None
+    org = Organisation.objects.filter(pk=actor.organisation_id).first()
+    return DEPARTMENTS.get(org.department if org else "", ("", frozenset(), frozenset()))[1]
+
+
+def _put_error(form, exc: AppError) -> None:
+    """The service's message on top of the form; short field notes next to their fields."""
+    form.add_error(None, exc.message)
+    for name, problems in exc.fields.items():
+        extra = [p for p in problems if p != exc.message]
+        if name in form.fields and extra:
+            form.add_error(name, extra)
+
+
+@login_required
+def certificate_list(request):
+    _require_issuer(request)
+    query = {k: request.GET.get(k, "") for k in FILTERS}
+    on = services.today()
+    rows = selectors.certificates_for(user=request.user, on=on, **query)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    selectors.certificates_shown(user=request.user, rows=shown, summary="发证机关查看证书列表")
+    families = _families(request)
+    names = item_names()
+    return render(request, "registry/issuer/list.html", {
+        "page": page, "query": query, "on": on, "statuses": STATUS_LABELS,
+        "rows": [(c, c.status_on(on), names.get((c.family_id, c.item_code), ""))
+                 for c in shown],
+        "families": Family.objects.filter(**({"key__in": families} if families is not None
+                                             else {})).order_by("key")})
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    _require_issuer(request)
+    cert = selectors.certificate_for(user=request.user, pk=pk)
+    if cert is None:
+        raise Http404
+    selectors.certificates_shown(user=request.user, rows=[cert],
+                                 summary=f"发证机关查看证书 {cert.pk}")
+    state = cert.status_on(services.today())
+    return render(request, "registry/issuer/detail.html", {
+        "cert": cert, "state": state, "actions": ACTIONS,
+        "item_name": item_names().get((cert.family_id, cert.item_code), ""),
+        "events": selectors.certificate_history(certificate=cert)})
+
+
+@login_required
+def certificate_issue(request):
+    _require_issuer(request)
+    choices = f.item_choices(families=_families(request), on=services.today())
+    form = f.IssueForm(request.POST or None, item_choices=choices,
+                       initial={"first_issued": services.today()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                cert = services.certificate_issue(by=request.user, **form.service_kwargs())
+            except AppError as exc:
+                _put_error(form, exc)
+            else:
+                messages.success(request, f"已发证：{cert.cert_no}")
+                return redirect("issuer:detail", pk=cert.pk)
+    return render(request, "registry/issuer/form.html",
+                  {"form": form, "title": "发证"}, status=status)
+
+
+@login_required
+def certificate_action(request, pk: int, action: str):
+    _require_issuer(request)
+    spec = ACTIONS.get(action)
+    cert = selectors.certificate_for(user=request.user, pk=pk)
+    if spec is None or cert is None:
+        raise Http404
+    form = spec.form(request.POST or None, initial={"on": services.today()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                spec.service(by=request.user, certificate=cert, **form.service_kwargs())
+            except AppError as exc:
+                _put_error(form, exc)
+            else:
+                messages.success(request, f"已办理{spec.title}：{cert.cert_no}")
+                return redirect("issuer:detail", pk=cert.pk)
+    return render(request, "registry/issuer/form.html",
+                  {"form": form, "cert": cert, "title": spec.title}, status=status)

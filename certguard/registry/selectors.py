@@ -1,0 +1,72 @@
+"""Reads of the registry, always through ``Certificate.objects.restrict(user, action)``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F, Q, QuerySet
+
+from certguard.core.audit import audit_read
+from certguard.registry.models import Certificate, CertificateEvent
+from certguard.registry.names import normalise_cert_no, normalise_name
+
+PERSONAL_FIELDS = ("name", "id_no")
+
+
+def _overdue(on: date) -> Q:
+    """Review missed (the SQL twin of the review_overdue branch of ``lifecycle.status_on``)."""
+    reviewed = Q(last_review__isnull=False, last_review__gte=F("review_due"))
+    return Q(review_due__isnull=False, review_due__lt=on) & ~reviewed
+
+
+def status_condition(code: str, on: date) -> Q:
+    """Rows whose ``status_on(on)`` is ``code`` — so the list can filter in SQL."""
+    if code in ("revoked", "cancelled", "suspended"):
+        return Q(status=code)
+    recorded_valid = Q(status=Certificate.RecordStatus.VALID)
+    in_period = Q(valid_from__lte=on, valid_until__gte=on)
+    conditions = {
+        "not_yet_valid": Q(valid_from__gt=on),
+        "expired": Q(valid_from__lte=on, valid_until__lt=on),
+        "review_overdue": in_period & _overdue(on),
+        "valid": in_period & ~_overdue(on),
+    }
+    if code not in conditions:
+        return Q(pk__in=[])
+    return recorded_valid & conditions[code]
+
+
+def certificates_for(*, user: object, on: date, family: str = "", item: str = "",
+                     status: str = "", q: str = "") -> QuerySet[Certificate]:
+    """The certificates the user works on, filtered; ``q`` is a number or a holder's name."""
+    rows = (Certificate.objects.restrict(user, "view")
+            .select_related("holder", "family", "issuer").order_by("-pk"))
+    if family:
+        rows = rows.filter(family_id=family)
+    if item:
+        rows = rows.filter(item_code=item.strip())
+    if status:
+        rows = rows.filter(status_condition(status, on))
+    text = q.strip()
+    if text:
+        number = normalise_cert_no(text)
+        rows = rows.filter(Q(cert_no=number) | Q(holder__id_no=number)
+                           | Q(holder__name__contains=normalise_name(text)))
+    return rows
+
+
+def certificates_shown(*, user: object, rows: list[Certificate], summary: str) -> None:
+    """Names and ID numbers on screen are personal data: log which holders were shown."""
+    if rows:
+        audit_read(object_type="registry.holder", object_ids=[c.holder_id for c in rows],
+                   fields=PERSONAL_FIELDS, summary=summary, user=user)
+
+
+def certificate_for(*, user: object, pk: int) -> Certificate | None:
+    return (Certificate.objects.restrict(user, "view")
+            .select_related("holder", "family", "issuer").filter(pk=pk).first())
+
+
+def certificate_history(*, certificate: Certificate) -> QuerySet[CertificateEvent]:
+    """Every event of a certificate the caller already holds (fetched through restrict)."""
+    return certificate.events.select_related("by").order_by("at", "id")

@@ -1,0 +1,1 @@
+from tests.ecert.platform import mounted  # noqa: F401
