@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from certguard.catalog import reference
@@ -48,10 +49,22 @@ def item_get(*, family: str, code: str, on: date) -> Item:
     return item
 
 
+_ITEM_NAMES_TTL = 60.0
+_item_names: tuple[float, dict[tuple[str, str], str]] = (0.0, {})
+
+
 def item_names() -> dict[tuple[str, str], str]:
-    """(family, code) -> current name, for answers that list many certificates."""
-    return {(f, c): n for f, c, n in
-            Item.objects.order_by("version").values_list("family_id", "code", "name")}
+    """(family, code) -> current name, for answers that list many certificates.
+
+    Read on every verification, changed a few times a year: kept in memory for a minute.
+    """
+    global _item_names
+    loaded_at, names = _item_names
+    if time.monotonic() - loaded_at > _ITEM_NAMES_TTL or not names:
+        names = {(f, c): n for f, c, n in
+                 Item.objects.order_by("version").values_list("family_id", "code", "name")}
+        _item_names = (time.monotonic(), names)
+    return names
 
 
 def min_training_hours() -> dict[str, float]:
