@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from certguard.core.api import JobDetailApi
@@ -16,4 +16,5 @@ urlpatterns = [
     path("jobs/<int:pk>", JobDetailApi.as_view()),
     path("verify", registry_api.VerifyApi.as_view()),
     path("verify/batch", registry_api.VerifyBatchApi.as_view()),
+    path("ecert/", include("certguard.ecert.api_urls")),
 ]

@@ -143,6 +143,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Third-party browser assets are installed from the npm registry at setup, never committed.
 STATICFILES_DIRS = [
     ("vendor/htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/jsqr", PROJECT_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -209,6 +210,9 @@ SPECTACULAR_SETTINGS = {
 # The audit log is keyed so that someone with write access to the database alone cannot
 # recompute the chain after editing an entry.
 AUDIT_KEY = env_str("AUDIT_KEY", SECRET_KEY)
+# Signing keys of the issuing authorities are stored encrypted with a key derived from this
+# (default SECRET_KEY): set it in production so rotating SECRET_KEY keeps the keys readable.
+ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 
 LOGGING = {

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("certguard.orgs.urls")),
     path("", include("certguard.core.urls")),
     path("", include("certguard.registry.urls")),
+    path("issuer/", include("certguard.registry.issuer_urls")),
+    path("ecert/", include("certguard.ecert.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

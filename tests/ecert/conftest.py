@@ -57,3 +57,8 @@ class _SettingsStandIn:
 def pytest_configure(config) -> None:
     if not config.pluginmanager.hasplugin("django"):
         config.pluginmanager.register(_SettingsStandIn(), "ecert-settings-stand-in")
+
+
+# Fixtures of the platform (Django) tests; they import Django lazily, so the pure core's
+# tests above still run with ``-p no:django``.
+from .platform import authority_key, cert  # noqa: E402, F401

@@ -14,8 +14,6 @@ from certguard.registry.models import Certificate, CertificateEvent
 from tests.conftest import _user
 from tests.ecert.platform import audit_entries
 
-pytestmark = pytest.mark.usefixtures("mounted")
-
 ID_NO = ids.make_id_no("140521", date(1985, 3, 14), 31)
 OTHER_ID = ids.make_id_no("140522", date(1990, 7, 1), 52)
 TODAY = services.today()

@@ -29,5 +29,8 @@ class Command(BaseCommand):
             parsed = parser.parse_args(options)
         except SystemExit as exc:
             raise CommandError("基准参数有误", returncode=2) from exc
-        result = module.run(vars(parsed))
+        try:
+            result = module.run(vars(parsed))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise CommandError(f"基准运行失败：{exc}", returncode=1) from None
         self.stdout.write(json.dumps({"area": area, **result}, ensure_ascii=False, default=str))

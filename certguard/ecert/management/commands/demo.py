@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from certguard.ecert.demo import demo_keys_build
 from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
 from certguard.orgs.models import Organisation
 from certguard.registry.demo import demo_certificates_build
 
 
 class Command(BaseCommand):
+    """The demo world spans every layer, so it is assembled here, above them all."""
+
     help = "生成演示数据（可重复执行）并打印演示账号"
 
     def add_arguments(self, parser) -> None:
@@ -14,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, **options) -> None:
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
+        demo_keys_build()
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")

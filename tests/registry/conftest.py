@@ -1,1 +1,0 @@
-from tests.ecert.platform import mounted  # noqa: F401
