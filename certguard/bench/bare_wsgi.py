@@ -34,7 +34,7 @@ def application(environ, start_response):
         "%s", "?")
     cursor = _cursor()
     cursor.execute(sql, [query["id_no"]])
-    rows = [list(map(str, row)) for row in cursor.fetchall() if row[14] == query["name"]]
+    rows = [list(map(str, row)) for row in cursor.fetchall() if row[13] == query["name"]]
     body = json.dumps({"result": "found" if rows else "not_found", "certificates": rows},
                       ensure_ascii=False).encode()
     start_response("200 OK", [("Content-Type", "application/json"),

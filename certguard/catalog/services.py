@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from certguard.catalog import reference
 from certguard.catalog.lifecycle_defaults import LIFECYCLE
 from certguard.catalog.models import Category, Family, Item
 from certguard.core.errors import AppError
+from certguard.core.memo import ttl_cached
 
 
 def catalog_load() -> int:
@@ -49,22 +49,17 @@ def item_get(*, family: str, code: str, on: date) -> Item:
     return item
 
 
-_ITEM_NAMES_TTL = 60.0
-_item_names: tuple[float, dict[tuple[str, str], str]] = (0.0, {})
-
-
+@ttl_cached(60)
 def item_names() -> dict[tuple[str, str], str]:
-    """(family, code) -> current name, for answers that list many certificates.
+    """(family, code) -> current name. Read on every verification, changed a few times a
+    year: kept in memory for a minute."""
+    return {(f, c): n for f, c, n in
+            Item.objects.order_by("version").values_list("family_id", "code", "name")}
 
-    Read on every verification, changed a few times a year: kept in memory for a minute.
-    """
-    global _item_names
-    loaded_at, names = _item_names
-    if time.monotonic() - loaded_at > _ITEM_NAMES_TTL or not names:
-        names = {(f, c): n for f, c, n in
-                 Item.objects.order_by("version").values_list("family_id", "code", "name")}
-        _item_names = (time.monotonic(), names)
-    return names
+
+@ttl_cached(60)
+def family_names() -> dict[str, str]:
+    return dict(Family.objects.values_list("key", "name"))
 
 
 def min_training_hours() -> dict[str, float]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,7 +33,7 @@ class AuditContext:
 
     user: object = None
     ip: str = ""
-    reads: list[AuditEntry] = field(default_factory=list)
+    reads: list[dict] = field(default_factory=list)
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("certguard_audit", default=None)
@@ -46,65 +48,59 @@ def end_context(token: object) -> None:
     context = _context.get()
     try:
         if context and context.reads:
-            spool_write([_row(entry) for entry in context.reads])
+            spool_write(context.reads)
     finally:
         _context.reset(token)
 
 
-def _row(entry: AuditEntry) -> dict:
-    return {"uid": entry.uid, "at": entry.at.isoformat(), "actor_id": entry.actor_id,
-            "actor": entry.actor, "organisation_id": entry.organisation_id,
-            "action": entry.action, "object_type": entry.object_type,
-            "object_id": entry.object_id, "summary": entry.summary, "data": entry.data,
-            "ip": entry.ip}
-
-
-def _new_entry(*, action: str, object_type: str, object_id: str, summary: str,
-               data: dict, user: object = None) -> AuditEntry:
+def _new_row(*, action: str, object_type: str, object_id: str, summary: str,
+             data: dict, user: object = None) -> dict:
+    """An entry as a plain dict: cheap enough to build on every verification query."""
     context = _context.get()
     who = user if user is not None else (context.user if context else None)
     actor = actor_of(who)
-    return AuditEntry(
-        at=timezone.now(), actor_id=actor.user_id, actor=actor.username,
-        organisation_id=actor.organisation_id, action=action, object_type=object_type,
-        object_id=str(object_id)[:100], summary=summary[:300], data=data,
-        ip=context.ip if context else "",
-    )
+    return {"uid": uuid.uuid4().hex, "at": timezone.now().isoformat(),
+            "actor_id": actor.user_id, "actor": actor.username,
+            "organisation_id": actor.organisation_id, "action": action,
+            "object_type": object_type, "object_id": str(object_id)[:100],
+            "summary": summary[:300], "data": data, "ip": context.ip if context else ""}
+
+
+def _save_now(row: dict) -> None:
+    AuditEntry(**{**row, "at": datetime.fromisoformat(row["at"])}).save(force_insert=True)
+
+
+def _buffer_or_save(row: dict) -> None:
+    context = _context.get()
+    if context is None:
+        _save_now(row)
+    else:
+        context.reads.append(row)
 
 
 def audit_record(*, action: str, object_type: str, object_id: object = "", summary: str = "",
                  data: dict | None = None, user: object = None) -> None:
     """Write one entry now, inside the caller's transaction (so a change and its entry
     commit or roll back together)."""
-    _new_entry(action=action, object_type=object_type, object_id=str(object_id),
-               summary=summary, data=data or {}, user=user).save(force_insert=True)
+    _save_now(_new_row(action=action, object_type=object_type, object_id=str(object_id),
+                       summary=summary, data=data or {}, user=user))
 
 
 def audit_read(*, object_type: str, object_ids: Iterable[object], fields: Iterable[str],
                summary: str = "", user: object = None) -> None:
     """Log a read of personal data. In a request it is written before the response leaves."""
     ids = [str(i) for i in object_ids]
-    entry = _new_entry(action=AuditEntry.Action.READ, object_type=object_type,
-                       object_id=ids[0] if len(ids) == 1 else f"{len(ids)} 条",
-                       summary=summary, data={"ids": ids[:1000], "count": len(ids),
-                                              "fields": sorted(fields)}, user=user)
-    context = _context.get()
-    if context is None:
-        entry.save(force_insert=True)
-    else:
-        context.reads.append(entry)
+    _buffer_or_save(_new_row(
+        action=AuditEntry.Action.READ, object_type=object_type,
+        object_id=ids[0] if len(ids) == 1 else f"{len(ids)} 条", summary=summary,
+        data={"ids": ids[:1000], "count": len(ids), "fields": sorted(fields)}, user=user))
 
 
 def audit_query(*, object_type: str, key: str, summary: str, data: dict,
                 user: object = None) -> None:
     """Log a lookup (a verification query), found or not: written before the response."""
-    entry = _new_entry(action=AuditEntry.Action.QUERY, object_type=object_type,
-                       object_id=key, summary=summary, data=data, user=user)
-    context = _context.get()
-    if context is None:
-        entry.save(force_insert=True)
-    else:
-        context.reads.append(entry)
+    _buffer_or_save(_new_row(action=AuditEntry.Action.QUERY, object_type=object_type,
+                             object_id=key, summary=summary, data=data, user=user))
 
 
 def _canonical(entry: AuditEntry) -> bytes:

@@ -109,6 +109,7 @@ def demo_certificates_build(*, seed: int = 2024) -> int:
     by_id = dict(Holder.objects.values_list("id_no", "pk"))
     for cert, holder in zip(certs, holders, strict=True):
         cert.holder_id = by_id[holder.id_no]
+        cert.id_no, cert.name = holder.id_no, holder.name
     Certificate.objects.bulk_create(certs, batch_size=1000)
     CertificateEvent.objects.bulk_create(
         [CertificateEvent(certificate_id=pk, kind="import", on=TODAY, reason="演示数据")

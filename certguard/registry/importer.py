@@ -226,12 +226,13 @@ def _holders(rows: list[dict], now, progress: Progress | None) -> dict[str, int]
 
 
 UPSERT_CERTIFICATE = """
-INSERT INTO registry_certificate (cert_no, holder_id, family_id, item_code, issuer_id,
-    issuer_code, first_issued, valid_from, valid_until, review_due, last_review, status,
-    status_reason, source, import_batch_id, created_at, updated_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s, %s, %s)
+INSERT INTO registry_certificate (cert_no, holder_id, id_no, name, family_id, item_code,
+    issuer_id, issuer_code, first_issued, valid_from, valid_until, review_due, last_review,
+    status, status_reason, source, import_batch_id, created_at, updated_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s, %s, %s)
 ON CONFLICT (cert_no, family_id, item_code) DO UPDATE SET
-    holder_id = excluded.holder_id, issuer_id = excluded.issuer_id,
+    holder_id = excluded.holder_id, id_no = excluded.id_no, name = excluded.name,
+    issuer_id = excluded.issuer_id,
     issuer_code = excluded.issuer_code, first_issued = excluded.first_issued,
     valid_from = excluded.valid_from, valid_until = excluded.valid_until,
     review_due = excluded.review_due, last_review = excluded.last_review,
@@ -256,7 +257,8 @@ def _write(rows: list[dict], batch: ImportBatch, progress: Progress | None) -> t
     updated = _count_existing(rows)
     holders = _holders(rows, now, progress)
     issuers = dict(Organisation.objects.exclude(issuer_code="").values_list("issuer_code", "pk"))
-    values = [(r["cert_no"], holders[r["holder_id_no"]], r["family"], r["item_code"],
+    values = [(r["cert_no"], holders[r["holder_id_no"]], r["holder_id_no"], r["name"],
+               r["family"], r["item_code"],
                issuers.get(r["issuer_code"]), r["issuer_code"], r["first_issued"],
                r["valid_from"], r["valid_until"], r.get("review_due"), r.get("last_review"),
                r["status"], r.get("source") or "", batch.pk, now, now) for r in rows]

@@ -41,6 +41,10 @@ class Certificate(Audited, TimeStampedModel):
     cert_no = models.CharField("证书编号", max_length=40, db_index=True)
     holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="certificates",
                                verbose_name="持证人")
+    # The holder's ID number and name as printed on the certificate (the exchange format
+    # carries them per certificate). Verification reads only this table: one index probe.
+    id_no = models.CharField("身份证号", max_length=18, db_index=True)
+    name = models.CharField("姓名", max_length=50)
     family = models.ForeignKey("catalog.Family", on_delete=models.PROTECT, verbose_name="证书类别")
     item_code = models.CharField("操作项目代码", max_length=10)
     issuer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, null=True,

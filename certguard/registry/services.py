@@ -115,7 +115,8 @@ def certificate_issue(*, by: object, id_no: str, name: str, family: str, item_co
     valid_until = period_end(on, fam.validity_months)
     review_due = add_months(on, fam.review_cycle_months) if fam.review_cycle_months else None
     cert = Certificate.objects.create(
-        cert_no=number, holder=holder, family=fam, item_code=item.code, issuer=issuer,
+        cert_no=number, holder=holder, id_no=holder.id_no, name=holder.name, family=fam,
+        item_code=item.code, issuer=issuer,
         issuer_code=issuer.issuer_code, first_issued=on, valid_from=on, valid_until=valid_until,
         review_due=review_due if review_due and review_due < valid_until else None,
         source="certguard")
