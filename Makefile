@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: install demo test lint browser-deps system-deps serve worker clean
+.PHONY: install demo test lint browser-deps java-deps system-deps bench-deps serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ browser-deps:
 	  $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium chromium-driver fonts-wqy-microhei; \
 	fi
 
-system-deps: browser-deps
+# A Java runtime for PySpark (the distributed screening engine, tested in local mode).
+java-deps:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }
+
+system-deps: browser-deps java-deps
+
+# wrk drives the HTTP benchmarks (certguard bench verify).
+bench-deps: install
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) wrk; }
 
 demo: install
 	$(BIN)/certguard migrate --noinput -v 0

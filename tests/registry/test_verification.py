@@ -56,8 +56,10 @@ def test_public_does_not_learn_that_the_number_exists_under_another_name(cert, c
 
 @pytest.mark.parametrize(("payload", "code"), [
     ({"name": "李建国"}, "key_required"),
-    ({"id_no": ID_NO}, "invalid"),
-    ({"id_no": ID_NO, "name": ""}, "invalid"),
+    ({"id_no": ID_NO}, "name_required"),
+    ({"id_no": ID_NO, "name": ""}, "name_required"),
+    ({"id_no": 140521, "name": "李建国"}, "invalid"),
+    ({"id_no": ID_NO, "name": "李建国", "on": "2024-02-30"}, "invalid"),
     ({"id_no": "1.40521E+17", "name": "李建国"}, "id_lost_digits"),
     ({"id_no": ID_NO[:-1] + ("1" if ID_NO[-1] != "1" else "2"), "name": "李建国"},
      "id_check_char"),
