@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
 from certguard.core.ratelimit import rate_limit
+from certguard.registry.batch import verify_many
 from certguard.registry.verification import VerifyQuery, verify_certificate
 
 
@@ -98,12 +99,7 @@ class VerifyBatchApi(APIView):
         data.is_valid(raise_exception=True)
         items = data.validated_data["items"]
         _limit(request, len(items))
-        results = []
-        for index, item in enumerate(items):
-            try:
-                answer = verify_certificate(query=VerifyQuery(**item), user=request.user,
-                                            channel="api-batch")
-            except AppError as exc:
-                answer = {"result": "error", **exc.as_dict()}
-            results.append({"index": index, **answer})
+        answers = verify_many(queries=[VerifyQuery(**item) for item in items],
+                              user=request.user, channel="api-batch")
+        results = [{"index": index, **answer} for index, answer in enumerate(answers)]
         return Response({"count": len(results), "results": results})

@@ -112,15 +112,40 @@ def verify_certificate(*, query: VerifyQuery, user: object = None, channel: str 
     id_no, cert_no, name = _clean(query)
     on = query.on or today()
     rows = find_certificates(id_no=id_no, cert_no=cert_no)
+    answer = build_answer(rows=rows, name=name, id_no=id_no, cert_no=cert_no, on=on,
+                          staff=may_see_mismatch(user))
+    result, matching = answer["result"], answer["certificates"]
+    audit_query(object_type="registry.certificate", key=id_no or cert_no, user=user,
+                summary=f"{channel}查询证书：{result}",
+                data={"channel": channel, "by": "id_no" if id_no else "cert_no",
+                      "key": id_no or cert_no, "name": name, "result": result,
+                      "count": len(matching)})
+    return answer
+
+
+def may_see_mismatch(user: object) -> bool:
+    return actor_of(user).role not in ("public", "worker")
+
+
+def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: date,
+                 staff: bool, detail: bool = True) -> dict:
+    """The answer for one query from its registry rows; ``detail=False`` gives a compact
+    answer (number, item, status code) for bulk callers."""
     matching = [r for r in rows if r["name"] == name]
     if matching:
         result = "found"
-    elif rows and actor_of(user).role not in ("public", "worker"):
+    elif rows and staff:
         result = "name_mismatch"
     else:
         result = "not_found"
+    if not detail:
+        return {"result": result, "certificates": [
+            {"cert_no": r["cert_no"], "item_code": r["item_code"], "status": status_on(
+                on=on, record_status=r["status"], valid_from=r["valid_from"],
+                valid_until=r["valid_until"], review_due=r["review_due"],
+                last_review=r["last_review"]).code} for r in matching]}
     holder_id = matching[0]["id_no"] if matching else id_no
-    answer = {
+    return {
         "result": result,
         "message": _MESSAGES[result],
         "query": {"name": name, "id_no_masked": ids.mask_id_no(id_no) if id_no else None,
@@ -129,12 +154,6 @@ def verify_certificate(*, query: VerifyQuery, user: object = None, channel: str 
         "holder": {"name": name, "id_no_masked": ids.mask_id_no(holder_id)} if matching else None,
         "certificates": [_describe(r, on) for r in matching],
     }
-    audit_query(object_type="registry.certificate", key=id_no or cert_no, user=user,
-                summary=f"{channel}查询证书：{result}",
-                data={"channel": channel, "by": "id_no" if id_no else "cert_no",
-                      "key": id_no or cert_no, "name": name, "result": result,
-                      "count": len(matching)})
-    return answer
 
 
 def _mask_cert_no(cert_no: str) -> str:

@@ -129,3 +129,23 @@ def test_cli_prints_the_same_json(cert, capsys):
 
     call_command("verify", "--id-no", ID_NO, "--name", "李建国")
     assert json.loads(capsys.readouterr().out)["result"] == "found"
+
+
+def test_verify_many_answers_in_order_and_logs_every_key(cert, cast):
+    from certguard.registry.batch import verify_many
+    from certguard.registry.verification import VerifyQuery
+
+    legacy = ID_NO[:6] + ID_NO[8:17]  # the same person's 15-digit form
+    queries = [VerifyQuery(name="李建国", id_no=ID_NO), VerifyQuery(name="某人", id_no="123"),
+               VerifyQuery(name="王小明", id_no=ID_NO), VerifyQuery(name="李建国", id_no=legacy),
+               VerifyQuery(name="李建国", cert_no="T" + ID_NO)]
+    public = verify_many(queries=queries)
+    assert [a["result"] for a in public] == ["found", "error", "not_found", "found", "found"]
+    assert public[1]["error"]["code"] == "id_length"
+    staff = verify_many(queries=queries, user=cast.user_x, detail=False)
+    assert staff[2]["result"] == "name_mismatch"
+    assert staff[0]["certificates"] == [{"cert_no": "T" + ID_NO, "item_code": "1.2",
+                                         "status": "valid"}]
+    audit_ingest(force=True)
+    logged = [k for e in AuditEntry.objects.filter(action="query") for k in e.data["keys"]]
+    assert len(logged) == 10 and logged[1] == ["123", "某人", "error"]
