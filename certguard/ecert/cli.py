@@ -78,7 +78,8 @@ def _add_revocations(sub: Any) -> None:
     rv = sub.add_parser("revocations", help="生成签名的吊销列表（完整及增量）")
     rv.add_argument("--root-key", required=True)
     rv.add_argument("--sequence", type=int, required=True)
-    rv.add_argument("--revoke", action="append", default=[], help="机关代码/证书编号（可重复）")
+    rv.add_argument("--revoke", action="append", default=[],
+                    help="机关代码/证书编号/操作项目（可重复）")
     rv.add_argument("--previous", help="上一版完整列表（生成增量时需要）")
     rv.add_argument("--out", required=True, help="新的完整列表")
     rv.add_argument("--delta-out", help="相对 --previous 的增量")
@@ -246,10 +247,10 @@ def _revocations(options: dict[str, Any]) -> tuple[int, Any]:
                 if options.get("previous") else RevocationList(sequence=0))
     added = set()
     for item in options["revoke"]:
-        issuer, sep, cert_no = item.partition("/")
-        if not sep or not issuer or not cert_no:
-            raise UsageError(f"--revoke 需要 机关代码/证书编号 [bad_revoke]: {item}")
-        added.add(revocation_hash(issuer_code=issuer, cert_no=cert_no))
+        issuer, cert_no, item_code = (item.split("/") + ["", ""])[:3]
+        if not issuer or not cert_no or not item_code:
+            raise UsageError(f"--revoke 需要 机关代码/证书编号/操作项目 [bad_revoke]: {item}")
+        added.add(revocation_hash(issuer_code=issuer, cert_no=cert_no, item_code=item_code))
     new = RevocationList(sequence=options["sequence"], hashes=previous.hashes | added,
                          issued_at=datetime.now(UTC))
     Path(options["out"]).write_bytes(revocation.sign_full(new, key=root))

@@ -21,9 +21,11 @@ HASH_SIZE = 16
 FORMAT_VERSION = 1
 
 
-def revocation_hash(*, issuer_code: str, cert_no: str) -> bytes:
+def revocation_hash(*, issuer_code: str, cert_no: str, item_code: str = "") -> bytes:
+    """One entry per certificate: authority, number and item. A special-operations number
+    ("T" + ID) is shared by all of a person's items, so the item keeps them apart."""
     # The unit separator keeps ("A1", "23") and ("A", "123") apart.
-    text = f"{issuer_code.strip()}\x1f{cert_no.strip()}".encode()
+    text = f"{issuer_code.strip()}\x1f{cert_no.strip()}\x1f{item_code.strip()}".encode()
     return hashlib.sha256(text).digest()[:HASH_SIZE]
 
 
@@ -33,8 +35,9 @@ class RevocationList:
     hashes: frozenset[bytes] = field(default_factory=frozenset)
     issued_at: datetime | None = None
 
-    def is_revoked(self, *, issuer_code: str, cert_no: str) -> bool:
-        return revocation_hash(issuer_code=issuer_code, cert_no=cert_no) in self.hashes
+    def is_revoked(self, *, issuer_code: str, cert_no: str, item_code: str = "") -> bool:
+        return revocation_hash(issuer_code=issuer_code, cert_no=cert_no,
+                               item_code=item_code) in self.hashes
 
     def with_changes(self, *, sequence: int, add: Iterable[bytes] = (),
                      remove: Iterable[bytes] = ()) -> RevocationList:

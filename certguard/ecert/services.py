@@ -194,11 +194,9 @@ def trust_list_build_signed() -> bytes:
 # --- revocations --------------------------------------------------------------------------
 
 def _revoked_hashes() -> frozenset[bytes]:
-    # One hash per (authority, number): a special-operations number is shared by a person's
-    # items, so revoking one item marks the number; the registry step tells them apart online.
     rows = (Certificate.objects.filter(status__in=REVOKED_RECORD_STATUSES)
-            .values_list("issuer_code", "cert_no").distinct())
-    return frozenset(revocation_hash(issuer_code=i, cert_no=c) for i, c in rows)
+            .values_list("issuer_code", "cert_no", "item_code").distinct())
+    return frozenset(revocation_hash(issuer_code=i, cert_no=c, item_code=t) for i, c, t in rows)
 
 
 def _as_list(version: RevocationVersion) -> RevocationList:
@@ -245,16 +243,13 @@ def revocation_list_build(*, since: int | None = None) -> bytes | None:
 
 
 class _OnlineRevocations(RevocationList):
-    """The platform's own check asks the registry for just the scanned number, instead of
-    loading the whole list per request. A number counts as revoked while none of its
-    certificates is valid: a special-operations number is shared by a person's items, so
-    revoking one item must not void the others; the registry step then decides per item."""
+    """The platform's own check asks the registry for just the scanned certificate
+    (authority, number and item) instead of loading the whole list per request."""
 
-    def is_revoked(self, *, issuer_code: str, cert_no: str) -> bool:
-        statuses = set(Certificate.objects.filter(issuer_code=issuer_code.strip(),
-                                                  cert_no=cert_no.strip())
-                       .values_list("status", flat=True))
-        return bool(statuses & set(REVOKED_RECORD_STATUSES)) and "valid" not in statuses
+    def is_revoked(self, *, issuer_code: str, cert_no: str, item_code: str = "") -> bool:
+        return Certificate.objects.filter(
+            issuer_code=issuer_code.strip(), cert_no=cert_no.strip(), item_code=item_code.strip(),
+            status__in=REVOKED_RECORD_STATUSES).exists()
 
 
 def revocation_list_online() -> RevocationList:

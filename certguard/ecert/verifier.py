@@ -21,7 +21,8 @@ from certguard.ecert.trustlist import TrustList, from_public_key
 
 Trust = TrustList | PublicKey | bytes | str
 RegistryLookup = Callable[[CertificateFields], Mapping[str, Any] | None]
-REVOKED_STATUSES = frozenset({"revoked", "cancelled", "吊销", "注销", "撤销"})
+REVOKED_STATUSES = frozenset({"revoked", "cancelled", "suspended", "吊销", "注销", "撤销",
+                              "暂扣"})
 
 
 def as_trust_list(trust: Trust) -> TrustList:
@@ -184,7 +185,8 @@ def _check_revocation(result: VerificationResult, fields: CertificateFields | No
     if fields is None:
         result.skipped("revocation", "载荷不含本平台证书字段")
         return True
-    if revocations.is_revoked(issuer_code=fields.issuer_code, cert_no=fields.cert_no):
+    if revocations.is_revoked(issuer_code=fields.issuer_code, cert_no=fields.cert_no,
+                              item_code=fields.item_code):
         result.fail("revocation", "revoked", f"吊销列表版本 {revocations.sequence}")
         return False
     result.passed("revocation")

@@ -73,7 +73,8 @@ def test_revocation_full_then_delta(flow) -> None:
     full1, full2, delta = (str(Path(flow["dir"]) / n) for n in ("r1", "r2", "d2"))
     run("revocations", "--root-key", flow["root_key"], "--sequence", "1", "--out", full1)
     run("revocations", "--root-key", flow["root_key"], "--sequence", "2", "--previous", full1,
-        "--revoke", f"110000/{FIELDS['cert_no']}", "--out", full2, "--delta-out", delta)
+        "--revoke", f"110000/{FIELDS['cert_no']}/{FIELDS['item_code']}", "--out", full2,
+        "--delta-out", delta)
     base = ("verify", flow["payload"], "--trust", flow["trust"], "--root", flow["root_pub"],
             "--at", "2026-01-15")
     assert run(*base, "--revocations", full1)[0] == 0

@@ -147,7 +147,8 @@ def test_not_yet_valid(payload, ed_key) -> None:
 
 def test_revoked(payload, ed_key) -> None:
     revoked = RevocationList(sequence=3, hashes=frozenset(
-        {revocation_hash(issuer_code="110000", cert_no=FIELDS["cert_no"])}))
+        {revocation_hash(issuer_code="110000", cert_no=FIELDS["cert_no"],
+                         item_code=FIELDS["item_code"])}))
     result = verify_payload(payload, trust=ed_key.public, at=CHECKED, revocations=revoked)
     check(result, "revoked", "revocation")
     clean = RevocationList(sequence=3)

@@ -56,12 +56,14 @@ def test_full_list_then_delta_since_a_version(cast, cert):
     client = Client()
     root = _root(client)
     first = revocation.load_full(client.get("/ecert/revocations.cbor").content, root=root)
-    assert not first.is_revoked(issuer_code="140000-YJ", cert_no=cert.cert_no)
+    assert not first.is_revoked(issuer_code="140000-YJ", cert_no=cert.cert_no,
+                                   item_code=cert.item_code)
     _revoke(cast, cert)
     delta = client.get(f"/ecert/revocations.cbor?since={first.sequence}")
     assert delta.status_code == 200
     updated = revocation.apply_delta(first, delta.content, root=root)
-    assert updated.is_revoked(issuer_code="140000-YJ", cert_no=cert.cert_no)
+    assert updated.is_revoked(issuer_code="140000-YJ", cert_no=cert.cert_no,
+                                   item_code=cert.item_code)
     full = revocation.load_full(client.get("/ecert/revocations.cbor").content, root=root)
     assert full.hashes == updated.hashes and full.sequence == updated.sequence
 
@@ -72,7 +74,8 @@ def test_cancelled_and_suspended_are_listed_and_reinstated_removed(cast, authori
                                  reason="investigation")
     api = APIClient()
     suspended = api.get("/api/v1/ecert/revocations").json()
-    digest = revocation_hash(issuer_code="140000-YJ", cert_no=other.cert_no).hex()
+    digest = revocation_hash(issuer_code="140000-YJ", cert_no=other.cert_no,
+                             item_code=other.item_code).hex()
     assert digest in suspended["hashes"]
     registry.certificate_reinstate(by=cast.issuer, certificate=other, on=registry.today(),
                                    reason="suspension_lifted")

@@ -98,8 +98,8 @@ def _fields_from(fields, valid_from: str):
     return replace(fields, valid_from=valid_from)
 
 
-def _hash(cert_no: str) -> bytes:
-    return revocation_hash(issuer_code="110000", cert_no=cert_no)
+def _hash(cert_no: str, item_code: str = FIELDS["item_code"]) -> bytes:
+    return revocation_hash(issuer_code="110000", cert_no=cert_no, item_code=item_code)
 
 
 def test_revocation_hash_separates_issuers() -> None:
@@ -112,8 +112,10 @@ def test_full_revocation_list_round_trip(root_key) -> None:
     rl = RevocationList(sequence=5, hashes=frozenset({_hash("A"), _hash("B")}))
     loaded = revocation.load_full(revocation.sign_full(rl, key=root_key), root=root_key.public)
     assert loaded.sequence == 5 and loaded.hashes == rl.hashes
-    assert loaded.is_revoked(issuer_code="110000", cert_no="A")
-    assert not loaded.is_revoked(issuer_code="110000", cert_no="C")
+    assert loaded.is_revoked(issuer_code="110000", cert_no="A", item_code=FIELDS["item_code"])
+    assert not loaded.is_revoked(issuer_code="110000", cert_no="C",
+                                 item_code=FIELDS["item_code"])
+    assert not loaded.is_revoked(issuer_code="110000", cert_no="A", item_code="other")
 
 
 def test_incremental_update(root_key, ed_key, fields) -> None:
