@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certguard.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Imported once Django is set up: anonymous verification queries are answered in front of it.
+from certguard.registry.fastpath import VerifyFastPath  # noqa: E402
+
+application = VerifyFastPath(django_application)
