@@ -13,7 +13,14 @@ from datetime import date
 from certguard import ids
 from certguard.core.audit import audit_query
 from certguard.core.errors import AppError
-from certguard.registry.lookup_sql import DATE_FIELDS, FIELDS, LOOKUP_SQL
+from certguard.registry.lifecycle import status_code_on
+from certguard.registry.lookup_sql import (
+    COMPACT_FIELDS,
+    COMPACT_SQL,
+    DATE_FIELDS,
+    FIELDS,
+    LOOKUP_SQL,
+)
 from certguard.registry.names import normalise_cert_no, normalise_name
 from certguard.registry.services import today
 from certguard.registry.verification import (
@@ -28,18 +35,37 @@ from certguard.registry.verification import (
 CHUNK = 500  # keys per IN list: under SQLite's parameter limit, few round trips
 
 
-def _fetch(column: str, keys: set[str]) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = defaultdict(list)
+AT = {name: index for index, name in enumerate(FIELDS)}
+DATES = [AT[name] for name in DATE_FIELDS]
+CAT = {name: index for index, name in enumerate(COMPACT_FIELDS)}
+
+
+def _fetch(column: str, keys: set[str], *, compact: bool) -> dict[str, list[tuple]]:
+    """Rows as tuples (positions in AT, or CAT when compact), grouped by the key column."""
+    found: dict[str, list[tuple]] = defaultdict(list)
     ordered = sorted(keys)
+    sql, key_at = (COMPACT_SQL, CAT[column]) if compact else (LOOKUP_SQL, AT[column])
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
         where = f"{column} IN ({', '.join(['%s'] * len(chunk))})"
-        for values in _execute(LOOKUP_SQL.format(where=where), chunk):
-            row = dict(zip(FIELDS, values, strict=True))
-            for name in DATE_FIELDS:
-                row[name] = _as_date(row[name])
-            found[row[column]].append(row)
+        for row in _execute(sql.format(where=where), chunk):
+            if not compact and isinstance(row[AT["valid_until"]], str):
+                row = tuple(_as_date(v) if i in DATES else v for i, v in enumerate(row))
+            found[row[key_at]].append(row)
     return found
+
+
+def _compact(rows: list[tuple], name: str, staff: bool, on: str) -> dict:
+    """The bulk answer: result, and number, item and status code of each matching row."""
+    matching = [r for r in rows if r[3] == name]
+    if matching:
+        result = "found"
+    else:
+        result = "name_mismatch" if rows and staff else "not_found"
+    # r[4:9] = status, valid_from, valid_until, review_due, last_review (ISO text)
+    return {"result": result, "certificates": [
+        {"cert_no": r[1], "item_code": r[2], "status": status_code_on(on, *r[4:9])}
+        for r in matching]}
 
 
 def _keys(query: VerifyQuery) -> tuple[str, str, str]:
@@ -63,21 +89,26 @@ def verify_many(*, queries: list[VerifyQuery], user: object = None, channel: str
     """One answer per query, in order; one audit entry for the whole batch."""
     on = on or today()
     keys = [_keys(q) for q in queries]
-    by_id = _fetch("id_no", {k[0] for k in keys if k[0]})
-    by_cert = _fetch("cert_no", {k[1] for k in keys if k[1] and not k[0]})
+    by_id = _fetch("id_no", {k[0] for k in keys if k[0]}, compact=not detail)
+    by_cert = _fetch("cert_no", {k[1] for k in keys if k[1] and not k[0]}, compact=not detail)
+    cert_at = AT["cert_no"] if detail else CAT["cert_no"]
     staff = may_see_mismatch(user)
     answers = []
     for query, (id_no, cert_no, name) in zip(queries, keys, strict=True):
         rows = by_id.get(id_no, []) if id_no else by_cert.get(cert_no, [])
         if id_no and cert_no:
-            rows = [r for r in rows if r["cert_no"] == cert_no]
+            rows = [r for r in rows if r[cert_at] == cert_no]
         if not rows or not name:
             problem = _error(query)
             if problem:
                 answers.append(problem)
                 continue
-        answers.append(build_answer(rows=rows, name=name, id_no=id_no, cert_no=cert_no,
-                                    on=query.on or on, staff=staff, detail=detail))
+        if detail:
+            answers.append(build_answer(rows=[dict(zip(FIELDS, r, strict=True)) for r in rows],
+                                        name=name, id_no=id_no, cert_no=cert_no,
+                                        on=query.on or on, staff=staff))
+        else:
+            answers.append(_compact(rows, name, staff, (query.on or on).isoformat()))
     _audit(keys, answers, user=user, channel=channel)
     return answers
 

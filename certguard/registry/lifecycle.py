@@ -88,21 +88,36 @@ def _status(code: str, reason: str, next_change: date | None = None,
     return Status(code, STATUS_LABELS[code], reason, next_change, next_code)
 
 
+def status_code_on(on: date, record_status: str, valid_from: date, valid_until: date,
+                   review_due: date | None, last_review: date | None) -> str:
+    """The decision alone (positional, no text): what bulk checks need, and what
+    ``status_on`` explains."""
+    if record_status in ("revoked", "cancelled", "suspended"):
+        return record_status
+    if on < valid_from:
+        return "not_yet_valid"
+    if on > valid_until:
+        return "expired"
+    if review_due is not None and on > review_due and not (
+            last_review is not None and last_review >= review_due):
+        return "review_overdue"
+    return "valid"
+
+
 def status_on(*, on: date, record_status: str, valid_from: date, valid_until: date,
               review_due: date | None, last_review: date | None,
               status_reason: str = "") -> Status:
     """The status of a certificate on a date, with why and when it next changes."""
-    if record_status in ("revoked", "cancelled", "suspended"):
-        return _status(record_status, status_reason or STATUS_LABELS[record_status])
-    if on < valid_from:
-        return _status("not_yet_valid", f"有效期自{valid_from:%Y-%m-%d}起", valid_from, "valid")
-    if on > valid_until:
-        return _status("expired", f"有效期已于{valid_until:%Y-%m-%d}届满")
+    code = status_code_on(on, record_status, valid_from, valid_until, review_due, last_review)
+    if code in ("revoked", "cancelled", "suspended"):
+        return _status(code, status_reason or STATUS_LABELS[code])
+    if code == "not_yet_valid":
+        return _status(code, f"有效期自{valid_from:%Y-%m-%d}起", valid_from, "valid")
+    if code == "expired":
+        return _status(code, f"有效期已于{valid_until:%Y-%m-%d}届满")
+    if code == "review_overdue":
+        return _status(code, f"应于{review_due:%Y-%m-%d}前复审，逾期未复审，证书失效")
     reviewed = last_review is not None and review_due is not None and last_review >= review_due
-    if review_due is not None and on > review_due and not reviewed:
-        return _status("review_overdue",
-                       f"应于{review_due:%Y-%m-%d}前复审，逾期未复审，证书失效")
-    expiry = valid_until + timedelta(days=1)
     if review_due is not None and not reviewed and review_due < valid_until:
         return _status("valid", "证书有效", review_due + timedelta(days=1), "review_overdue")
-    return _status("valid", "证书有效", expiry, "expired")
+    return _status("valid", "证书有效", valid_until + timedelta(days=1), "expired")

@@ -128,9 +128,8 @@ def may_see_mismatch(user: object) -> bool:
 
 
 def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: date,
-                 staff: bool, detail: bool = True) -> dict:
-    """The answer for one query from its registry rows; ``detail=False`` gives a compact
-    answer (number, item, status code) for bulk callers."""
+                 staff: bool) -> dict:
+    """The public answer for one query from its registry rows."""
     matching = [r for r in rows if r["name"] == name]
     if matching:
         result = "found"
@@ -138,12 +137,6 @@ def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: d
         result = "name_mismatch"
     else:
         result = "not_found"
-    if not detail:
-        return {"result": result, "certificates": [
-            {"cert_no": r["cert_no"], "item_code": r["item_code"], "status": status_on(
-                on=on, record_status=r["status"], valid_from=r["valid_from"],
-                valid_until=r["valid_until"], review_due=r["review_due"],
-                last_review=r["last_review"]).code} for r in matching]}
     holder_id = matching[0]["id_no"] if matching else id_no
     return {
         "result": result,
