@@ -27,3 +27,15 @@ def ttl_cached(seconds: float) -> Callable[[Callable[[], T]], Callable[[], T]]:
         return cached
 
     return decorate
+
+
+def cached_get(cached: Callable[[], dict], key: object, default: object = None) -> object:
+    """A key missing from a cached map may be new: reload once before answering ``default``."""
+    value = cached().get(key, _MISSING)
+    if value is _MISSING and key is not None:
+        cached.clear()  # type: ignore[attr-defined]
+        value = cached().get(key, _MISSING)
+    return default if value is _MISSING else value
+
+
+_MISSING = object()

@@ -14,7 +14,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.core.signals import request_finished, request_started
 from django.http.request import split_domain_port, validate_host
 
 from certguard.core import audit
@@ -90,6 +90,9 @@ class VerifyFastPath:
     def __call__(self, environ: dict, start_response):
         if not takes(environ):
             return self.app(environ, start_response)
+        # Django's own request signals: they manage database connections (and tests
+        # disconnect them around their transactions), exactly as for a Django request.
+        request_started.send(sender=self.__class__, environ=environ)
         try:
             status, body, extra = answer(environ)
         except Exception:  # never a traceback to the caller; the log keeps it
@@ -97,7 +100,7 @@ class VerifyFastPath:
             status, body, extra = 500, {"error": {"code": "internal_error",
                                                   "message": "服务器内部错误，请稍后再试"}}, []
         finally:
-            close_old_connections()
+            request_finished.send(sender=self.__class__)
         payload = json.dumps(body, ensure_ascii=False).encode()
         start_response(REASONS.get(status, f"{status} Error"),
                        [*HEADERS, *extra, ("Content-Length", str(len(payload)))])

@@ -16,7 +16,7 @@ from certguard import ids
 from certguard.catalog.services import family_names, item_names
 from certguard.core.audit import audit_query
 from certguard.core.errors import AppError
-from certguard.core.memo import ttl_cached
+from certguard.core.memo import cached_get, ttl_cached
 from certguard.core.scoping import actor_of
 from certguard.orgs.models import Organisation
 from certguard.registry.lifecycle import status_on
@@ -95,11 +95,12 @@ def _describe(row: dict, on: date) -> dict:
     cert_no = row["cert_no"].replace(row["id_no"], ids.mask_id_no(row["id_no"]))
     family = row["family_id"]
     return {
-        "cert_no": cert_no, "family": family, "family_name": family_names().get(family, family),
+        "cert_no": cert_no, "family": family,
+        "family_name": cached_get(family_names, family, family),
         "item_code": row["item_code"],
-        "item_name": item_names().get((family, row["item_code"]), row["item_code"]),
+        "item_name": cached_get(item_names, (family, row["item_code"]), row["item_code"]),
         "issuer_code": row["issuer_code"],
-        "issuer_name": _issuer_names().get(row["issuer_id"], ""),
+        "issuer_name": cached_get(_issuer_names, row["issuer_id"], ""),
         "first_issued": _iso(row["first_issued"]), "valid_from": _iso(row["valid_from"]),
         "valid_until": _iso(row["valid_until"]), "review_due": _iso(row["review_due"]),
         "last_review": _iso(row["last_review"]), "status": state.as_dict(),

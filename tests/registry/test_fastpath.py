@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from certguard import ids
@@ -43,7 +45,14 @@ def _call(body: bytes, **extra):
     def start_response(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    payload = b"".join(VerifyFastPath(django_app)(environ, start_response))
+    # As Django's test client does: the test's transaction must outlive the "request".
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        payload = b"".join(VerifyFastPath(django_app)(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     if reached:
         return "django", None, None
     return int(seen["status"][:3]), json.loads(payload), seen["headers"]
