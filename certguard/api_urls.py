@@ -17,4 +17,6 @@ urlpatterns = [
     path("verify", registry_api.VerifyApi.as_view()),
     path("verify/batch", registry_api.VerifyBatchApi.as_view()),
     path("ecert/", include("certguard.ecert.api_urls")),
+    path("", include("certguard.clues.api_urls")),
+    path("", include("certguard.screening.api_urls")),
 ]

@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "certguard.orgs",
     "certguard.catalog",
     "certguard.registry",
+    "certguard.clues",
     "certguard.ecert",
+    "certguard.screening",
+    "certguard.synth",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClueStatusEnum": "certguard.clues.reference.STATUS_CHOICES",
+        "ScreeningRunStatusEnum": "certguard.screening.models.ScreeningRun.Status",
+    },
 }
 
 # The audit log is keyed so that someone with write access to the database alone cannot

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("certguard.registry.urls")),
     path("issuer/", include("certguard.registry.issuer_urls")),
     path("ecert/", include("certguard.ecert.urls")),
+    path("screening/", include("certguard.screening.urls")),
+    path("clues/", include("certguard.clues.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

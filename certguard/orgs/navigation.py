@@ -9,6 +9,8 @@ from certguard.core.scoping import Actor
 COMMON = [("首页", "orgs:home"), ("证书查询", "registry:verify"), ("扫码核验", "ecert:scan")]
 STAFF_TAIL = [("后台任务", "core:jobs"), ("账户安全", "orgs:account")]
 REGULATOR = [("辖区单位", "orgs:organisations")]
+CLUES = [("线索", "clues:inbox")]
+SCREENING = [("交叉比对筛查", "screening:runs")]
 
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
     "public": COMMON + [("账户安全", "orgs:account")],
@@ -17,14 +19,15 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
                                  ("单位人员", "orgs:members")] + STAFF_TAIL,
     "institution_user": COMMON + [("本机构", "orgs:my_organisation"),
                                   ("机构人员", "orgs:members")] + STAFF_TAIL,
-    "issuing_officer": COMMON + [("证书管理", "issuer:list")] + REGULATOR + STAFF_TAIL,
-    "inspector": COMMON + REGULATOR + STAFF_TAIL,
-    "analyst": COMMON + REGULATOR + STAFF_TAIL,
-    "netgov_officer": COMMON + REGULATOR + STAFF_TAIL,
-    "campaign_office": COMMON + REGULATOR + STAFF_TAIL,
+    "issuing_officer": COMMON + [("证书管理", "issuer:list")] + REGULATOR + CLUES + STAFF_TAIL,
+    "inspector": COMMON + REGULATOR + SCREENING + CLUES + STAFF_TAIL,
+    "analyst": COMMON + REGULATOR + SCREENING + CLUES + STAFF_TAIL,
+    "netgov_officer": COMMON + REGULATOR + CLUES + STAFF_TAIL,
+    "campaign_office": COMMON + REGULATOR + CLUES + STAFF_TAIL,
     "police": COMMON + STAFF_TAIL,
     "prosecutor": COMMON + STAFF_TAIL,
-    "admin": COMMON + [("证书管理", "issuer:list"), ("单位名录", "orgs:organisations"),
+    "admin": COMMON + [("证书管理", "issuer:list"), ("交叉比对筛查", "screening:runs"),
+                       ("线索", "clues:inbox"), ("单位名录", "orgs:organisations"),
                        ("审计日志", "core:audit"),
                        ("管理后台", "admin:index")] + STAFF_TAIL,
 }

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from certguard.core.exports import inert_text as core_inert_text
 from certguard.ids import check_id_no, looks_like_lost_digits
 
 # Excel's day 0 is 1899-12-30 once its fictitious 1900-02-29 is accounted for.
@@ -100,10 +101,7 @@ def is_formula_like(value: object) -> bool:
 def inert_text(value: object) -> str:
     """Text safe to put in an exported cell: a leading formula character gets an apostrophe,
     so Excel, WPS and LibreOffice show it as text instead of running it (OWASP advice)."""
-    text = cell_text(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return core_inert_text(cell_text(value))
 
 
 def clean_id_no(value: object) -> str:

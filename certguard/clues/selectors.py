@@ -1,0 +1,76 @@
+"""Reads of the clue inbox, always through ``restrict(user, action)``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+
+from certguard.clues.filters import ClueFilter
+from certguard.clues.models import Clue, ClueEvent
+from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
+from certguard.core.audit import audit_read
+from certguard.core.errors import NotFound
+from certguard.core.scoping import actor_of
+
+PERSONAL_FIELDS = ("name", "id_no")
+
+
+def clues_for(*, user: object, filters: ClueFilter | None = None,
+              action: str = "view") -> QuerySet[Clue]:
+    clues = Clue.objects.restrict(user, action)
+    if filters is not None:
+        clues = filters.apply(clues, user_id=actor_of(user).user_id)
+    return clues.select_related("region", "assignee").order_by("severity_rank", "rule", "id")
+
+
+def clue_get(*, user: object, pk: int, action: str = "view") -> Clue:
+    clue = Clue.objects.restrict(user, action).select_related(
+        "region", "assignee", "decided_by", "organisation").filter(pk=pk).first()
+    if clue is None:
+        raise NotFound("clue_not_found", "线索不存在或无权查看")
+    return clue
+
+
+def clue_counts(*, clues: QuerySet[Clue]) -> dict[str, list[tuple[str, str, int]]]:
+    """How many of the filtered clues fall under each rule, severity and status:
+    (key, label, count) per group."""
+    base = clues.order_by()
+    labels = {"rule": {k: f"{k} {v}" for k, v in RULE_NAMES.items()}, "severity": SEVERITIES,
+              "status": dict(STATUS_CHOICES)}
+    return {key: [(k, labels[key].get(k, k), n) for k, n in
+                  sorted(base.values_list(key).annotate(n=Count("id")))]
+            for key in ("rule", "severity", "status")}
+
+
+def clue_events(*, clue: Clue) -> QuerySet[ClueEvent]:
+    return clue.events.select_related("actor", "assignee")
+
+
+def clues_shown(*, user: object, rows: Iterable[Clue], summary: str) -> None:
+    """Log that the names and ID numbers of these clues were shown to the user."""
+    ids = [c.pk for c in rows if c.name or c.id_no]
+    if ids:
+        audit_read(object_type="clues.clue", object_ids=ids, fields=PERSONAL_FIELDS,
+                   summary=summary, user=user)
+
+
+def _offices_over(clue: Clue) -> dict:
+    """Organisations whose region contains the clue's: its county, city and province."""
+    code = clue.region_id
+    if not code:
+        return {"memberships__organisation_id": clue.organisation_id}
+    return {"memberships__organisation__region_id__in": {code, code[:4] + "00",
+                                                         code[:2] + "0000"}}
+
+
+def assignable_users(*, clue: Clue) -> list:
+    """Colleagues who could take this clue: analysts and inspectors of the departments over
+    its region who would see it themselves."""
+    from certguard.orgs.models import User
+
+    candidates = User.objects.filter(
+        is_active=True, memberships__active=True, memberships__role__in=("analyst", "inspector"),
+        memberships__organisation__kind="department", **_offices_over(clue))
+    return [u for u in candidates.distinct().order_by("username")[:100]
+            if Clue.objects.restrict(u, "change").filter(pk=clue.pk).exists()]

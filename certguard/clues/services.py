@@ -1,0 +1,168 @@
+"""Workflows of the clue inbox: bulk intake from a detector, and the handling of one clue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from certguard.clues.bulk import insert_clues
+from certguard.clues.loading import clue_file_count, clue_rows
+from certguard.clues.models import Clue, ClueEvent
+from certguard.clues.placement import ClueHints, Placer
+from certguard.clues.reference import SEVERITY_RANK
+from certguard.core.audit import audit_record
+from certguard.core.errors import AppError, Forbidden, NotFound
+from certguard.core.scoping import actor_of
+
+BATCH = 2000
+_TEXT = {"cert_no": 40, "id_no": 32, "name": 100, "employer_code": 40, "institution_code": 40,
+         "exam_center_code": 40, "rule": 8, "severity": 8, "subject": 16}
+
+
+def _clue(row: dict, *, placer: Placer, source_kind: str, source_id: int | None,
+          organisation_id: int | None) -> dict:
+    """One clue row as {attname: value}, placed in its region and remit."""
+    place = placer.place(row)
+    values = {k: (row.get(k) or "")[:n] for k, n in _TEXT.items()}
+    return {**values, "source_kind": source_kind, "source_id": source_id,
+            "severity_rank": SEVERITY_RANK.get(values["severity"], 2),
+            "detail": row.get("detail") or "", "evidence": row.get("evidence") or {},
+            "region_id": place.region_id, "family": place.family[:30],
+            "employer_sector": place.employer_sector[:30], "organisation_id": organisation_id}
+
+
+def _codes(path: Path) -> set[str]:
+    codes: set[str] = set()
+    for rows in clue_rows(path, batch_size=20000):
+        for row in rows:
+            codes.update(row.get(k) for k in ("employer_code", "institution_code",
+                                               "exam_center_code") if row.get(k))
+    return codes
+
+
+def clue_bulk_create(*, path: Path, source_kind: str, source_id: int | None,
+                     organisation_id: int | None = None, hints: ClueHints | None = None,
+                     progress: Callable[[int, int | None], None] | None = None) -> dict[str, int]:
+    """Insert every clue of a clue file in bulk (one transaction; the caller's if it has
+    one); returns the count per rule. The change log gets one entry for the whole set."""
+    path = Path(path)
+    placer = Placer(codes=_codes(path), hints=hints)
+    total, counts = clue_file_count(path), Counter()
+    with transaction.atomic():
+        for rows in clue_rows(path):
+            clues = [_clue(r, placer=placer, source_kind=source_kind, source_id=source_id,
+                           organisation_id=organisation_id) for r in rows]
+            for start in range(0, len(clues), BATCH):
+                insert_clues(clues[start:start + BATCH])
+            counts.update(c["rule"] for c in clues)
+            if progress:
+                progress(sum(counts.values()), total)
+        audit_record(action="create", object_type="clues.clue", object_id=f"{source_kind}:"
+                     f"{source_id}", summary=f"导入线索 {sum(counts.values())} 条",
+                     data={"source_kind": source_kind, "source_id": source_id,
+                           "counts": dict(sorted(counts.items()))})
+    return dict(sorted(counts.items()))
+
+
+# --- Handling one clue ------------------------------------------------------------------------
+
+def _locked(*, by: object, clue_id: int) -> Clue:
+    if Clue.objects.restrict(by, "view").filter(pk=clue_id).exists() is False:
+        raise NotFound("clue_not_found", "线索不存在或无权查看")
+    clue = Clue.objects.restrict(by, "change").select_for_update().filter(pk=clue_id).first()
+    if clue is None:
+        raise Forbidden("clue_forbidden", "您可以查看此线索，但无权处理", status=403)
+    return clue
+
+
+def _reason(reason: str, *, required: bool, what: str) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise AppError("reason_required", f"{what}线索必须填写理由",
+                       fields={"reason": [f"{what}线索必须填写理由"]})
+    if len(reason) > 2000:
+        raise AppError("reason_too_long", "理由不能超过2000字", fields={"reason": ["理由过长"]})
+    return reason
+
+
+def _require_open(clue: Clue, what: str) -> None:
+    if not clue.is_open:
+        raise AppError("clue_closed", f"线索已{clue.get_status_display()}，不能{what}；"
+                                      "如需改变结论请先重新打开")
+
+
+def _event(clue: Clue, *, kind: str, by: object, reason: str = "",
+           assignee: object = None) -> ClueEvent:
+    return ClueEvent.objects.create(clue=clue, kind=kind, actor_id=actor_of(by).user_id,
+                                    assignee=assignee, reason=reason)
+
+
+@transaction.atomic
+def clue_assign(*, by: object, clue_id: int, assignee: object, reason: str = "") -> Clue:
+    clue = _locked(by=by, clue_id=clue_id)
+    _require_open(clue, "分派")
+    if assignee is None or not Clue.objects.restrict(assignee, "change").filter(
+            pk=clue.pk).exists():
+        raise AppError("assignee_invalid", "承办人无权处理此线索（不在其辖区或职责范围内）",
+                       fields={"assignee": ["承办人无权处理此线索"]})
+    clue.assignee, clue.status = assignee, Clue.Status.ASSIGNED
+    clue.save(update_fields=["assignee", "status", "updated_at"])
+    _event(clue, kind="assign", by=by, assignee=assignee,
+           reason=_reason(reason, required=False, what="分派"))
+    return clue
+
+
+def _decide(*, by: object, clue_id: int, status: str, reason: str, what: str) -> Clue:
+    clue = _locked(by=by, clue_id=clue_id)
+    _require_open(clue, what)
+    clue.reason = _reason(reason, required=True, what=what)
+    clue.status, clue.decided_at = status, timezone.now()
+    clue.decided_by_id = actor_of(by).user_id
+    clue.save(update_fields=["status", "reason", "decided_at", "decided_by", "updated_at"])
+    _event(clue, kind="confirm" if status == Clue.Status.CONFIRMED else "dismiss", by=by,
+           reason=clue.reason)
+    return clue
+
+
+@transaction.atomic
+def clue_confirm(*, by: object, clue_id: int, reason: str) -> Clue:
+    return _decide(by=by, clue_id=clue_id, status=Clue.Status.CONFIRMED, reason=reason,
+                   what="确认")
+
+
+@transaction.atomic
+def clue_dismiss(*, by: object, clue_id: int, reason: str) -> Clue:
+    return _decide(by=by, clue_id=clue_id, status=Clue.Status.DISMISSED, reason=reason,
+                   what="排除")
+
+
+@transaction.atomic
+def clue_reopen(*, by: object, clue_id: int, reason: str) -> Clue:
+    clue = _locked(by=by, clue_id=clue_id)
+    if clue.is_open:
+        raise AppError("clue_open", "线索尚未处理完毕，无需重新打开")
+    reason = _reason(reason, required=True, what="重新打开")
+    clue.status = Clue.Status.ASSIGNED if clue.assignee_id else Clue.Status.NEW
+    clue.decided_at, clue.decided_by, clue.reason = None, None, ""
+    clue.save(update_fields=["status", "decided_at", "decided_by", "reason", "updated_at"])
+    _event(clue, kind="reopen", by=by, reason=reason)
+    return clue
+
+
+@transaction.atomic
+def clue_note(*, by: object, clue_id: int, reason: str) -> Clue:
+    clue = _locked(by=by, clue_id=clue_id)
+    _event(clue, kind="note", by=by, reason=_reason(reason, required=True, what="备注"))
+    return clue
+
+
+DECISIONS = {"confirm": clue_confirm, "dismiss": clue_dismiss, "reopen": clue_reopen,
+             "note": clue_note}
+
+
+def can_act(*, user: object, clue: Clue) -> bool:
+    return Clue.objects.restrict(user, "change").filter(pk=clue.pk).exists()

@@ -1,0 +1,126 @@
+"""The clue inbox: list with filters and counts, the clue page, decisions, exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from certguard.clues import exports, selectors, services
+from certguard.clues.evidence import comparisons, evidence_rows
+from certguard.clues.filters import ClueFilter
+from certguard.clues.forms import AssignForm, DecisionForm
+from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
+from certguard.core.audit import audit_record
+from certguard.core.errors import AppError, NotFound
+from certguard.core.scoping import actor_of
+from certguard.orgs.models import User
+
+
+def _require_regulator(request) -> None:
+    actor = actor_of(request.user)
+    if not (actor.is_admin or actor.is_regulator):
+        raise PermissionDenied
+
+
+def _clue(request, pk: int):
+    try:
+        return selectors.clue_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def inbox(request):
+    _require_regulator(request)
+    filters = ClueFilter.from_query(request.GET)
+    clues = selectors.clues_for(user=request.user, filters=filters)
+    page = Paginator(clues, 50).get_page(request.GET.get("page"))
+    selectors.clues_shown(user=request.user, rows=page.object_list, summary="查看线索列表")
+    return render(request, "clues/inbox.html", {
+        "page": page, "query": filters.as_query(), "filters": filters,
+        "counts": selectors.clue_counts(clues=clues), "rules": RULE_NAMES,
+        "severities": SEVERITIES, "statuses": dict(STATUS_CHOICES),
+        "export_query": request.GET.urlencode()})
+
+
+@login_required
+def detail(request, pk: int):
+    _require_regulator(request)
+    clue = _clue(request, pk)
+    selectors.clues_shown(user=request.user, rows=[clue], summary="查看线索")
+    can_act = services.can_act(user=request.user, clue=clue)
+    users = selectors.assignable_users(clue=clue) if can_act else []
+    return render(request, "clues/detail.html", {
+        "clue": clue, "rows": evidence_rows(clue.evidence),
+        "comparisons": comparisons(clue.evidence), "events": selectors.clue_events(clue=clue),
+        "can_act": can_act, "decision_form": DecisionForm(), "assign_form": AssignForm(
+            users=users)})
+
+
+def _fail(request, clue_pk: int, exc: AppError):
+    messages.error(request, exc.message)
+    return redirect("clues:detail", pk=clue_pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    _require_regulator(request)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择处理方式并填写理由")
+        return redirect("clues:detail", pk=pk)
+    service = services.DECISIONS[form.cleaned_data["action"]]
+    try:
+        service(by=request.user, clue_id=pk, reason=form.cleaned_data["reason"])
+    except NotFound as exc:
+        raise Http404 from exc
+    except AppError as exc:
+        return _fail(request, pk, exc)
+    messages.success(request, "已保存")
+    return redirect("clues:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    _require_regulator(request)
+    assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first() \
+        if str(request.POST.get("assignee", "")).isdigit() else None
+    try:
+        services.clue_assign(by=request.user, clue_id=pk, assignee=assignee,
+                             reason=request.POST.get("reason", ""))
+    except NotFound as exc:
+        raise Http404 from exc
+    except AppError as exc:
+        return _fail(request, pk, exc)
+    messages.success(request, "已分派")
+    return redirect("clues:detail", pk=pk)
+
+
+def _export_audit(request, filters: ClueFilter, fmt: str, count: int) -> None:
+    audit_record(action="export", object_type="clues.clue", object_id=f"{count} 条",
+                 summary=f"导出线索（{fmt}）", data={"filters": filters.as_query(),
+                                                     "count": count}, user=request.user)
+
+
+@login_required
+def export(request, fmt: str):
+    _require_regulator(request)
+    filters = ClueFilter.from_query(request.GET)
+    clues = selectors.clues_for(user=request.user, filters=filters)
+    _export_audit(request, filters, fmt, min(clues.count(), exports.MAX_ROWS))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        return FileResponse(exports.xlsx_file(clues), as_attachment=True,
+                            filename=f"clues-{stamp}.xlsx")
+    response = StreamingHttpResponse(exports.csv_chunks(clues),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="clues-{stamp}.csv"'
+    return response

@@ -1,0 +1,199 @@
+"""screen(): validate the inputs, run the rules on an engine, write the clue set."""
+
+# ruff: noqa: S608 - SQL is built from code constants, spec column names and quoted
+# literals; user text only ever reaches it through sql_str() / quote_ident().
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from certguard import ids
+from certguard.rules import activity_rules, holder_rules, roster_rules  # noqa: F401 - register
+from certguard.rules.base import RULES, Context
+from certguard.rules.engine import Engine, make_engine
+from certguard.rules.errors import BadRow
+from certguard.rules.output import rejects_path, write_clues, write_rejects
+from certguard.rules.params import ParamError, Params, parse_params
+from certguard.rules.readers import BadRowPolicy, LoadReport, load_file
+from certguard.rules.schema import SPECS
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    stage: str  # load, rule_start, rule_done, rule_skipped, write, done
+    done: int
+    total: int
+    rule: str | None = None
+    clues: int | None = None
+    seconds: float | None = None
+    message: str = ""
+
+
+@dataclass
+class RuleRun:
+    code: str
+    name: str
+    status: str  # "ok" or "skipped"
+    clues: int = 0
+    seconds: float = 0.0
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScreenResult:
+    out: Path
+    as_of: date
+    engine: str
+    rules: list[RuleRun]
+    loads: list[LoadReport]
+    clue_count: int = 0
+    load_seconds: float = 0.0
+    write_seconds: float = 0.0
+    total_seconds: float = 0.0
+    rejects: Path | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {r.code: r.clues for r in self.rules if r.status == "ok"}
+
+    @property
+    def bad_rows(self) -> list[BadRow]:
+        return [row for load in self.loads for row in load.bad_rows]
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+def _select_rules(rules: Sequence[str] | None) -> list[str]:
+    if not rules:
+        return sorted(RULES)
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise ParamError(f"未知规则 {', '.join(unknown)}（可用：R01–R17）")
+    return sorted(set(rules))
+
+
+def _resolve_params(params: Params | Mapping[str, str] | Sequence[str] | None) -> Params:
+    if params is None:
+        return Params()
+    if isinstance(params, Params):
+        return params
+    return parse_params(params)
+
+
+def _helper_tables(con: duckdb.DuckDBPyConnection, *, minimums: Mapping[str, float]) -> None:
+    years = ids.region_code_years()
+    regions = pa.table({"code": list(years), "start_year": [v[0] for v in years.values()],
+                        "end_year": [v[1] for v in years.values()]},
+                       schema=pa.schema([("code", pa.string()), ("start_year", pa.int32()),
+                                         ("end_year", pa.int32())]))
+    hours = pa.table({"item_code": list(minimums), "hours": [float(v) for v in minimums.values()]},
+                     schema=pa.schema([("item_code", pa.string()), ("hours", pa.float64())]))
+    for name, table in (("region_codes", regions), ("min_hours", hours)):
+        con.register(f"_{name}_in", table)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_in")
+        con.unregister(f"_{name}_in")
+
+
+def _connect(work_dir: Path, *, memory_limit: str | None, threads: int | None
+             ) -> duckdb.DuckDBPyConnection:
+    # In memory with compression (a file-backed table costs 3x the load time); intermediates
+    # still spill to the scratch directory under memory pressure.
+    config = {"temp_directory": str(work_dir / "spill"), "preserve_insertion_order": True}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if threads:
+        config["threads"] = threads
+    con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")  # progress is reported per rule instead
+    con.execute("ATTACH ':memory:' AS work (COMPRESS)")
+    con.execute("USE work")
+    return con
+
+
+def _run_rules(engine: Engine, *, ctx: Context, codes: list[str], progress: Progress
+               ) -> tuple[list[RuleRun], list[pa.Table]]:
+    runs, tables = [], []
+    for index, code in enumerate(codes, start=1):
+        rule = RULES[code]
+        missing = rule.missing(ctx.available)
+        if missing:
+            runs.append(RuleRun(code, rule.name, "skipped", missing=missing))
+            progress(ProgressEvent("rule_skipped", index, len(codes), rule=code,
+                                   message="缺少输入：" + "、".join(missing)))
+            continue
+        progress(ProgressEvent("rule_start", index - 1, len(codes), rule=code))
+        started = time.perf_counter()
+        table = engine.run(rule.build(ctx))
+        seconds = time.perf_counter() - started
+        tables.append(table)
+        runs.append(RuleRun(code, rule.name, "ok", table.num_rows, seconds))
+        progress(ProgressEvent("rule_done", index, len(codes), rule=code, clues=table.num_rows,
+                               seconds=seconds))
+    return runs, tables
+
+
+def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
+           as_of: date | None = None, rules: Sequence[str] | None = None,
+           params: Params | Mapping[str, str] | Sequence[str] | None = None,
+           catalogue_min_hours: Mapping[str, float] | None = None,
+           engine: str | Engine = "duckdb", progress: Progress | None = None,
+           on_bad_rows: BadRowPolicy = "error", memory_limit: str | None = None,
+           threads: int | None = None, work_dir: str | Path | None = None) -> ScreenResult:
+    """Screen the given exchange files (keys: certificates, roster, training, exams).
+
+    Raises InputError (file, line, column) for unusable input and ParamError for bad rules or
+    parameters; in both cases, and on any other failure, no clue file is left at ``out``.
+    """
+    started = time.perf_counter()
+    notify = progress or (lambda event: None)
+    out = Path(out)
+    codes = _select_rules(rules)
+    resolved = _resolve_params(params)
+    minimums = {**(catalogue_min_hours or {}), **resolved.min_training_hours}
+    given = {k: Path(v) for k, v in inputs.items() if v is not None}
+    unknown = [k for k in given if k not in SPECS]
+    if unknown:
+        raise ParamError(f"未知输入 {', '.join(unknown)}（可用：{', '.join(SPECS)}）")
+    scratch = Path(tempfile.mkdtemp(prefix="certguard-screen-", dir=work_dir))
+    runner = None
+    try:
+        con = _connect(scratch, memory_limit=memory_limit, threads=threads)
+        loads = []
+        for index, (name, path) in enumerate(sorted(given.items()), start=1):
+            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows))
+            notify(ProgressEvent("load", index, len(given), message=f"{name}: "
+                                 f"{loads[-1].rows_loaded} 行"))
+        load_seconds = time.perf_counter() - started
+        _helper_tables(con, minimums=minimums)
+        runner = make_engine(engine)
+        runner.attach(con=con, tables=[*sorted(given), "region_codes", "min_hours"],
+                      work_dir=scratch)
+        ctx = Context(d=runner.dialect, as_of=as_of or date.today(), params=resolved,
+                      available=frozenset(given))
+        runs, tables = _run_rules(runner, ctx=ctx, codes=codes, progress=notify)
+        notify(ProgressEvent("write", len(codes), len(codes), message=str(out)))
+        write_started = time.perf_counter()
+        count = write_clues(con, tables=tables, path=out)
+        result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds)
+        bad = result.bad_rows
+        if bad:
+            result.rejects = rejects_path(out)
+            write_rejects(con, rows=bad, path=result.rejects)
+        result.write_seconds = time.perf_counter() - write_started
+        result.total_seconds = time.perf_counter() - started
+        con.close()
+        notify(ProgressEvent("done", len(codes), len(codes), clues=count,
+                             seconds=result.total_seconds))
+        return result
+    finally:
+        if runner is not None:
+            runner.close()
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,81 @@
+"""certguard screen: run rules R01–R17 over exchange files (a thin wrapper over rules.screen)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certguard.catalog.reference import min_training_hours
+from certguard.rules import InputError, ParamError, ProgressEvent, ScreenResult, screen
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"[E_AS_OF] --as-of 应为 YYYY-MM-DD，实际为 {text}",
+                           returncode=2) from exc
+
+
+class Command(BaseCommand):
+    help = "交叉比对筛查：按规则 R01–R17 比对证书、花名册、培训和考试数据，输出线索文件"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--certificates", required=True,
+                            help="证书数据（CSV、CSV.GZ 或 Parquet）")
+        parser.add_argument("--roster", help="从业人员花名册")
+        parser.add_argument("--training", help="培训记录")
+        parser.add_argument("--exams", help="考试记录")
+        parser.add_argument("--out", required=True, help="线索输出文件 clues.csv 或 clues.parquet")
+        parser.add_argument("--as-of", help="筛查基准日 YYYY-MM-DD（默认今天）")
+        parser.add_argument("--rules", help="只运行这些规则，如 R01,R04")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                            help="规则参数，可重复，如 outlier_z=2.5")
+        parser.add_argument("--bad-rows", choices=["error", "report"], default="error",
+                            help="有错误的数据行：error 停止（默认），"
+                                 "report 跳过并写入 *.rejects.csv")
+        parser.add_argument("--memory-limit", help="DuckDB 内存上限，如 6GB")
+
+    def handle(self, *args, **options) -> None:
+        inputs = {k: options[k] for k in ("certificates", "roster", "training", "exams")}
+        rules = ([r.strip().upper() for r in options["rules"].split(",")]
+                 if options["rules"] else None)
+        try:
+            result = screen(inputs, out=options["out"],
+                            as_of=_date(options["as_of"]) if options["as_of"] else None,
+                            rules=rules, params=options["param"],
+                            catalogue_min_hours=min_training_hours(), engine=options["engine"],
+                            progress=self._progress, on_bad_rows=options["bad_rows"],
+                            memory_limit=options["memory_limit"])
+        except (InputError, ParamError) as exc:
+            code = getattr(exc, "code", "E_PARAM")
+            message = str(exc) if isinstance(exc, InputError) else f"[{code}] {exc}"
+            raise CommandError(message, returncode=2) from exc
+        except (OSError, RuntimeError, ValueError) as exc:  # disk full, engine failure
+            raise CommandError(f"[E_SCREEN] 筛查失败，未输出线索文件：{exc}", returncode=1) from exc
+        self._table(result)
+
+    def _progress(self, event: ProgressEvent) -> None:
+        if event.stage == "load":
+            self.stdout.write(f"读取 {event.message}")
+        elif event.stage == "rule_done":
+            self.stdout.write(f"[{event.done}/{event.total}] {event.rule} 线索 {event.clues} 条 "
+                              f"（{event.seconds:.2f} 秒）")
+        elif event.stage == "rule_skipped":
+            self.stdout.write(f"[{event.done}/{event.total}] {event.rule} 跳过：{event.message}")
+        self.stdout.flush()
+
+    def _table(self, result: ScreenResult) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"{'规则':<6}{'线索':>10}{'秒':>10}  说明")
+        for run in result.rules:
+            note = "跳过：缺少 " + "、".join(run.missing) if run.status == "skipped" else run.name
+            clues = "-" if run.status == "skipped" else str(run.clues)
+            self.stdout.write(f"{run.code:<6}{clues:>10}{run.seconds:>10.2f}  {note}")
+        self.stdout.write(f"{'合计':<6}{result.clue_count:>10}{result.total_seconds:>10.2f}  "
+                          f"→ {result.out}")
+        if result.rejects:
+            self.stdout.write(f"有 {sum(x.bad_row_count for x in result.loads)} 行数据有误，"
+                              f"已跳过并列入 {result.rejects}")

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from certguard.core.errors import NotFound
+from certguard.screening.models import ScreeningRun
+
+
+def runs_for(*, user: object) -> QuerySet[ScreeningRun]:
+    return ScreeningRun.objects.restrict(user, "view").select_related("owner", "organisation",
+                                                                        "job")
+
+
+def run_get(*, user: object, pk: int) -> ScreeningRun:
+    run = runs_for(user=user).filter(pk=pk).first()
+    if run is None:
+        raise NotFound("run_not_found", "筛查批次不存在或无权查看")
+    return run
+
+
+def can_start(*, user: object) -> bool:
+    from certguard.core.scoping import actor_of
+
+    actor = actor_of(user)
+    return actor.is_admin or (actor.is_regulator and actor.role in ("analyst", "inspector"))

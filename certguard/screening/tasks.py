@@ -1,0 +1,12 @@
+"""Background jobs of the screening app (registered on import; see models.py)."""
+
+from __future__ import annotations
+
+from certguard.core.jobs import job_handler
+
+
+@job_handler("screening_run")
+def screening_run(*, job, progress) -> dict:
+    from certguard.screening.execute import run_execute
+
+    return run_execute(run_id=job.params["run_id"], progress=progress)

@@ -1,0 +1,93 @@
+"""Screening pages: list of runs, a new run, a run with its progress and per-rule table."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from certguard.clues.reference import RULE_NAMES
+from certguard.core.audit import audit_record
+from certguard.core.errors import AppError, NotFound
+from certguard.core.scoping import actor_of
+from certguard.screening import selectors, services
+from certguard.screening.forms import RunForm
+from certguard.screening.inputs import KIND_LABELS, run_dir
+
+
+def _require_regulator(request) -> None:
+    actor = actor_of(request.user)
+    if not (actor.is_admin or actor.is_regulator):
+        raise PermissionDenied
+
+
+@login_required
+def run_list(request):
+    _require_regulator(request)
+    page = Paginator(selectors.runs_for(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "screening/run_list.html", {
+        "page": page, "query": {}, "can_start": selectors.can_start(user=request.user)})
+
+
+@login_required
+def run_new(request):
+    if not selectors.can_start(user=request.user):
+        raise PermissionDenied
+    form = RunForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(
+                by=request.user, uploads=form.uploads(),
+                use_registry=form.cleaned_data["use_registry"],
+                as_of=form.cleaned_data["as_of"], rules=form.cleaned_data["rules"],
+                params=form.params(), title=form.cleaned_data["title"],
+                on_bad_rows=form.cleaned_data["on_bad_rows"] or "error")
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("screening:run", pk=run.pk)
+    return render(request, "screening/run_form.html", {"form": form})
+
+
+def _run(request, pk: int):
+    _require_regulator(request)
+    try:
+        return selectors.run_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _context(run) -> dict:
+    return {"run": run, "job": run.job,
+            "inputs": [{**i, "label": KIND_LABELS.get(i["kind"], i["kind"])} for i in run.inputs],
+            "rule_rows": [{**r, "label": RULE_NAMES.get(r["code"], r["name"])}
+                          for r in run.rule_stats]}
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = _run(request, pk)
+    return render(request, "screening/run_detail.html", _context(run))
+
+
+@login_required
+def run_rules(request, pk: int):
+    """The per-rule table alone, polled by the run page until the run has finished."""
+    run = _run(request, pk)
+    return render(request, "screening/_run_rules.html", _context(run))
+
+
+@login_required
+def run_rejects(request, pk: int):
+    """The rows a run skipped as unusable (file, line, column, problem, value)."""
+    run = _run(request, pk)
+    path = run_dir(run.pk) / services.REJECTS_FILE
+    if run.status != run.Status.COMPLETE or not path.exists():
+        raise Http404
+    audit_record(action="export", object_type="screening.screeningrun", object_id=run.pk,
+                 summary="下载筛查跳过的有误数据行", data={"bad_rows": run.bad_rows},
+                 user=request.user)
+    return FileResponse(path.open("rb"), as_attachment=True,
+                        filename=f"screening-{run.pk}-rejects.csv")

@@ -1,0 +1,131 @@
+"""Bad input gives a clear error naming file, line and column, or a reported row; never a
+silent drop, and a failed run leaves no clue file behind."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from certguard.rules import InputError, ParamError, screen
+from tests.rules.conftest import AS_OF, ID_A, cert, read_clues, worker, write_csv
+
+
+def _screen(tmp_path: Path, **inputs: Path) -> Path:
+    out = tmp_path / "clues.csv"
+    screen(inputs, out=out, as_of=AS_OF)
+    return out
+
+
+def test_missing_required_column_names_file_line_and_column(tmp_path: Path) -> None:
+    row = cert()
+    del row["valid_until"]
+    path = write_csv(tmp_path / "certs.csv", [row])
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, certificates=path)
+    err = caught.value
+    assert (err.code, err.file, err.line, err.column) == ("E_MISSING_COLUMN", str(path), 1,
+                                                          "valid_until")
+    assert "valid_until" in str(err) and "第1行" in str(err)
+    assert not (tmp_path / "clues.csv").exists()
+
+
+def test_broken_quoting_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "roster.csv", [worker(), worker()])
+    text = path.read_text(encoding="utf-8").splitlines()
+    text.append(text[1].replace("某某机电有限公司", '"某某机电,有限公司'))  # unterminated quote
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, roster=path)
+    assert caught.value.code == "E_CSV_PARSE" and caught.value.line == 4
+
+
+def test_spreadsheet_damaged_ids_are_reported_rows(tmp_path: Path) -> None:
+    rows = [worker(), worker(worker_id_no="1.10105E+17"), worker(worker_id_no=ID_A + ".0"[:0])]
+    path = write_csv(tmp_path / "roster.csv", rows)
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, roster=path)
+    bad = caught.value.bad_rows
+    assert [(b.line, b.column, b.code) for b in bad] == [(3, "worker_id_no", "E_ID_LOST_DIGITS")]
+    assert "1.10105E+17" in str(caught.value)
+
+
+def test_report_mode_loads_good_rows_and_writes_rejects(tmp_path: Path) -> None:
+    rows = [worker(), worker(worker_id_no="1.10105E+17"), worker(on_post_from="2024/01/01"),
+            worker(worker_name="")]
+    path = write_csv(tmp_path / "roster.csv", rows)
+    out = tmp_path / "clues.csv"
+    result = screen({"roster": path}, out=out, as_of=AS_OF, on_bad_rows="report")
+    load = result.loads[0]
+    assert (load.rows_read, load.rows_loaded, load.bad_row_count) == (4, 1, 3)
+    assert [(b.line, b.code) for b in result.bad_rows] == [
+        (3, "E_ID_LOST_DIGITS"), (4, "E_DATE"), (5, "E_REQUIRED")]
+    assert result.rejects is not None and len(read_clues(result.rejects)) == 3
+    assert out.exists()
+
+
+def test_empty_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "certs.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, certificates=path)
+    assert caught.value.code == "E_EMPTY_FILE"
+
+
+def test_header_only_file_loads_zero_rows(tmp_path: Path) -> None:
+    path = tmp_path / "certs.csv"
+    path.write_text(",".join(cert()) + "\n", encoding="utf-8")
+    out = _screen(tmp_path, certificates=path)
+    assert read_clues(out) == []
+
+
+def test_duplicated_certificate_rows_are_reported(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "certs.csv", [cert(), cert(name="张卫"), cert()])
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, certificates=path)
+    assert [(b.line, b.code, b.message) for b in caught.value.bad_rows] == [
+        (4, "E_DUPLICATE", "与第2行完全重复")]
+
+
+def test_wrong_type_in_parquet_and_gzip_csv(tmp_path: Path) -> None:
+    table = pa.Table.from_pylist([cert(), cert(cert_no="X", valid_from="soon")])
+    pq.write_table(table, tmp_path / "certs.parquet")
+    with pytest.raises(InputError) as caught:
+        _screen(tmp_path, certificates=tmp_path / "certs.parquet")
+    assert [(b.line, b.column) for b in caught.value.bad_rows] == [(3, "valid_from")]
+    gz = tmp_path / "certs.csv.gz"
+    plain = write_csv(tmp_path / "plain.csv", [cert()])
+    gz.write_bytes(gzip.compress(plain.read_bytes()))
+    assert read_clues(_screen(tmp_path, certificates=gz)) == []
+
+
+def test_failed_run_leaves_no_clue_file(tmp_path: Path) -> None:
+    out = tmp_path / "clues.csv"
+    good = write_csv(tmp_path / "certs.csv", [cert()])
+    bad = write_csv(tmp_path / "roster.csv", [worker(on_post_from="yesterday")])
+    with pytest.raises(InputError):
+        screen({"certificates": good, "roster": bad}, out=out, as_of=AS_OF)
+    assert list(tmp_path.glob("*clues*")) == []
+
+
+def test_unknown_rule_and_bad_param(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "certs.csv", [cert()])
+    with pytest.raises(ParamError, match="R99"):
+        screen({"certificates": good}, out=tmp_path / "c.csv", rules=["R99"])
+    with pytest.raises(ParamError, match="outlier_z"):
+        screen({"certificates": good}, out=tmp_path / "c.csv", params=["outlier_z=high"])
+
+
+def test_rules_without_inputs_are_skipped_and_said_so(tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "certs.csv", [cert()])
+    result = screen({"certificates": good}, out=tmp_path / "c.parquet", as_of=AS_OF)
+    skipped = {r.code: r.missing for r in result.rules if r.status == "skipped"}
+    assert skipped == {"R01": ["roster"], "R04": ["roster"], "R05": ["roster"],
+                       "R06": ["roster"], "R07": ["roster"], "R08": ["roster"],
+                       "R09": ["roster"], "R10": ["roster"], "R12": ["training"],
+                       "R13": ["training 或 exams"], "R14": ["training"], "R15": ["exams"],
+                       "R16": ["exams"]}
+    assert pq.read_schema(tmp_path / "c.parquet").names[:3] == ["rule", "severity", "subject"]
