@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: install demo test lint browser-deps java-deps system-deps bench-deps serve worker clean
+.PHONY: install demo test lint browser-deps java-deps office-deps system-deps bench-deps serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ browser-deps:
 java-deps:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }
 
-system-deps: browser-deps java-deps
+# LibreOffice proves exported spreadsheets open in real office software; pdftotext reads PDFs.
+office-deps:
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) libreoffice-calc-nogui poppler-utils; }
+
+system-deps: browser-deps java-deps office-deps
 
 # wrk drives the HTTP benchmarks (certguard bench verify).
 bench-deps: install
