@@ -64,6 +64,23 @@ def wait_for_port(port: int, *, timeout: float = 60.0) -> None:
     raise RuntimeError(f"server on port {port} did not start within {timeout:.0f} s")
 
 
+def wait_for_answer(port: int, path: str, body: bytes, *, timeout: float = 90.0) -> None:
+    """Until every worker has loaded the application a listening port is not an answer."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("POST", path, body, {"Content-Type": "application/json"})
+            if connection.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"server on port {port} gave no answer within {timeout:.0f} s")
+
+
 class Server:
     """A server process on loopback, stopped (with its children) when the block ends."""
 

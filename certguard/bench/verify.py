@@ -185,7 +185,9 @@ def _http(workdir: Path, env: dict, options: dict) -> dict:
     port = s.free_port()
     product_cmd = [sys.executable, "-m", "certguard", "serve", "--bind",
                    f"127.0.0.1:{port}", "--no-collectstatic", *workers]
+    first = keys.read_text().splitlines()[0].encode()
     with s.Server(product_cmd, env=server_env, port=port):
+        s.wait_for_answer(port, "/api/v1/verify", first)
         warm = s.wrk(url_path="/api/v1/verify", port=port, **{**load, "seconds": 3})
         product = s.wrk(url_path="/api/v1/verify", port=port, **load)
     time.sleep(SPOOL_SETTLE_S)  # the server is stopped; its last spool period closes
@@ -195,6 +197,7 @@ def _http(workdir: Path, env: dict, options: dict) -> dict:
     bare_cmd = [sys.executable, "-m", "gunicorn", "certguard.bench.bare_wsgi:application",
                 "--bind", f"127.0.0.1:{port}", *workers, "--log-level", "warning"]
     with s.Server(bare_cmd, env=server_env, port=port):
+        s.wait_for_answer(port, "/api/v1/verify", first)
         s.wrk(url_path="/api/v1/verify", port=port, **{**load, "seconds": 3})
         bare = s.wrk(url_path="/api/v1/verify", port=port, **load)
     answered = warm["requests"] + product["requests"]
