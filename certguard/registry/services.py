@@ -124,9 +124,13 @@ def certificate_issue(*, by: object, id_no: str, name: str, family: str, item_co
     return cert
 
 
-def _editable(by: object, cert: Certificate, *, statuses: tuple[str, ...] = ("valid",)) -> None:
+def _ensure_own(by: object, cert: Certificate) -> None:
     if not Certificate.objects.restrict(by, "change").filter(pk=cert.pk).exists():
         raise Forbidden("not_your_certificate", "只有发证机关的发证人员可以办理该证书的业务")
+
+
+def _editable(by: object, cert: Certificate, *, statuses: tuple[str, ...] = ("valid",)) -> None:
+    _ensure_own(by, cert)
     if cert.status not in statuses:
         raise AppError("certificate_not_valid",
                        f"证书当前为“{cert.get_status_display()}”，不能办理此业务")
@@ -232,8 +236,7 @@ def certificate_cancel(*, by: object, certificate: Certificate, on: date,
                        reason: str) -> Certificate:
     """注销 (Art. 31): death, own request, or after revocation."""
     cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if not Certificate.objects.restrict(by, "change").filter(pk=cert.pk).exists():
-        raise Forbidden("not_your_certificate", "只有发证机关的发证人员可以办理该证书的业务")
+    _ensure_own(by, cert)
     if cert.status == Certificate.RecordStatus.CANCELLED:
         raise AppError("already_cancelled", "证书已注销")
     if reason == "revoked" and cert.status != Certificate.RecordStatus.REVOKED:
@@ -262,8 +265,7 @@ def certificate_reinstate(*, by: object, certificate: Certificate, on: date,
                           reason: str) -> Certificate:
     """Where the law allows: a suspension lifted, or a revocation overturned on appeal."""
     cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if not Certificate.objects.restrict(by, "change").filter(pk=cert.pk).exists():
-        raise Forbidden("not_your_certificate", "只有发证机关的发证人员可以办理该证书的业务")
+    _ensure_own(by, cert)
     allowed = {Certificate.RecordStatus.SUSPENDED: "suspension_lifted",
                Certificate.RecordStatus.REVOKED: "decision_overturned"}
     if allowed.get(cert.status) != reason:
