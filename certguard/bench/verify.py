@@ -122,13 +122,16 @@ def _inprocess(*, lookups: int) -> dict:
                                         channel="bench")["result"] == "found"
         audit.end_context(token)
     single = lookups / (time.perf_counter() - started)
-    many, many_found = _inprocess_batched(queries, lookups)
+    many, many_found, many_cpu = _inprocess_batched(queries, lookups)
     return {"in_process": {
         "lookups": lookups, "registry_rows": _registry_rows(),
         "single": {"what": "verify_certificate: one query, full public answer, audited",
                    "lookups_per_s": round(single), "found": found},
         "batched": {"what": "verify_many: 1,000 queries a call, compact answers, audited",
-                    "lookups_per_s": round(many), "found": many_found},
+                    "lookups_per_s": round(many), "found": many_found,
+                    "per_cpu_second": round(many_cpu),
+                    "note": "per_cpu_second counts this process's CPU time only: the rate on "
+                            "an otherwise idle core"},
         "baseline_sql_per_s": round(bare),
         "ratio_single_to_baseline": round(single / bare, 3),
         "target_per_s": 50_000, "meets_target": max(single, many) >= 50_000}}
@@ -140,11 +143,11 @@ def _registry_rows() -> int:
     return Certificate.objects.count()
 
 
-def _inprocess_batched(queries: list, lookups: int) -> tuple[float, int]:
+def _inprocess_batched(queries: list, lookups: int) -> tuple[float, int, float]:
     from certguard.core import audit
     from certguard.registry.batch import verify_many
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     found = 0
     for start in range(0, lookups, 1000):
         token = audit.begin_context(user=None, ip="127.0.0.1")
@@ -152,7 +155,8 @@ def _inprocess_batched(queries: list, lookups: int) -> tuple[float, int]:
         answers = verify_many(queries=batch, channel="bench", detail=False)
         found += sum(a["result"] == "found" for a in answers)
         audit.end_context(token)
-    return lookups / (time.perf_counter() - started), found
+    return (lookups / (time.perf_counter() - started), found,
+            lookups / (time.process_time() - cpu))
 
 
 def _audit_count() -> dict:
