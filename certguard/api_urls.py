@@ -19,4 +19,5 @@ urlpatterns = [
     path("ecert/", include("certguard.ecert.api_urls")),
     path("", include("certguard.clues.api_urls")),
     path("", include("certguard.screening.api_urls")),
+    path("selfcheck/", include("certguard.selfcheck.api_urls")),
 ]

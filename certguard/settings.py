@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "certguard.catalog",
     "certguard.registry",
     "certguard.clues",
+    "certguard.workforce",
     "certguard.ecert",
+    "certguard.selfcheck",
     "certguard.screening",
     "certguard.synth",
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("ecert/", include("certguard.ecert.urls")),
     path("screening/", include("certguard.screening.urls")),
     path("clues/", include("certguard.clues.urls")),
+    path("workforce/", include("certguard.workforce.urls")),
+    path("selfcheck/", include("certguard.selfcheck.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

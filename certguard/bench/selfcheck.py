@@ -44,7 +44,7 @@ def run(options: dict) -> dict:
     default = Path(tempfile.gettempdir()) / f"certguard-bench-selfcheck-{options['certificates']}"
     workdir = Path(options["workdir"] or default)
     workdir.mkdir(parents=True, exist_ok=True)
-    env = s.scratch_env(workdir, options["database_url"] or None, **_settings_env())
+    env = s.scratch_env(workdir, options["database_url"] or None)
     prepared = _prepare(workdir, env, certificates=options["certificates"], rows=options["rows"])
     timed = s.last_json_line(s.certguard(
         "bench", "selfcheck", "--phase", "run", "--roster", prepared["roster_file"],
@@ -52,17 +52,6 @@ def run(options: dict) -> dict:
     return {"machine": {"cpus": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)},
             "prepared": prepared, **{k: v for k, v in timed.items() if k != "area"},
             "peak_rss_mb": s.peak_rss_mb()}
-
-
-def _settings_env() -> dict:
-    """Until the apps are in settings.py, the scratch platform runs with the dev settings."""
-    from django.conf import settings
-
-    if "certguard.selfcheck" in settings.INSTALLED_APPS and \
-            os.environ.get("DJANGO_SETTINGS_MODULE", "certguard.settings") == "certguard.settings":
-        return {}
-    return {"DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE")
-            or "certguard.settings_dev_selfcheck"}
 
 
 def _prepare(workdir: Path, env: dict, *, certificates: int, rows: int) -> dict:

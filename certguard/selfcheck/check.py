@@ -1,0 +1,132 @@
+"""The self-check pipeline: roster rows → registry fetch → rules R01–R10 → one result per row.
+
+Shared by the web job, the API and the command line; it writes nothing to the database
+(the callers decide what to keep).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from certguard.rules.screen import screen
+from certguard.selfcheck import classify, exchange
+from certguard.selfcheck import outcomes as o
+from certguard.selfcheck.reader import RosterReadResult, RosterRow
+from certguard.selfcheck.registry_fetch import near_match_rows, registry_rows
+
+SELFCHECK_RULES = tuple(f"R{n:02d}" for n in range(1, 11))
+Notify = Callable[[int, int, str], None]
+
+
+@dataclass
+class SelfcheckRun:
+    as_of: date
+    outcomes: list[o.WorkerOutcome]  # accepted and rejected rows, in file order
+    certificates: int = 0  # registry certificates fetched
+    clues: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(o.LABELS, 0)
+        for outcome in self.outcomes:
+            counts[outcome.result] += 1
+        return counts
+
+
+def item_resolver() -> Callable[[RosterRow], str | None]:
+    """A row's required item: its code, else the catalogue code of the item named in words."""
+    from certguard.catalog.services import item_names
+
+    by_name: dict[str, str] = {}
+    for (_family, code), name in sorted(item_names().items()):
+        by_name.setdefault(name, code)
+
+    def resolve(row: RosterRow) -> str | None:
+        if row.required_item_code:
+            return row.required_item_code
+        return by_name.get(row.item_text) if row.item_text else None
+    return resolve
+
+
+def _on_post(row: RosterRow, as_of: date) -> bool:
+    start, end = exchange.on_post_dates(row, as_of=as_of)
+    return start <= as_of and (end is None or end >= as_of)
+
+
+def _fetch(rows: list[RosterRow]) -> list[tuple]:
+    fetched = registry_rows(cert_nos=(r.cert_no for r in rows if r.cert_no),
+                            id_nos=(r.worker_id_no for r in rows))
+    known = {r[0] for r in fetched}
+    missing: dict[str, set[str]] = {}
+    for row in rows:
+        if row.cert_no and row.cert_no not in known:
+            missing.setdefault(row.cert_no, set()).add(row.worker_name)
+    return fetched + near_match_rows(missing=missing) if missing else fetched
+
+
+def _screen(*, rows: list[RosterRow], items: list[str | None], fetched: list[tuple],
+            employer_code: str, as_of: date, work: Path) -> list[dict]:
+    exchange.write_certificates(rows=fetched, path=work / "certificates.parquet")
+    exchange.write_roster(rows=rows, item_codes=items, employer_code=employer_code, as_of=as_of,
+                          path=work / "roster.parquet")
+    result = screen({"certificates": work / "certificates.parquet",
+                     "roster": work / "roster.parquet"}, out=work / "clues.parquet",
+                    as_of=as_of, rules=list(SELFCHECK_RULES), on_bad_rows="report",
+                    threads=2, work_dir=work)
+    return pq.read_table(result.out).to_pylist()
+
+
+def selfcheck_run(*, read: RosterReadResult, as_of: date, employer_code: str = "",
+                  notify: Notify | None = None) -> SelfcheckRun:
+    """Verify every accepted row of a read roster; rejected rows come back with their reason."""
+    say = notify or (lambda done, total, message: None)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    rows = read.accepted
+    resolve = item_resolver()
+    items = [resolve(r) for r in rows]
+    say(0, 3, f"正在从证书库调取 {len(rows)} 名人员的证书")
+    fetched = _fetch(rows)
+    seconds["fetch"] = time.perf_counter() - started
+    say(1, 3, f"正在按规则 R01–R10 比对（证书 {len(fetched)} 张）")
+    work = Path(tempfile.mkdtemp(prefix="certguard-selfcheck-"))
+    try:
+        mark = time.perf_counter()
+        clues = _screen(rows=rows, items=items, fetched=fetched, employer_code=employer_code,
+                        as_of=as_of, work=work) if rows else []
+        seconds["screen"] = time.perf_counter() - mark
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(2, 3, "正在归类核验结果")
+    mark = time.perf_counter()
+    outcomes = _classify(read=read, items=items, fetched=fetched, clues=clues, as_of=as_of)
+    seconds["classify"] = time.perf_counter() - mark
+    return SelfcheckRun(as_of=as_of, outcomes=outcomes, certificates=len(fetched),
+                        clues=len(clues), seconds={k: round(v, 3) for k, v in seconds.items()})
+
+
+def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[tuple],
+              clues: list[dict], as_of: date) -> list[o.WorkerOutcome]:
+    index = classify.clue_index(clues)
+    registry = classify.Registry(fetched, as_of=as_of)
+    outcomes = [classify.classify_row(row=row, item_code=item, clues=index, registry=registry,
+                                      on_post=_on_post(row, as_of))
+                for row, item in zip(read.accepted, items, strict=True)]
+    outcomes += [rejected_outcome(r) for r in read.rejected]
+    order = {m.sheet: i for i, m in enumerate(read.mappings)}
+    outcomes.sort(key=lambda x: (order.get(x.sheet, 0), x.row_no))
+    return outcomes
+
+
+def rejected_outcome(row) -> o.WorkerOutcome:
+    return o.WorkerOutcome(sheet=row.sheet, row_no=row.row_no, result=o.REJECTED,
+                           values={"raw": " | ".join(c for c in row.raw if c)[:500]},
+                           reason=row.message)

@@ -1,0 +1,93 @@
+"""A roster upload (file kept, mapping, counts, status) and its per-row results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from certguard.core.models import TimeStampedModel
+from certguard.core.scoping import RestrictedQuerySet
+from certguard.core.signals import Audited
+from certguard.selfcheck import outcomes
+from certguard.workforce.scoping import employer_scope
+
+
+class RosterUpload(Audited, TimeStampedModel):
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        VERIFYING = "verifying", "核验中"
+        VERIFIED = "verified", "已核验"
+        FAILED = "failed", "核验失败"
+
+    employer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT,
+                                 related_name="roster_uploads", verbose_name="用人单位")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="上传人")
+    file_name = models.CharField("文件名", max_length=255)
+    stored_path = models.CharField("保存位置", max_length=500)  # relative to VAR_DIR
+    size = models.BigIntegerField("大小（字节）", default=0)
+    sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
+    file_kind = models.CharField("文件格式", max_length=8, blank=True)
+    mapping = models.JSONField("列对应关系", default=list, blank=True)
+    overrides = models.JSONField("人工调整的列", default=dict, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices,
+                              default=Status.PREVIEW, db_index=True)
+    as_of = models.DateField("核验基准日", null=True, blank=True)
+    accepted_count = models.PositiveIntegerField("读取成功行数", default=0)
+    rejected_count = models.PositiveIntegerField("有误行数", default=0)
+    counts = models.JSONField("结果统计", default=dict, blank=True)
+    ledger_report = models.JSONField("台账更新", default=dict, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name="核验任务")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    verified_at = models.DateTimeField("核验完成时间", null=True, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "花名册"
+        verbose_name_plural = "花名册"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        return employer_scope(actor, action)
+
+    @property
+    def problem_count(self) -> int:
+        return sum(v for k, v in (self.counts or {}).items() if k in outcomes.PROBLEMS)
+
+
+class WorkerResult(models.Model):
+    """One roster row's result; ``values`` as read, ``registry`` the certificate beside it."""
+
+    upload = models.ForeignKey(RosterUpload, on_delete=models.CASCADE, related_name="results")
+    sheet = models.CharField("工作表", max_length=100)
+    row_no = models.PositiveIntegerField("行号")
+    worker_name = models.CharField("姓名", max_length=50, blank=True)
+    worker_id_no = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
+    cert_no = models.CharField("申报证书编号", max_length=40, blank=True)
+    result = models.CharField("核验结果", max_length=20,
+                              choices=list(outcomes.LABELS.items()), db_index=True)
+    rules = models.JSONField("触发规则", default=list, blank=True)
+    values = models.JSONField("申报内容", default=dict, blank=True)
+    registry = models.JSONField("证书库记录", null=True, blank=True)
+    evidence = models.JSONField("规则证据", default=list, blank=True)
+    reason = models.CharField("未核验原因", max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "核验结果"
+        verbose_name_plural = "核验结果"
+        ordering = ["upload_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}#{self.row_no} {self.get_result_display()}"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        return employer_scope(actor, action, field="upload__employer")

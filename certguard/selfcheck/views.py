@@ -1,0 +1,125 @@
+"""Thin pages: upload a roster, check the column mapping, confirm, watch, read the results."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from certguard.core.errors import AppError
+from certguard.orgs.models import Organisation
+from certguard.selfcheck import outcomes, selectors, services
+from certguard.selfcheck.models import RosterUpload
+
+
+def _as_of(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise AppError("date_invalid", "核验基准日格式应为 YYYY-MM-DD") from None
+
+
+def _upload(request, pk: int) -> RosterUpload:
+    upload = selectors.upload_for(user=request.user, pk=pk)
+    if upload is None:
+        raise Http404
+    return upload
+
+
+@login_required
+def upload_list(request):
+    employer_id = services.actor_employer_id(request.user)
+    page = Paginator(selectors.uploads_for(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "selfcheck/upload_list.html",
+                  {"page": page, "query": {}, "can_upload": employer_id is not None})
+
+
+@login_required
+@require_POST
+def upload_create(request):
+    employer_id = services.actor_employer_id(request.user)
+    file = request.FILES.get("file")
+    if employer_id is None or file is None:
+        messages.error(request, "请选择要导入的花名册文件" if employer_id
+                       else "只有用人单位可以导入花名册")
+        return redirect("selfcheck:uploads")
+    try:
+        upload = services.upload_create(by=request.user,
+                                        employer=Organisation.objects.get(pk=employer_id),
+                                        file_name=file.name, data=file.read())
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("selfcheck:uploads")
+    return redirect("selfcheck:upload", pk=upload.pk)
+
+
+@login_required
+def upload_detail(request, pk: int):
+    upload = _upload(request, pk)
+    context = {"upload": upload, "labels": outcomes.LABELS}
+    if upload.status == RosterUpload.Status.PREVIEW:
+        context.update(preview=services.upload_preview(upload=upload),
+                       fields=services.FIELD_LABELS)
+        return render(request, "selfcheck/upload_preview.html", context)
+    if upload.status == RosterUpload.Status.VERIFIED:
+        query = {k: request.GET.get(k, "").strip() for k in ("result", "q")}
+        rows = selectors.results_for(user=request.user, upload=upload, result=query["result"],
+                                     query=query["q"])
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        selectors.results_shown(user=request.user, rows=list(page))
+        context.update(page=page, query=query, counts=[
+            (code, label, upload.counts.get(code, 0)) for code, label in outcomes.LABELS.items()])
+    return render(request, "selfcheck/upload_detail.html", context)
+
+
+@login_required
+@require_POST
+def upload_mapping(request, pk: int):
+    upload = _upload(request, pk)
+    overrides: dict[str, dict[str, str | None]] = {}
+    for i, sheet in enumerate(upload.mapping):
+        for column in sheet["columns"]:
+            key = f"map_{i}_{column['index']}"
+            if key in request.POST and (request.POST[key] or None) != column["field"]:
+                overrides.setdefault(sheet["sheet"], {})[str(column["index"])] = \
+                    request.POST[key] or None
+    try:
+        services.upload_set_mapping(by=request.user, upload=upload, overrides=overrides)
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("selfcheck:upload", pk=upload.pk)
+
+
+@login_required
+@require_POST
+def upload_confirm(request, pk: int):
+    upload = _upload(request, pk)
+    try:
+        services.upload_confirm(by=request.user, upload=upload,
+                                as_of=_as_of(request.POST.get("as_of", "")))
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("selfcheck:upload", pk=upload.pk)
+
+
+@login_required
+def upload_export(request, pk: int):
+    upload = _upload(request, pk)
+    path = Path(tempfile.mkstemp(prefix="certguard-report-", suffix=".xlsx")[1])
+    try:
+        services.upload_report(user=request.user, upload=upload, path=path)
+    except AppError as exc:
+        path.unlink(missing_ok=True)
+        messages.error(request, exc.message)
+        return redirect("selfcheck:upload", pk=upload.pk)
+    handle = path.open("rb")
+    path.unlink()  # the open handle keeps the data until the response is sent
+    return FileResponse(handle, as_attachment=True,
+                        filename=f"核验报告-{upload.pk}.xlsx")

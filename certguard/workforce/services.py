@@ -1,0 +1,174 @@
+"""Changing the ledger: apply a roster (add, update, end entries) and keep every change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from certguard.core.audit import audit_record
+from certguard.core.errors import Forbidden
+from certguard.core.scoping import actor_of
+from certguard.workforce.models import TRACKED_FIELDS, LedgerChange, LedgerEntry
+
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One worker on one post, as a roster declares it."""
+
+    worker_id_no: str
+    worker_name: str
+    post: str = ""
+    required_item_code: str = ""
+    cert_no: str = ""
+    valid_until: date | None = None
+    on_post_from: date | None = None
+    on_post_to: date | None = None
+
+
+@dataclass
+class LedgerApplyReport:
+    added: int = 0
+    updated: int = 0
+    ended: int = 0
+    resumed: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def may_change_ledger(*, by: object, employer: object) -> bool:
+    """The employer's own users change its ledger; administrators (and the command line) too."""
+    actor = actor_of(by)
+    return actor.is_admin or (actor.organisation_kind == "enterprise"
+                              and actor.organisation_id == employer.pk)
+
+
+def _check_may_change(*, by: object, employer: object) -> None:
+    if not may_change_ledger(by=by, employer=employer):
+        raise Forbidden("ledger_forbidden", "只有本单位人员可以更新本单位的持证台账")
+
+
+def _value(entry_or_row: object, field: str) -> object:
+    value = getattr(entry_or_row, field)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _is_active(row: LedgerRow, as_of: date) -> bool:
+    return row.on_post_to is None or row.on_post_to >= as_of
+
+
+def _diff(entry: LedgerEntry, row: LedgerRow, active: bool) -> dict[str, list]:
+    changes = {}
+    for field in TRACKED_FIELDS:
+        new = active if field == "active" else getattr(row, field)
+        if getattr(entry, field) != new:
+            changes[field] = [_value(entry, field), new.isoformat()
+                              if isinstance(new, date) else new]
+            setattr(entry, field, new)
+    return changes
+
+
+def _kind(changes: dict) -> str:
+    if "active" in changes:
+        return LedgerChange.Kind.RESUMED if changes["active"][1] else LedgerChange.Kind.ENDED
+    return LedgerChange.Kind.UPDATED
+
+
+def _dedupe(rows: Iterable[LedgerRow]) -> dict[tuple[str, str], LedgerRow]:
+    """One row per (ID number, post): a later row of the roster overrides an earlier one."""
+    return {(r.worker_id_no, r.post or ""): r for r in rows}
+
+
+@transaction.atomic
+def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
+                 source_upload_id: int | None = None, source_label: str = "",
+                 end_missing: bool = True) -> LedgerApplyReport:
+    """Bring the employer's ledger in line with a roster.
+
+    A new (ID number, post) is added; a known one is updated where its values differ; a row
+    with a leaving date before ``as_of`` ends its entry; with ``end_missing`` (the roster is
+    the complete list) an active entry the roster no longer names is ended on ``as_of``.
+    Every change is a LedgerChange row; the whole application is one audit entry.
+    """
+    _check_may_change(by=by, employer=employer)
+    wanted = _dedupe(rows)
+    existing = {(e.worker_id_no, e.post): e for e in LedgerEntry.objects.filter(employer=employer)}
+    report = LedgerApplyReport()
+    source = {"source_upload_id": source_upload_id, "source_label": source_label[:200]}
+    new_entries, dirty, changes = [], [], []
+    for key, row in wanted.items():
+        active = _is_active(row, as_of)
+        entry = existing.get(key)
+        if entry is None:
+            new_entries.append(LedgerEntry(
+                employer=employer, worker_id_no=row.worker_id_no, worker_name=row.worker_name,
+                post=row.post or "", required_item_code=row.required_item_code or "",
+                cert_no=row.cert_no or "", valid_until=row.valid_until,
+                on_post_from=row.on_post_from, on_post_to=row.on_post_to, active=active,
+                **source))
+            continue
+        diff = _diff(entry, _normalised(row), active)
+        if not diff:
+            report.unchanged += 1
+            continue
+        kind = _kind(diff)
+        _count(report, kind)
+        entry.source_upload_id, entry.source_label = source_upload_id, source["source_label"]
+        entry.updated_at = timezone.now()
+        dirty.append(entry)
+        changes.append(LedgerChange(entry=entry, employer=employer, kind=kind, changes=diff,
+                                    by=_user(by), **source))
+    if end_missing:
+        for key, entry in existing.items():
+            if key in wanted or not entry.active:
+                continue
+            diff = {"active": [True, False]}
+            if entry.on_post_to is None:
+                diff["on_post_to"] = [None, as_of.isoformat()]
+                entry.on_post_to = as_of
+            entry.active = False
+            entry.updated_at = timezone.now()
+            report.ended += 1
+            dirty.append(entry)
+            changes.append(LedgerChange(entry=entry, employer=employer,
+                                        kind=LedgerChange.Kind.ENDED,
+                                        changes={**diff, "reason": "本次花名册未列出"},
+                                        by=_user(by), **source))
+    created = LedgerEntry.objects.bulk_create(new_entries, batch_size=_BATCH)
+    report.added = len(created)
+    changes += [LedgerChange(entry=e, employer=employer, kind=LedgerChange.Kind.ADDED,
+                             changes=_added(e), by=_user(by), **source) for e in created]
+    LedgerEntry.objects.bulk_update(dirty, [*TRACKED_FIELDS, "source_upload_id",
+                                            "source_label", "updated_at"], batch_size=_BATCH)
+    LedgerChange.objects.bulk_create(changes, batch_size=_BATCH)
+    audit_record(action="update", object_type="workforce.ledger", object_id=employer.pk,
+                 summary=f"按花名册更新持证台账：{source_label}"[:300],
+                 data={**report.as_dict(), "source_upload_id": source_upload_id}, user=by)
+    return report
+
+
+def _normalised(row: LedgerRow) -> LedgerRow:
+    return LedgerRow(worker_id_no=row.worker_id_no, worker_name=row.worker_name,
+                     post=row.post or "", required_item_code=row.required_item_code or "",
+                     cert_no=row.cert_no or "", valid_until=row.valid_until,
+                     on_post_from=row.on_post_from, on_post_to=row.on_post_to)
+
+
+def _added(entry: LedgerEntry) -> dict:
+    return {f: [None, _value(entry, f)] for f in TRACKED_FIELDS}
+
+
+def _count(report: LedgerApplyReport, kind: str) -> None:
+    name = {"updated": "updated", "ended": "ended", "resumed": "resumed"}[kind]
+    setattr(report, name, getattr(report, name) + 1)
+
+
+def _user(by: object) -> object:
+    return by if getattr(by, "pk", None) else None
