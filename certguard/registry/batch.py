@@ -73,7 +73,8 @@ def _keys(query: VerifyQuery) -> tuple[str, str, str]:
     id_no = ids.normalise_id_no(query.id_no) if query.id_no else ""
     if len(id_no) == 15 and id_no.isdigit():
         id_no = ids.upgrade_legacy_id(id_no)
-    return id_no, normalise_cert_no(query.cert_no), normalise_name(query.name)
+    cert_no = normalise_cert_no(query.cert_no) if query.cert_no else ""
+    return id_no, cert_no, normalise_name(query.name)
 
 
 def _error(query: VerifyQuery) -> dict | None:
@@ -88,6 +89,7 @@ def verify_many(*, queries: list[VerifyQuery], user: object = None, channel: str
                 on: date | None = None, detail: bool = True) -> list[dict]:
     """One answer per query, in order; one audit entry for the whole batch."""
     on = on or today()
+    on_text = on.isoformat()
     keys = [_keys(q) for q in queries]
     by_id = _fetch("id_no", {k[0] for k in keys if k[0]}, compact=not detail)
     by_cert = _fetch("cert_no", {k[1] for k in keys if k[1] and not k[0]}, compact=not detail)
@@ -108,7 +110,8 @@ def verify_many(*, queries: list[VerifyQuery], user: object = None, channel: str
                                         name=name, id_no=id_no, cert_no=cert_no,
                                         on=query.on or on, staff=staff))
         else:
-            answers.append(_compact(rows, name, staff, (query.on or on).isoformat()))
+            answers.append(_compact(rows, name, staff,
+                                    query.on.isoformat() if query.on else on_text))
     _audit(keys, answers, user=user, channel=channel)
     return answers
 
