@@ -7,6 +7,8 @@ Tests compare the output with ids.check_id_no / ids.check_credit_code.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 
@@ -17,6 +19,15 @@ _CREDIT_ALPHABET = np.frombuffer(ids.CREDIT_ALPHABET.encode("ascii"), dtype=np.u
 _CREDIT_WEIGHTS = np.array(ids.CREDIT_WEIGHTS, dtype=np.int64)
 
 
+CHUNK = 1 << 18  # rows per step of chunked work: temporaries stay small and are reused
+
+
+def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
+    """Consecutive slices covering range(n)."""
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
 def fixed_strings(chars: np.ndarray) -> pa.StringArray:
     """An (n, width) uint8 ASCII matrix as an Arrow string array, without Python objects."""
     n, width = chars.shape
@@ -25,43 +36,155 @@ def fixed_strings(chars: np.ndarray) -> pa.StringArray:
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
+def rows(chars: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """chars[index] for an (n, width) uint8 matrix, gathering whole rows as single items
+    (several times faster than numpy's 2-D fancy indexing of narrow rows)."""
+    width = chars.shape[1]
+    flat = np.ascontiguousarray(chars).view(f"V{width}").reshape(-1)
+    return flat[np.asarray(index, dtype=np.int64)].view(np.uint8).reshape(-1, width)
+
+
+# A string_view element: 4-byte length, then 12 bytes inline (short strings) or a 4-byte prefix,
+# buffer number and offset (long strings). Arrow casts such views to plain strings in one pass.
+VIEW = np.dtype({"names": ["size", "prefix", "buffer", "offset"],
+                 "formats": ["<i4", "V4", "<i4", "<i4"], "offsets": [0, 4, 8, 12], "itemsize": 16})
+
+
+def ragged_strings(chars: np.ndarray, widths: np.ndarray) -> pa.StringArray:
+    """Row i of an (n, width) uint8 matrix cut to widths[i] bytes (each > 12), as Arrow strings:
+    string_view elements point into the matrix, and Arrow's cast packs them."""
+    n, width = chars.shape
+    chars = np.ascontiguousarray(chars, dtype=np.uint8)
+    views = np.empty(n, VIEW)
+    views["size"] = widths
+    views["prefix"] = chars[:, :4].copy().view("V4").reshape(-1)
+    views["buffer"] = 0
+    views["offset"] = np.arange(0, n * width, width, dtype=np.int32)
+    array = pa.Array.from_buffers(pa.string_view(), n,
+                                  [None, pa.py_buffer(views), pa.py_buffer(chars)])
+    return array.cast(pa.string())
+
+
+def short_views(chars: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """string_view elements holding strings of at most 12 bytes inline (row i cut to
+    widths[i]); gather them by index and pass to view_strings()."""
+    n, width = chars.shape
+    widths = np.asarray(widths)
+    out = np.zeros((n, 16), dtype=np.uint8)
+    out[:, 4:4 + width] = np.where(np.arange(width) < widths[:, None], chars, 0)  # zero padding
+    views = out.view(VIEW).reshape(-1)
+    views["size"] = widths
+    return views
+
+
+def view_strings(views: np.ndarray) -> pa.StringArray:
+    """Arrow strings from inline string_view elements (see short_views)."""
+    views = np.ascontiguousarray(views)
+    array = pa.Array.from_buffers(pa.string_view(), len(views), [None, pa.py_buffer(views)])
+    return array.cast(pa.string())
+
+
+def _digit_table(width: int) -> np.ndarray:
+    """(10**width, width) ASCII digits of 0 .. 10**width - 1."""
+    values = np.arange(10**width)
+    out = np.empty((len(values), width), dtype=np.uint8)
+    for pos in range(width - 1, -1, -1):
+        values, out[:, pos] = np.divmod(values, 10)
+    return out + ord("0")
+
+
+_TRIPLES = _digit_table(3)
+_TRIPLE_ITEMS = _TRIPLES.view("V3").reshape(-1)
+
+
 def digits(values: np.ndarray, width: int) -> np.ndarray:
     """Zero-padded decimal digits of non-negative integers, as an (n, width) uint8 matrix."""
-    out = np.empty((len(values), width), dtype=np.uint8)
-    v = values.astype(np.int64)
-    for pos in range(width - 1, -1, -1):
-        v, out[:, pos] = np.divmod(v, 10)
-    return out
+    return ascii_digits(values, width) - ord("0")
+
+
+def ascii_digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Zero-padded ASCII decimal digits (the last `width` digits) of non-negative integers,
+    three at a time by table lookup."""
+    v = np.asarray(values, dtype=np.int64)
+    groups = -(-width // 3)
+    out = np.empty((len(v), groups * 3), dtype=np.uint8)
+    cells = out.view("V3")
+    for group in range(groups - 1, -1, -1):
+        v, low = np.divmod(v, 1000)
+        cells[:, group] = _TRIPLE_ITEMS[low]
+    return out[:, groups * 3 - width:]
 
 
 _YMD_FIRST = -40_000  # 1860-07-08: a lookup table of yyyymmdd values beats datetime64 casts
-_YMD_TABLE: np.ndarray | None = None
+_YMD_LAST = 50_000
 
 
-def ymd_of_days(days: np.ndarray) -> np.ndarray:
-    """yyyymmdd integers for days since 1970-01-01 (1860 to 2109), by table lookup."""
-    global _YMD_TABLE
-    if _YMD_TABLE is None:
-        dt = np.arange(_YMD_FIRST, 50_000).astype("datetime64[D]")
+class _Days:
+    """Tables over days since 1970-01-01 (1860 to 2106): yyyymmdd, its ASCII digits, and the
+    ID-number check weights of those digits."""
+
+    def __init__(self) -> None:
+        dt = np.arange(_YMD_FIRST, _YMD_LAST).astype("datetime64[D]")
         years = dt.astype("datetime64[Y]").astype(np.int64) + 1970
         months = dt.astype("datetime64[M]").astype(np.int64) % 12 + 1
         mdays = (dt - dt.astype("datetime64[M]")).astype(np.int64) + 1
-        _YMD_TABLE = years * 10000 + months * 100 + mdays
-    return _YMD_TABLE[np.asarray(days, dtype=np.int64) - _YMD_FIRST]
+        self.ymd = years * 10000 + months * 100 + mdays
+        self.ascii = ascii_digits(self.ymd, 8)  # (days, 8)
+        self.items = np.ascontiguousarray(self.ascii).view("V8").reshape(-1)
+        self.years = np.ascontiguousarray(self.ascii[:, :4]).view("V4").reshape(-1)
+        self.weights = ((self.ascii.astype(np.int64) - ord("0"))
+                        @ np.array(ids.ID_WEIGHTS[6:14], dtype=np.int64)).astype(np.int32)
+
+
+_DAYS: _Days | None = None
+
+
+def _days() -> _Days:
+    global _DAYS
+    if _DAYS is None:
+        _DAYS = _Days()
+    return _DAYS
+
+
+def ymd_of_days(days: np.ndarray) -> np.ndarray:
+    """yyyymmdd integers for days since 1970-01-01 (1860 to 2106), by table lookup."""
+    return _days().ymd[np.asarray(days, dtype=np.int64) - _YMD_FIRST]
+
+
+def year_chars(days: np.ndarray) -> np.ndarray:
+    """The four ASCII year digits of each date, as 4-byte items (see rows())."""
+    return _days().years[np.asarray(days, dtype=np.int64) - _YMD_FIRST]
+
+
+def _triple_weights(weights: list[int]) -> np.ndarray:
+    return ((_TRIPLES.astype(np.int32) - ord("0")) @ np.array(weights, dtype=np.int32))
+
+
+_W_REGION_HI = _triple_weights(ids.ID_WEIGHTS[0:3])
+_W_REGION_LO = _triple_weights(ids.ID_WEIGHTS[3:6])
+_W_SEQ = _triple_weights(ids.ID_WEIGHTS[14:17])
+_ID_LAYOUT = np.dtype({"names": ["hi", "lo", "ymd", "seq", "check"],
+                       "formats": ["V3", "V3", "V8", "V3", "u1"],
+                       "offsets": [0, 3, 6, 14, 17], "itemsize": 18})
 
 
 def id_chars(*, region: np.ndarray, birth_days: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    """(n, 18) ASCII matrix of valid ID numbers: region code, birth date, sequence, check."""
-    ymd = ymd_of_days(birth_days)
-    out = np.empty((len(ymd), 18), dtype=np.uint8)
-    out[:, 0:6] = digits(region, 6)
-    out[:, 6:14] = digits(ymd, 8)
-    out[:, 14:17] = digits(seq, 3)
-    total = np.zeros(len(ymd), dtype=np.int32)
-    for pos, weight in enumerate(ids.ID_WEIGHTS):  # column by column: no int64 matrix copy
-        total += out[:, pos].astype(np.int32) * weight
-    out[:, :17] += ord("0")
-    out[:, 17] = _ID_CHECK[total % 11]
+    """(n, 18) ASCII matrix of valid ID numbers: region code, birth date, sequence, check.
+
+    Each part is a table lookup (three digits, or a whole date, at a time); the check
+    character comes from per-part weighted digit sums, so no per-digit pass is needed."""
+    days = _days()
+    hi, lo = np.divmod(np.asarray(region, dtype=np.int64), 1000)
+    day = np.asarray(birth_days, dtype=np.int64) - _YMD_FIRST
+    seq = np.asarray(seq, dtype=np.int64)
+    out = np.empty((len(day), 18), dtype=np.uint8)
+    parts = out.view(_ID_LAYOUT).reshape(-1)
+    parts["hi"] = _TRIPLE_ITEMS[hi]
+    parts["lo"] = _TRIPLE_ITEMS[lo]
+    parts["ymd"] = days.items[day]
+    parts["seq"] = _TRIPLE_ITEMS[seq]
+    total = _W_REGION_HI[hi] + _W_REGION_LO[lo] + days.weights[day] + _W_SEQ[seq]
+    parts["check"] = _ID_CHECK[total % 11]
     return out
 
 

@@ -6,13 +6,16 @@ loop runs per row, so 20 million certificates take seconds, not hours.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -30,10 +33,11 @@ from certguard.synth.certs import (
     SOURCES,
     STATUSES,
     Certs,
+    cert_chars,
     cert_numbers,
     make_certs,
 )
-from certguard.synth.codes import break_check, fixed_strings
+from certguard.synth.codes import break_check, fixed_strings, ragged_strings, rows
 from certguard.synth.names import other_name
 from certguard.synth.people import YEAR, People, make_people
 from certguard.synth.registry_frauds import RegistryFrauds, plant_registry_frauds
@@ -86,6 +90,10 @@ _LOW_CARDINALITY = ["sex", "family", "item_code", "issuer_code", "status", "sour
                     "employer_name", "institution_code", "exam_center_code", "class_id"]
 
 
+_UNIQUE_STRINGS = {"cert_no", "id_no", "name", "worker_id_no", "worker_name",
+                   "trainee_id_no", "trainee_name", "candidate_id_no", "candidate_name"}
+
+
 def _write_chunks(chunks: Iterator[pa.Table], path: Path, fmt: Format, *,
                   schema: pa.Schema) -> None:
     """Write tables as they are produced: a writer thread encodes chunk k while the caller
@@ -93,7 +101,11 @@ def _write_chunks(chunks: Iterator[pa.Table], path: Path, fmt: Format, *,
     partial = path.with_name(f".{path.name}.partial")
     if fmt == "parquet":
         # Dictionary-encoding unique strings (cert_no, id_no) costs time and saves nothing.
-        writer = pq.ParquetWriter(partial, schema, compression="snappy", write_statistics=False,
+        # Snappy on unique, high-entropy strings (numbers, names) costs half the encoding time
+        # and saves about a third of their size: they are stored uncompressed.
+        compression = {c: "none" if c in _UNIQUE_STRINGS else "snappy" for c in schema.names}
+        writer = pq.ParquetWriter(partial, schema, compression=compression,
+                                  write_statistics=False,
                                   use_dictionary=[c for c in schema.names if c in _LOW_CARDINALITY])
     else:
         schema = pa.schema([f.with_type(pa.string()) if pa.types.is_dictionary(f.type) else f
@@ -111,58 +123,106 @@ def _write_chunks(chunks: Iterator[pa.Table], path: Path, fmt: Format, *,
     os.replace(partial, path)
 
 
-def _certificate_table(c: Certs, people: People, f: RegistryFrauds, index: np.ndarray
-                       ) -> pa.Table:
-    """The certificates file's rows for the certificates at ``index``."""
+def _certificate_table(c: Certs, people: People, f: RegistryFrauds,
+                       index: np.ndarray | slice) -> pa.Table:
+    """The certificates file's rows for the certificates at ``index`` (for a slice, the
+    columns are taken as views, without copying)."""
+    positions = np.arange(index.start, index.stop) if isinstance(index, slice) else index
     pid_np = c.pid[index]
-    pid = pa.array(pid_np)
-    numbers = cert_numbers(c, people, index)
-    names = people.names.take(pid).cast(pa.string())
-    alt = f.name_alt[index] if f.name_alt is not None else np.zeros(len(index), bool)
+    ids = rows(people.chars, pid_np)
+    chars, widths = cert_chars(c, people, positions, ids=ids.view("V18").reshape(-1))
+    wrong_no = f.wrong_number[index] if f.wrong_number is not None else None
+    if wrong_no is not None and wrong_no.any():  # special_ops: T + a broken ID number
+        chars[wrong_no, 1:] = break_check(ids[wrong_no])
+    numbers = ragged_strings(chars, widths)
+    names = people.name_strings(pid_np)
+    alt = f.name_alt[index] if f.name_alt is not None else np.zeros(len(positions), bool)
     if alt.any():
-        changed = other_name(np.random.default_rng(int(index[0])),
+        changed = other_name(np.random.default_rng(int(positions[0])),
                              names.filter(pa.array(alt))).cast(pa.string())
         names = pc.replace_with_mask(names, pa.array(alt), changed)
-    wrong_no = np.isin(index, f.bad_number)
-    if wrong_no.any():
-        tee = np.full((int(wrong_no.sum()), 1), ord("T"), np.uint8)
-        wrong = fixed_strings(np.hstack([tee, break_check(people.chars[pid_np[wrong_no]])]))
-        numbers = pc.replace_with_mask(numbers, pa.array(wrong_no), wrong)
-    family = pa.array(c.family[index])
-    issuer = pc.binary_join_element_wise(
-        pa.array(people.region[pid_np] // 10000 * 10000).cast(pa.string()),
-        pa.array(DEPARTMENTS).take(family), "-")
+    family = c.family[index]
     shift = f.birth_shift[index] if f.birth_shift is not None else 0
     birth = np.where(c.birth_given[index], people.birth[pid_np] + shift, NULL)
     return pa.table({
-        "cert_no": numbers, "id_no": fixed_strings(people.chars[pid_np]), "name": names,
+        "cert_no": numbers, "id_no": fixed_strings(ids), "name": names,
         "sex": _coded(people.male[pid_np], ["女", "男"]),
-        "birth_date": dates(birth), "family": _coded(c.family[index], FAMILY_KEYS),
-        "item_code": _coded(c.item[index], ITEM_CODES), "issuer_code": issuer,
+        "birth_date": dates(birth), "family": _coded(family, FAMILY_KEYS),
+        "item_code": _coded(c.item[index], ITEM_CODES),
+        "issuer_code": _values(_issuers()).take(  # plain strings: Parquet's own dictionary
+            pa.array((people.region[pid_np] // 10000 % 100 * 4 + family).astype(np.int32))),
         "first_issued": dates(c.first[index]), "valid_from": dates(c.valid_from[index]),
         "valid_until": dates(c.valid_until[index]), "review_due": dates(c.review_due[index]),
         "last_review": dates(c.last_review[index]),
         "status": _coded(c.status[index], STATUSES),
-        "source": _coded(c.family[index], SOURCES),
+        "source": _coded(family, SOURCES),
     })
 
 
+@cache
+def _issuers() -> tuple[str, ...]:
+    """Issuer codes by province * 4 + family: the province's region code and the department."""
+    return tuple(f"{province * 10000}-{DEPARTMENTS[family]}" for province in range(100)
+                 for family in range(4))
+
+
 def _coded(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
-    """A categorical column without copying strings (Parquet stores it dictionary-encoded)."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values))
+    """A categorical column without copying strings (Parquet stores it dictionary-encoded).
+    Repeated values (two families share a source) are merged: a dictionary of distinct values
+    encodes several times faster."""
+    distinct, remap = _distinct(tuple(values))
+    return pa.DictionaryArray.from_arrays(pa.array(remap[codes.astype(np.intp)]),
+                                          _values(distinct))
 
 
-def _certificate_chunks(c: Certs, people: People, f: RegistryFrauds, *, size: int = 1_000_000
+@cache
+def _distinct(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    distinct = tuple(dict.fromkeys(values))
+    return distinct, np.array([distinct.index(v) for v in values], dtype=np.int32)
+
+
+@cache
+def _values(values: tuple[str, ...]) -> pa.Array:
+    return pa.array(values, pa.string())
+
+
+def _certificate_chunks(c: Certs, people: People, f: RegistryFrauds, *, size: int = 1 << 18
                         ) -> Iterator[pa.Table]:
     for start in range(0, len(c), size):
-        yield _certificate_table(c, people, f, np.arange(start, min(start + size, len(c))))
+        yield _certificate_table(c, people, f, slice(start, min(start + size, len(c))))
 
 
 def _cert_truth(kind: str, rule: str, index: np.ndarray, *, c: Certs, people: People,
                 f: RegistryFrauds) -> pa.Table:
-    rows = _certificate_table(c, people, f, np.sort(index))
-    return truth(kind, rule, "certificate", n=len(index), cert_no=rows["cert_no"].combine_chunks(),
-                 id_no=rows["id_no"].combine_chunks(), name=rows["name"].combine_chunks())
+    table = _certificate_table(c, people, f, np.sort(index))
+    return truth(kind, rule, "certificate", n=len(index),
+                 cert_no=table["cert_no"].combine_chunks(), id_no=table["id_no"].combine_chunks(),
+                 name=table["name"].combine_chunks())
+
+
+@contextmanager
+def _keep_freed_memory() -> Iterator[None]:
+    """Let glibc keep freed memory for reuse while generating (restored afterwards).
+
+    Generation allocates and frees many arrays of tens to hundreds of MB. By default glibc
+    returns each to the kernel (mmap'd blocks, heap trimming), so the next array faults in
+    fresh zeroed pages: on a virtual machine that can cost more than the work on the array
+    (measured up to ~4 ms per MB here). Without glibc this is a no-op."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt, trim = libc.mallopt, libc.malloc_trim
+    except (OSError, AttributeError):
+        yield
+        return
+    m_trim_threshold, m_mmap_max = -1, -4
+    mallopt(m_mmap_max, 0)
+    mallopt(m_trim_threshold, 2**31 - 1)
+    try:
+        yield
+    finally:
+        mallopt(m_mmap_max, 65536)  # glibc's defaults
+        mallopt(m_trim_threshold, 128 * 1024)
+        trim(0)
 
 
 def _window_size(*, certificates: int, training: int, exams: int) -> int:
@@ -174,6 +234,13 @@ def generate(*, out_dir: str | Path, certificates: int, roster: int = 0, trainin
              exams: int = 0, seed: int = 0, as_of: date = DEFAULT_AS_OF,
              fmt: Format = "parquet") -> SynthResult:
     """Write certificates (and roster / training / exams when asked), truth.csv, manifest.json."""
+    with _keep_freed_memory():
+        return _generate(out_dir=out_dir, certificates=certificates, roster=roster,
+                         training=training, exams=exams, seed=seed, as_of=as_of, fmt=fmt)
+
+
+def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: int,
+              exams: int, seed: int, as_of: date, fmt: Format) -> SynthResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     out = Path(out_dir)
@@ -199,37 +266,48 @@ def generate(*, out_dir: str | Path, certificates: int, roster: int = 0, trainin
     files: dict[str, Path] = {}
     truths: list[pa.Table] = []
     rows: dict[str, int] = {}
-    if roster:
-        builder = RosterBuilder(rng, certs=c, people=people, numbers=numbers, as_of=a,
-                                employers=make_employers(rng, max(4, roster // 25)), extras=extras)
-        builder.used |= used
-        table, found = make_roster(builder, m=roster)
-        files["roster"] = out / f"roster.{ext}"
-        _write(table, files["roster"], fmt)
-        rows["roster"], truths = table.num_rows, [found]
-    env = activity.Env(rng, c, people, numbers, a, window_start, extras)
-    r13: list[tuple[str, np.ndarray]] = []
-    if training:
-        table, found, late = activity.make_training(env, k=training)
-        files["training"] = out / f"training.{ext}"
-        _write(table, files["training"], fmt)
-        rows["training"] = table.num_rows
-        truths.append(found)
-        r13.append(("C13T", late))
-    if exams:
-        table, found, planted = activity.make_exams(env, l_rows=exams)
-        files["exams"] = out / f"exams.{ext}"
-        _write(table, files["exams"], fmt)
-        rows["exams"] = table.num_rows
-        truths.append(found)
-        r13.append(("C13E", planted))
-    t = time.perf_counter()
-    files["certificates"] = out / f"certificates.{ext}"
-    schema = _certificate_table(c, people, frauds, np.arange(min(1, len(c)))).schema
-    _write_chunks(_certificate_chunks(c, people, frauds), files["certificates"], fmt,
-                  schema=schema)
-    rows["certificates"] = len(c)
-    timings["write_certificates"] = time.perf_counter() - t
+    side = ThreadPoolExecutor(max_workers=1)  # writes the side tables while the rest is built
+    writes: list[Future[None]] = []
+    try:
+        if roster:
+            employers = make_employers(rng, max(4, roster // 25))
+            builder = RosterBuilder(rng, certs=c, people=people, numbers=numbers, as_of=a,
+                                    employers=employers, extras=extras)
+            builder.used |= used
+            table, found = make_roster(builder, m=roster)
+            files["roster"] = out / f"roster.{ext}"
+            writes.append(side.submit(_write, table, files["roster"], fmt))
+            rows["roster"], truths = table.num_rows, [found]
+            del builder, table  # free the roster's rows (once written) before the big file
+        env = activity.Env(rng, c, people, numbers, a, window_start, extras)
+        r13: list[tuple[str, np.ndarray]] = []
+        if training:
+            table, found, late = activity.make_training(env, k=training)
+            files["training"] = out / f"training.{ext}"
+            writes.append(side.submit(_write, table, files["training"], fmt))
+            rows["training"] = table.num_rows
+            del table
+            truths.append(found)
+            r13.append(("C13T", late))
+        if exams:
+            table, found, planted = activity.make_exams(env, l_rows=exams)
+            files["exams"] = out / f"exams.{ext}"
+            writes.append(side.submit(_write, table, files["exams"], fmt))
+            rows["exams"] = table.num_rows
+            del table
+            truths.append(found)
+            r13.append(("C13E", planted))
+        t = time.perf_counter()
+        files["certificates"] = out / f"certificates.{ext}"
+        schema = _certificate_table(c, people, frauds, np.arange(min(1, len(c)))).schema
+        _write_chunks(_certificate_chunks(c, people, frauds), files["certificates"], fmt,
+                      schema=schema)
+        rows["certificates"] = len(c)
+        timings["write_certificates"] = time.perf_counter() - t
+        for pending in writes:
+            pending.result()
+    finally:
+        side.shutdown(wait=True)
     made = {"c": c, "people": people, "f": frauds}
     truths += [_cert_truth("C02", "R02", frauds.bad_id, **made),
                _cert_truth("C03", "R03", frauds.bad_number, **made),

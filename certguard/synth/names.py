@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from certguard.synth.codes import chunks, short_views, view_strings
+
 # The most common surnames, roughly in order of frequency (2020 census ranking).
 SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
@@ -26,29 +28,89 @@ def _surname_weights() -> np.ndarray:
 
 
 @cache
+def _surname_buckets() -> tuple[np.ndarray, np.ndarray, int]:
+    """For 2**16 equal slices of [0, 1): how many surname boundaries (the weights' cumulative
+    sums) lie below the slice, and the one boundary inside it, if any (else 2)."""
+    cdf = np.cumsum(_surname_weights())
+    cdf /= cdf[-1]
+    buckets = 1 << 16
+    below = np.searchsorted(cdf, np.arange(buckets + 1) / buckets, side="left")
+    inside = np.diff(below)
+    if inside.max() > 1:  # pragma: no cover - the weights are fixed and far apart
+        raise AssertionError("surname weights too close together for the bucket table")
+    boundary = np.where(inside == 1, cdf[np.minimum(below[:-1], len(cdf) - 1)], 2.0)
+    return below[:-1], boundary, buckets
+
+
+def _surnames(u: np.ndarray) -> np.ndarray:
+    """Surname indices for uniform draws u, exactly as Generator.choice(p=...) maps its draws
+    (the number of cumulative weights <= u), by a table lookup instead of a binary search."""
+    below, boundary, buckets = _surname_buckets()
+    slot = (u * buckets).astype(np.int64)
+    return below[slot] + (u >= boundary[slot])
+
+
+def _utf8(chars: list[str]) -> np.ndarray:
+    return np.frombuffer("".join(chars).encode(), dtype=np.uint8).reshape(len(chars), 3)
+
+
+@cache
+def _table() -> tuple[np.ndarray, int]:
+    """Every name the generator can produce (about 720,000) as inline string_view elements,
+    so names are integer codes into one table instead of millions of freshly built strings.
+    Code (s * firsts + g1) * seconds + g2 = surname s, given g1, given g2 (last = none)."""
+    seconds = len(_MALE) + len(_FEMALE) + 1
+    surnames, given = _utf8(SURNAMES), _utf8(_MALE + _FEMALE)  # every character is 3 bytes
+    shape = (len(surnames), len(given), seconds)
+    chars = np.zeros((*shape, 9), dtype=np.uint8)
+    chars[..., 0:3] = surnames[:, None, None, :]
+    chars[..., 3:6] = given[None, :, None, :]
+    chars[:, :, :-1, 6:9] = given[None, None, :, :]
+    widths = np.full(shape, 9, dtype=np.int32)
+    widths[:, :, -1] = 6
+    return short_views(chars.reshape(-1, 9), widths.reshape(-1)), seconds
+
+
+@cache
 def _dictionary() -> tuple[pa.Array, int]:
-    """Every name the generator can produce (about 420,000), so names are integer codes into
-    one dictionary instead of millions of freshly built strings."""
-    given = _MALE + _FEMALE + [""]
-    seconds = len(given)
-    names = [s + given[a] + given[b] for s in SURNAMES for a in range(len(given) - 1)
-             for b in range(seconds)]
-    return pa.array(names), seconds
+    views, seconds = _table()
+    return view_strings(views), seconds
+
+
+def name_strings(codes: np.ndarray) -> pa.StringArray:
+    """The names with these codes (make_names' dictionary indices), as plain strings."""
+    return view_strings(_table()[0][np.asarray(codes, dtype=np.int64)])
 
 
 def make_names(rng: np.random.Generator, *, male: np.ndarray) -> pa.DictionaryArray:
-    """One name per person: surname + one or two given-name characters chosen by sex."""
+    """One name per person: surname + one or two given-name characters chosen by sex.
+
+    Four whole-vector draws (surname, first and second given character, one or two), read
+    into one reused buffer; the codes are computed in chunks."""
     n = len(male)
     dictionary, seconds = _dictionary()
     firsts = len(_MALE) + len(_FEMALE)
-    s_idx = rng.choice(len(SURNAMES), size=n, p=_surname_weights())
+    u = rng.random(n)
+    codes = np.empty(n, dtype=np.int32)
+    for part in chunks(n):  # = rng.choice(len(SURNAMES), size=n, p=weights)
+        codes[part] = _surnames(u[part]) * firsts
+    rng.random(out=u)
+    for part in chunks(n):
+        codes[part] = (codes[part] + _given(male[part], u[part])) * seconds
+    rng.random(out=u)
+    second = np.empty(n, dtype=np.int32)
+    for part in chunks(n):
+        second[part] = _given(male[part], u[part])
+    rng.random(out=u)
+    for part in chunks(n):  # about 30 % have one given character
+        codes[part] += np.where(u[part] < 0.3, seconds - 1, second[part])
+    return pa.DictionaryArray.from_arrays(pa.array(codes), dictionary)
+
+
+def _given(male: np.ndarray, u: np.ndarray) -> np.ndarray:
     offset = np.where(male, 0, len(_MALE))
     size = np.where(male, len(_MALE), len(_FEMALE))
-    g1 = offset + (rng.random(n) * size).astype(np.int64)
-    g2 = offset + (rng.random(n) * size).astype(np.int64)
-    g2 = np.where(rng.random(n) < 0.3, seconds - 1, g2)  # about 30 % have one given character
-    codes = (s_idx * firsts + g1) * seconds + g2
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), dictionary)
+    return offset + (u * size).astype(np.int64)
 
 
 def other_name(rng: np.random.Generator, names: pa.Array) -> pa.Array:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from certguard import ids
-from certguard.synth.codes import fixed_strings, id_chars
-from certguard.synth.names import make_names
+from certguard.synth.codes import chunks, fixed_strings, id_chars, rows
+from certguard.synth.names import make_names, name_strings
 
 YEAR = 365  # day arithmetic for synthetic dates; margins of a year keep rules away from edges
 
@@ -41,6 +42,14 @@ class People:
     def id_no(self) -> pa.StringArray:
         return fixed_strings(self.chars)
 
+    def ids(self, pid: np.ndarray) -> pa.StringArray:
+        """ID numbers of the people at pid."""
+        return fixed_strings(rows(self.chars, pid))
+
+    def name_strings(self, pid: np.ndarray) -> pa.StringArray:
+        """Names of the people at pid, as plain strings."""
+        return name_strings(self.names.indices.to_numpy()[np.asarray(pid, dtype=np.int64)])
+
     def __len__(self) -> int:
         return len(self.male)
 
@@ -50,32 +59,78 @@ def _unique_seq(rng: np.random.Generator, *, region: np.ndarray, birth: np.ndarr
     """Sequence codes 0–899 (odd = male), no two people sharing an ID; 900+ is for rebirth().
 
     People sharing address code and birth date are ranked (one sort) and get consecutive codes
-    from a random starting point, so numbers are unique without a retry loop."""
-    key = region * 100_000 + (birth.astype(np.int64) + 60_000)
-    order = np.argsort(key)
-    sorted_key = key[order]
-    index = np.arange(len(key))
-    starts = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-    rank = np.empty(len(key), dtype=np.int64)
-    rank[order] = index - np.maximum.accumulate(np.where(starts, index, 0))
-    offset = rng.integers(0, 450, size=len(key))
-    # The offset of the group's first member is used by every member of the group.
-    first = np.empty(len(key), dtype=np.int64)
-    first[order] = order[np.maximum.accumulate(np.where(starts, index, 0))]
-    return (offset[first] + rank) % 450 * 2 + male.astype(np.int64)
+    from a random starting point, so numbers are unique without a retry loop. The sort is of
+    (key, person) packed into one integer: a plain value sort, several times faster than an
+    argsort, and stable (people of one key are ranked in their order). Work is in place or in
+    chunks: at 20 million people every full-size temporary costs ~160 MB of fresh memory."""
+    n = len(region)
+    key = region.astype(np.int64)
+    key *= 100_000
+    key += birth
+    key += 60_000
+    bits = max(1, (n - 1).bit_length())
+    if n and int(key.max()) < 1 << (62 - bits) and int(key.min()) >= 0:
+        key <<= bits
+        key |= np.arange(n, dtype=np.int64)
+        key.sort()
+        order = np.empty(n, dtype=np.int32 if bits < 32 else np.int64)
+        for part in chunks(n):
+            order[part] = key[part] & ((1 << bits) - 1)
+        key >>= bits
+    else:
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+    starts = np.ones(n, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    del key
+    group_start = np.arange(n, dtype=order.dtype)
+    group_start *= starts
+    np.maximum.accumulate(group_start, out=group_start)
+    # Every member of a group starts from the offset drawn at the group's first position.
+    offset = rng.integers(0, 450, size=n)
+    seq = np.empty(n, dtype=np.int16)
+    for part in chunks(n):
+        first = group_start[part]
+        rank = np.arange(part.start, part.stop) - first
+        seq[order[part]] = (offset[first] + rank) % 450 * 2
+    seq += male
+    return seq
 
 
 def make_people(rng: np.random.Generator, *, n: int, as_of: int) -> People:
-    """Working-age people: men 22–57, women 22–47 at as_of (clear of the R11 limits)."""
-    male = rng.random(n) < 0.8
-    oldest = np.where(male, 57, 47) * YEAR
-    age = 22 * YEAR + (rng.random(n) * (oldest - 22 * YEAR)).astype(np.int64)
-    birth = (as_of - age).astype(np.int64)
+    """Working-age people: men 22–57, women 22–47 at as_of (clear of the R11 limits).
+
+    Draws are whole vectors (one stream order for any size); the arithmetic on them runs in
+    chunks into narrow result arrays, so no full-size int64 temporaries are created."""
+    u = rng.random(n)
+    male = u < 0.8
+    rng.random(out=u)
+    birth = np.empty(n, dtype=np.int32)
+    for part in chunks(n):
+        oldest = np.where(male[part], 57, 47) * YEAR
+        age = 22 * YEAR + (u[part] * (oldest - 22 * YEAR)).astype(np.int64)
+        birth[part] = as_of - age
+    del u
     counties = county_codes()
-    region = counties[rng.integers(0, len(counties), size=n)]
+    picked = rng.integers(0, len(counties), size=n)
+    region = np.empty(n, dtype=np.int32)
+    for part in chunks(n):
+        region[part] = counties[picked[part]]
+    del picked
     seq = _unique_seq(rng, region=region, birth=birth, male=male)
-    chars = id_chars(region=region, birth_days=birth, seq=seq)
-    return People(male, birth, region, seq, chars, make_names(rng, male=male))
+    chars = np.empty((n, 18), dtype=np.uint8)
+
+    def fill_chars() -> None:
+        for part in chunks(n):
+            chars[part] = id_chars(region=region[part], birth_days=birth[part], seq=seq[part])
+
+    # ID numbers need no random draws: they are built on a second core (numpy releases the
+    # GIL) while the names are drawn here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        built = pool.submit(fill_chars)
+        names = make_names(rng, male=male)
+        built.result()
+    return People(male, birth, region, seq, chars, names)
 
 
 def rebirth(people: People, index: np.ndarray, birth: np.ndarray) -> None:

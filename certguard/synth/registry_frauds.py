@@ -19,6 +19,7 @@ class RegistryFrauds:
     conflict: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # R17 (pairs)
     name_alt: np.ndarray | None = None  # per certificate: the name differs from the person's
     birth_shift: np.ndarray | None = None  # per certificate: days added to birth_date
+    wrong_number: np.ndarray | None = None  # per certificate: in bad_number
 
 
 def _pick(rng: np.random.Generator, mask: np.ndarray, used: np.ndarray, k: int) -> np.ndarray:
@@ -34,10 +35,12 @@ def plant_registry_frauds(rng: np.random.Generator, *, c: Certs, people: People,
     index = np.arange(n)
     single = (index >= c.n_multi) & (index < c.n_persons) & ~c.window & (c.status == 0) \
         & ~c.expired
-    f = RegistryFrauds(name_alt=np.zeros(n, bool), birth_shift=np.zeros(n, np.int64))
+    f = RegistryFrauds(name_alt=np.zeros(n, bool), birth_shift=np.zeros(n, np.int32))
     f.bad_id = _pick(rng, single, used, max(1, round(n * 0.0001)))
     people.chars[c.pid[f.bad_id]] = break_check(people.chars[c.pid[f.bad_id]])
     f.bad_number = _pick(rng, single & (c.family == 0), used, max(1, round(n * 0.0001)))
+    f.wrong_number = np.zeros(n, bool)
+    f.wrong_number[f.bad_number] = True
     f.age = _pick(rng, single, used, max(2, round(n * 0.0002)))
     _plant_ages(rng, c=c, people=people, index=f.age, as_of=as_of)
     f.conflict = _plant_conflicts(rng, c=c, used=used, frauds=f, k=max(1, round(n * 0.0001)))

@@ -14,7 +14,7 @@ from certguard.synth.certs import FAMILY_COUNT, FAMILY_START, ITEM_CODES, Certs,
 from certguard.synth.codes import break_check, credit_codes, fixed_strings
 from certguard.synth.names import other_name
 from certguard.synth.people import YEAR, People, county_codes
-from certguard.synth.tables import NULL, dates, take, truth
+from certguard.synth.tables import NULL, dates, truth
 
 FRAUD_RATE = 0.03  # Fujian 2018 self-checks: 604 fakes in 18,602 certificates (3.2 %)
 # Share of each roster fraud among the fake-certificate rows.
@@ -235,24 +235,45 @@ class RosterBuilder:
         self.add("K10", self.holder_block(index, required=other), ["R10"])
 
     def table(self) -> pa.Table:
+        """The roster rows in random order. Rows are permuted as numpy indices before any
+        string is gathered, and the employer and item columns are dictionary-encoded
+        (integer codes into small dictionaries: the strings are never copied per row)."""
         b = self.blocks
-        employer = np.concatenate([x.employer for x in b])
-        required = np.concatenate([x.required for x in b])
-        posts = take(ITEM_NAMES, required)
-        table = pa.table({
-            "employer_code": self.emp.code.take(pa.array(employer)),
-            "employer_name": self.emp.name.take(pa.array(employer)),
-            "region_code": self.emp.region.take(pa.array(employer)),
-            "sector": self.emp.sector.take(pa.array(employer)),
-            "worker_id_no": pa.concat_arrays([x.worker_id.cast(pa.string()) for x in b]),
-            "worker_name": pa.concat_arrays([x.worker_name.cast(pa.string()) for x in b]),
-            "post": posts.fill_null("普工"),
-            "required_item_code": take(pa.array(ITEM_CODES), required),
-            "cert_no": pa.concat_arrays([x.cert_no.cast(pa.string()) for x in b]),
-            "on_post_from": dates(np.concatenate([x.start for x in b])),
-            "on_post_to": dates(np.concatenate([x.end for x in b])),
+        perm = self.rng.permutation(sum(len(x.employer) for x in b))
+        employer = np.concatenate([x.employer for x in b])[perm]
+        required = np.concatenate([x.required for x in b])[perm]
+        none = required == NULL
+
+        def strings(name: str) -> pa.Array:
+            column = pa.concat_arrays([getattr(x, name).cast(pa.string()) for x in b])
+            return column.take(pa.array(perm))
+
+        return pa.table({
+            "employer_code": _coded(employer, self.emp.code),
+            "employer_name": _coded(employer, self.emp.name),
+            "region_code": _coded(employer, self.emp.region),
+            "sector": _coded(employer, self.emp.sector),
+            "worker_id_no": strings("worker_id"),
+            "worker_name": strings("worker_name"),
+            "post": _coded(np.where(none, len(ITEM_NAMES), required), _POSTS),
+            "required_item_code": _coded(np.where(none, 0, required), _ITEM_CODE_VALUES,
+                                         null=none),
+            "cert_no": strings("cert_no"),
+            "on_post_from": dates(np.concatenate([x.start for x in b])[perm]),
+            "on_post_to": dates(np.concatenate([x.end for x in b])[perm]),
         })
-        return table.take(pa.array(self.rng.permutation(len(table))))
+
+
+_POSTS = pa.concat_arrays([ITEM_NAMES, pa.array(["普工"])])
+_ITEM_CODE_VALUES = pa.array(ITEM_CODES, pa.string())
+
+
+def _coded(index: np.ndarray, values: pa.Array, *, null: np.ndarray | None = None
+           ) -> pa.DictionaryArray:
+    """values[index] as a dictionary column: the distinct values once, integer codes per row."""
+    encoded = values.cast(pa.string()).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)[index].astype(np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=null), encoded.dictionary)
 
 
 def make_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table]:

@@ -9,8 +9,15 @@ NULL = -1
 
 
 def dates(days: np.ndarray) -> pa.Array:
-    values = np.asarray(days, dtype=np.int64)
-    return pa.array(values.astype(np.int32), mask=values == NULL).cast(pa.date32())
+    """A date32 column straight from its buffers (no cast): days, validity bitmap for NULL."""
+    values = np.asarray(days)
+    data = pa.py_buffer(np.ascontiguousarray(values, dtype=np.int32))  # no copy if int32
+    null = values == NULL
+    nulls = int(np.count_nonzero(null))
+    if not nulls:
+        return pa.Array.from_buffers(pa.date32(), len(values), [None, data], null_count=0)
+    valid = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.Array.from_buffers(pa.date32(), len(values), [valid, data], null_count=nulls)
 
 
 def strings(values: pa.Array | list | None, n: int) -> pa.Array:

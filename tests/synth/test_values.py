@@ -44,3 +44,25 @@ def test_certificates_follow_catalogue_and_lifecycle(tmp_path) -> None:
         if row["family"] == "special_ops" and row["cert_no"].startswith("T"):
             assert len(row["cert_no"]) == 19
         assert 2 <= len(row["name"]) <= 3
+
+
+def test_table_lookups_match_the_direct_computation() -> None:
+    """The vectorised shortcuts give exactly what the straightforward code gives."""
+    from certguard.synth import names
+    from certguard.synth.certs import _FAMILY_CDF
+
+    u = np.random.default_rng(9).random(200_000)
+    cdf = np.cumsum(names._surname_weights())
+    cdf /= cdf[-1]
+    assert np.array_equal(names._surnames(u), cdf.searchsorted(u, side="right"))
+    assert np.array_equal(np.random.default_rng(9).choice(len(names.SURNAMES), size=len(u),
+                                                          p=names._surname_weights()),
+                          names._surnames(u))
+    assert np.array_equal(sum((u >= b).view(np.int8) for b in _FAMILY_CDF),
+                          _FAMILY_CDF.searchsorted(u, side="right"))
+    given = names._MALE + names._FEMALE + [""]
+    expected = [s + given[a] + given[b] for s in names.SURNAMES
+                for a in range(len(given) - 1) for b in range(len(given))]
+    assert names._dictionary()[0].to_pylist() == expected
+    codes = np.random.default_rng(1).integers(0, len(expected), size=1000)
+    assert names.name_strings(codes).to_pylist() == [expected[i] for i in codes]
