@@ -121,13 +121,16 @@ def r05(ctx: Context) -> str:
 def r06(ctx: Context) -> str:
     d = ctx.d
     end = "DATE '9999-12-31'"
-    decl = ("(SELECT DISTINCT cert_no, employer_code, on_post_from, on_post_to FROM roster "
-            "WHERE cert_no IS NOT NULL)")
-    multi = f"""(SELECT m.* FROM {decl} m JOIN (SELECT cert_no FROM {decl} g GROUP BY cert_no
-        HAVING count(DISTINCT employer_code) > 1) k ON k.cert_no = m.cert_no)"""
+    # Named steps, each computed once: the declarations, then only the numbers declared by
+    # more than one employer (a tiny share), which are then paired with themselves.
+    decl = ("SELECT DISTINCT cert_no, employer_code, on_post_from, on_post_to FROM roster "
+            "WHERE cert_no IS NOT NULL")
+    multi = """SELECT m.* FROM r06_decl m JOIN (SELECT cert_no FROM r06_decl GROUP BY cert_no
+        HAVING count(DISTINCT employer_code) > 1) k ON k.cert_no = m.cert_no"""
     pairs = f"""(SELECT a.cert_no, a.employer_code AS ea, a.on_post_from AS fa, a.on_post_to AS ta,
         b.employer_code AS eb, b.on_post_from AS fb, b.on_post_to AS tb
-      FROM {multi} a JOIN {multi} b ON a.cert_no = b.cert_no AND a.employer_code < b.employer_code
+      FROM r06_multi a JOIN r06_multi b ON a.cert_no = b.cert_no
+        AND a.employer_code < b.employer_code
         AND a.on_post_from <= coalesce(b.on_post_to, {end})
         AND b.on_post_from <= coalesce(a.on_post_to, {end}))"""
     span = "{e} || ':' || " + d.text("{f}") + " || '~' || " + d.text("{t}")
@@ -142,7 +145,8 @@ def r06(ctx: Context) -> str:
     return clue(ctx, "R06", subject="certificate", cert_no="r.cert_no", source=f"FROM {agg} r",
                 detail="'证书 ' || r.cert_no || ' 被 ' || CAST(r.n AS STRING) "
                        "|| ' 个不同用人单位在重叠的期间内申报使用'",
-                evidence=[("periods", d.json_str("r.periods"))])
+                evidence=[("periods", d.json_str("r.periods"))],
+                ctes=[("r06_decl", decl), ("r06_multi", multi)])
 
 
 def _declared_certs(ctx: Context, select: str, where: str, having: str) -> str:
