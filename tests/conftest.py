@@ -8,6 +8,7 @@ administrator; and the anonymous visitor (``None``).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -138,8 +139,8 @@ def _private_var_dir(settings, _var_dir):
 
     settings.VAR_DIR = _var_dir
     audit_spool._writer.close()
-    for path in audit_spool.spool_dir().glob("*"):
-        path.unlink()
+    for path in _var_dir.iterdir():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 @pytest.fixture(autouse=True)

@@ -166,3 +166,24 @@ DECISIONS = {"confirm": clue_confirm, "dismiss": clue_dismiss, "reopen": clue_re
 
 def can_act(*, user: object, clue: Clue) -> bool:
     return Clue.objects.restrict(user, "change").filter(pk=clue.pk).exists()
+
+
+@transaction.atomic
+def clue_evidence_add(*, source_kind: str, source_id: int, id_no: str, cert_no: str,
+                      evidence: dict[str, str], summary: str = "") -> int:
+    """Add what the detector learnt later (e.g. the employer says where a certificate came
+    from) to the evidence of its clues about this worker and certificate; returns how many.
+    Keys already there are overwritten; the change is logged."""
+    clues = Clue.objects.select_for_update().filter(source_kind=source_kind, source_id=source_id,
+                                                    id_no=id_no, cert_no=cert_no)
+    changed = 0
+    for clue in clues:
+        clue.evidence = {**(clue.evidence or {}), **evidence}
+        clue.save(update_fields=["evidence", "updated_at"])
+        changed += 1
+    if changed:
+        audit_record(action="update", object_type="clues.clue",
+                     object_id=f"{source_kind}:{source_id}",
+                     summary=summary or f"补充线索证据 {changed} 条",
+                     data={"keys": sorted(evidence)})
+    return changed

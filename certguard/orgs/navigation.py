@@ -11,7 +11,7 @@ STAFF_TAIL = [("后台任务", "core:jobs"), ("账户安全", "orgs:account")]
 REGULATOR = [("辖区单位", "orgs:organisations")]
 CLUES = [("线索", "clues:inbox")]
 SCREENING = [("交叉比对筛查", "screening:runs")]
-SELFCHECK = [("企业自查", "selfcheck:uploads")]
+SELFCHECK = [("企业自查", "selfcheck:uploads"), ("企业自查统计", "selfcheck:figures")]
 
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
     "public": COMMON + [("账户安全", "orgs:account")],

@@ -43,6 +43,8 @@ class RosterUpload(Audited, TimeStampedModel):
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     verified_at = models.DateTimeField("核验完成时间", null=True, blank=True)
     error = models.TextField("错误", blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
         verbose_name = "花名册"
@@ -55,6 +57,10 @@ class RosterUpload(Audited, TimeStampedModel):
     @classmethod
     def scope(cls, actor, action: str):
         return employer_scope(actor, action)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned_at is not None
 
     @property
     def problem_count(self) -> int:
@@ -77,6 +83,8 @@ class WorkerResult(models.Model):
     registry = models.JSONField("证书库记录", null=True, blank=True)
     evidence = models.JSONField("规则证据", default=list, blank=True)
     reason = models.CharField("未核验原因", max_length=300, blank=True)
+    rectified_action = models.CharField("最近整改措施", max_length=10, blank=True)
+    rectified_on = models.DateField("整改日期", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -91,3 +99,118 @@ class WorkerResult(models.Model):
     @classmethod
     def scope(cls, actor, action: str):
         return employer_scope(actor, action, field="upload__employer")
+
+
+# --- Rectification, send-back, official-table answers, reminders (issue 5, items 4–6) -----
+
+class Rectification(Audited, TimeStampedModel):
+    """What the employer did about one problem row, and when. Every record is kept (history);
+    the latest one is mirrored on the result for the figures."""
+
+    class Action(models.TextChoices):
+        TRANSFER = "transfer", "调岗"
+        DISMISS = "dismiss", "辞退"
+        RETRAIN = "retrain", "重新培训取证"
+        REVIEW = "review", "复审"
+        REPORT = "report", "线索上报"
+
+    result = models.ForeignKey(WorkerResult, on_delete=models.CASCADE,
+                               related_name="rectifications", verbose_name="核验结果")
+    upload = models.ForeignKey(RosterUpload, on_delete=models.CASCADE,
+                               related_name="rectifications", verbose_name="花名册")
+    action = models.CharField("整改措施", max_length=10, choices=Action.choices)
+    done_on = models.DateField("整改日期")
+    note = models.CharField("说明", max_length=500, blank=True)
+    cert_source = models.CharField("证书来源", max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+", verbose_name="经办人")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改记录"
+        verbose_name_plural = "整改记录"
+        ordering = ["result_id", "-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.get_action_display()} {self.done_on}"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        return employer_scope(actor, action, field="upload__employer")
+
+
+class UploadEvent(Audited, models.Model):
+    """The regulator sends a filing back (退回, with a reason); the employer re-files."""
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", "退回"
+        REFILED = "refiled", "重新报送"
+
+    upload = models.ForeignKey(RosterUpload, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=10, choices=Kind.choices)
+    reason = models.TextField("理由/说明", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自查报送记录"
+        verbose_name_plural = "自查报送记录"
+        ordering = ["upload_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id} {self.get_kind_display()}"
+
+
+class OfficialAnswers(Audited, TimeStampedModel):
+    """The employer's answers for the official tables of one upload: the seven checklist
+    items (自查情况/存在问题/整改措施) and the counts the ledger cannot give."""
+
+    upload = models.OneToOneField(RosterUpload, on_delete=models.CASCADE,
+                                  related_name="official_answers")
+    checklist = models.JSONField("自查表答复", default=list, blank=True)
+    principal = models.CharField("主要负责人", max_length=50, blank=True)
+    contact = models.CharField("填报人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    project = models.CharField("工程项目名称", max_length=200, blank=True)
+    period = models.CharField("自查期间", max_length=40, blank=True)
+    principals_total = models.PositiveIntegerField("主要负责人人数", null=True, blank=True)
+    principals_certified = models.PositiveIntegerField("主要负责人考核合格人数", null=True,
+                                                       blank=True)
+    managers_total = models.PositiveIntegerField("安全生产管理人员人数", null=True, blank=True)
+    managers_certified = models.PositiveIntegerField("安全生产管理人员考核合格人数",
+                                                     null=True, blank=True)
+
+    class Meta:
+        verbose_name = "自查表填报"
+        verbose_name_plural = "自查表填报"
+
+    def __str__(self) -> str:
+        return f"自查表 {self.upload_id}"
+
+
+class Reminder(Audited, TimeStampedModel):
+    """A regulator's reminder to an employer that has not filed its self-inspection."""
+
+    employer = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                 related_name="selfcheck_reminders", verbose_name="用人单位")
+    message = models.CharField("提醒内容", max_length=500)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="发送人")
+    sender_name = models.CharField("发送单位", max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "自查提醒"
+        verbose_name_plural = "自查提醒"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        return employer_scope(actor, action)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from certguard.core.audit import audit_read
-from certguard.selfcheck.models import RosterUpload, WorkerResult
+from certguard.selfcheck.models import Reminder, RosterUpload, WorkerResult
 
 SHOWN_FIELDS = ("worker_name", "worker_id_no", "cert_no", "registry")
 
@@ -35,3 +35,7 @@ def results_shown(*, user: object, rows: list[WorkerResult]) -> None:
     if rows:
         audit_read(object_type="selfcheck.workerresult", object_ids=[r.pk for r in rows],
                    fields=SHOWN_FIELDS, summary="查看花名册核验结果", user=user)
+
+
+def reminders_for(*, user: object) -> QuerySet[Reminder]:
+    return Reminder.objects.restrict(user, "view").select_related("employer")

@@ -26,6 +26,7 @@ from certguard.selfcheck.reader import (
     preview_roster,
     read_roster,
 )
+from certguard.selfcheck.rectification import upload_report_fakes
 from certguard.selfcheck.report import write_report
 from certguard.workforce.services import LedgerRow, ledger_apply, may_change_ledger
 
@@ -196,8 +197,10 @@ def _verify(*, upload: RosterUpload, progress: Progress | None) -> dict:
         upload.counts, upload.ledger_report = run.counts(), report.as_dict()
         upload.verified_at, upload.error = timezone.now(), ""
         upload.save()
+        clues = upload_report_fakes(upload_id=upload.pk)  # with the results, or not at all
     return {"花名册": upload.file_name, "读取成功": upload.accepted_count,
-            "有误行": upload.rejected_count, "发现问题": upload.problem_count}
+            "有误行": upload.rejected_count, "发现问题": upload.problem_count,
+            "上报疑似假证线索": clues}
 
 
 def _save_results(*, upload: RosterUpload, run: SelfcheckRun) -> None:

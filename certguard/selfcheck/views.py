@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
 from certguard.orgs.models import Organisation
-from certguard.selfcheck import outcomes, selectors, services
-from certguard.selfcheck.models import RosterUpload
+from certguard.selfcheck import outcomes, rectification, selectors, services
+from certguard.selfcheck.models import Rectification, RosterUpload
 
 
 def _as_of(text: str) -> date | None:
@@ -36,9 +37,12 @@ def _upload(request, pk: int) -> RosterUpload:
 @login_required
 def upload_list(request):
     employer_id = services.actor_employer_id(request.user)
-    page = Paginator(selectors.uploads_for(user=request.user), 30).get_page(request.GET.get("page"))
+    uploads = rectification.with_progress(selectors.uploads_for(user=request.user)) \
+        .order_by("-created_at", "-id")
+    page = Paginator(uploads, 30).get_page(request.GET.get("page"))
     return render(request, "selfcheck/upload_list.html",
-                  {"page": page, "query": {}, "can_upload": employer_id is not None})
+                  {"page": page, "query": {}, "can_upload": employer_id is not None,
+                   "reminders": selectors.reminders_for(user=request.user)[:5]})
 
 
 @login_required
@@ -76,6 +80,7 @@ def upload_detail(request, pk: int):
         selectors.results_shown(user=request.user, rows=list(page))
         context.update(page=page, query=query, counts=[
             (code, label, upload.counts.get(code, 0)) for code, label in outcomes.LABELS.items()])
+        context.update(_rectification_context(request, upload, rows=list(page)))
     return render(request, "selfcheck/upload_detail.html", context)
 
 
@@ -123,3 +128,18 @@ def upload_export(request, pk: int):
     path.unlink()  # the open handle keeps the data until the response is sent
     return FileResponse(handle, as_attachment=True,
                         filename=f"核验报告-{upload.pk}.xlsx")
+
+
+def _rectification_context(request, upload: RosterUpload, *, rows: list) -> dict:
+    progress = rectification.with_progress(selectors.uploads_for(user=request.user)) \
+        .filter(pk=upload.pk).values("found", "rectified").first() or {"found": 0,
+                                                                         "rectified": 0}
+    employer_id = services.actor_employer_id(request.user)
+    history = rectification.rectifications_of(user=request.user, upload=upload)
+    for row in rows:
+        row.history = history.get(row.pk, [])
+    return {"actions": Rectification.Action.choices, "progress": progress,
+            "outstanding": progress["found"] - progress["rectified"],
+            "can_rectify": employer_id == upload.employer_id,
+            "can_return": rectification.can_return(user=request.user, upload=upload),
+            "events": upload.events.select_related("by"), "today": timezone.localdate().isoformat()}

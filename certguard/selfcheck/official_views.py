@@ -1,0 +1,74 @@
+"""Thin pages: the checklist answers of one upload, and downloads of the official tables."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from certguard.core.errors import AppError
+from certguard.selfcheck import official_fill, selectors, services
+from certguard.selfcheck.models import RosterUpload
+from certguard.selfcheck.official.data import CHECKLIST
+from certguard.selfcheck.official.layout import CHECKLIST_FORM, MANAGEMENT_FORM, REGISTER
+
+TABLE_NAMES = {"register": REGISTER, "checklist": CHECKLIST_FORM, "management": MANAGEMENT_FORM}
+DETAILS = ("principal", "contact", "phone", "project", "period", *official_fill.COUNT_FIELDS)
+
+
+def _upload(request, pk: int) -> RosterUpload:
+    upload = selectors.upload_for(user=request.user, pk=pk)
+    if upload is None or upload.status != RosterUpload.Status.VERIFIED:
+        raise Http404
+    return upload
+
+
+def _posted_checklist(post) -> list[dict[str, str]]:
+    return [{k: post.get(f"{k}_{i}", "") for k in ("situation", "problems", "measures")}
+            for i in range(len(CHECKLIST))]
+
+
+@login_required
+def official_form(request, pk: int):
+    upload = _upload(request, pk)
+    if request.method == "POST":
+        try:
+            official_fill.official_answers_save(
+                by=request.user, upload=upload, checklist=_posted_checklist(request.POST),
+                details={k: request.POST.get(k, "") for k in DETAILS})
+            messages.success(request, "自查表已保存")
+        except AppError as exc:
+            messages.error(request, exc.message)
+        return redirect("selfcheck:official", pk=upload.pk)
+    data = official_fill.official_data(upload=upload)
+    answers = official_fill.answers_of(upload)
+    items = [(i, text, data.answer(i)) for i, text in enumerate(CHECKLIST)]
+    ledger = official_fill.ledger_counts(upload=upload,
+                                         results=official_fill.worker_results(upload))
+    return render(request, "selfcheck/official.html", {
+        "upload": upload, "data": data, "answers": answers, "items": items,
+        "tables": TABLE_NAMES.items(), "ledger_counts": ledger,
+        "can_edit": services.actor_employer_id(request.user) == upload.employer_id})
+
+
+@login_required
+def official_download(request, pk: int, table: str, fmt: str):
+    upload = _upload(request, pk)
+    if table not in TABLE_NAMES or fmt not in official_fill.FORMATS:
+        raise Http404
+    path = Path(tempfile.mkstemp(prefix="certguard-official-", suffix=f".{fmt}")[1])
+    try:
+        official_fill.official_write(user=request.user, upload=upload, table=table, fmt=fmt,
+                                     path=path)
+    except AppError as exc:
+        path.unlink(missing_ok=True)
+        messages.error(request, exc.message)
+        return redirect("selfcheck:official", pk=upload.pk)
+    handle = path.open("rb")
+    path.unlink()
+    return FileResponse(handle, as_attachment=True,
+                        filename=f"{TABLE_NAMES[table]}-{upload.pk}.{fmt}")
