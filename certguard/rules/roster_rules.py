@@ -121,12 +121,13 @@ def r05(ctx: Context) -> str:
 def r06(ctx: Context) -> str:
     d = ctx.d
     end = "DATE '9999-12-31'"
-    # Named steps, each computed once: the declarations, then only the numbers declared by
-    # more than one employer (a tiny share), which are then paired with themselves.
-    decl = ("SELECT DISTINCT cert_no, employer_code, on_post_from, on_post_to FROM roster "
-            "WHERE cert_no IS NOT NULL")
-    multi = """SELECT m.* FROM r06_decl m JOIN (SELECT cert_no FROM r06_decl GROUP BY cert_no
-        HAVING count(DISTINCT employer_code) > 1) k ON k.cert_no = m.cert_no"""
+    # One pass keeps only the numbers declared by more than one employer (a tiny share):
+    # their lowest and highest employer codes differ. Those rows are then paired.
+    multi = """SELECT cert_no, employer_code, on_post_from, on_post_to FROM (
+        SELECT cert_no, employer_code, on_post_from, on_post_to,
+               min(employer_code) OVER (PARTITION BY cert_no) AS lo,
+               max(employer_code) OVER (PARTITION BY cert_no) AS hi
+        FROM roster WHERE cert_no IS NOT NULL) w WHERE lo <> hi"""
     pairs = f"""(SELECT a.cert_no, a.employer_code AS ea, a.on_post_from AS fa, a.on_post_to AS ta,
         b.employer_code AS eb, b.on_post_from AS fb, b.on_post_to AS tb
       FROM r06_multi a JOIN r06_multi b ON a.cert_no = b.cert_no
@@ -146,7 +147,7 @@ def r06(ctx: Context) -> str:
                 detail="'证书 ' || r.cert_no || ' 被 ' || CAST(r.n AS STRING) "
                        "|| ' 个不同用人单位在重叠的期间内申报使用'",
                 evidence=[("periods", d.json_str("r.periods"))],
-                ctes=[("r06_decl", decl), ("r06_multi", multi)])
+                ctes=[("r06_multi", multi)])
 
 
 def _declared_certs(ctx: Context, select: str, where: str, having: str) -> str:
