@@ -2,29 +2,16 @@
 
 import io
 import json
-from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from rest_framework.test import APIClient
 
-from certguard import ids
 from certguard.core.audit_spool import audit_ingest
 from certguard.core.models import AuditEntry
-from certguard.registry import services
 from certguard.registry.fastpath import VerifyFastPath
-
-ID_NO = ids.make_id_no("140521", date(1985, 3, 14), 31)
-
-
-@pytest.fixture
-def cert(cast):
-    cache.clear()
-    return services.certificate_issue(by=cast.issuer, id_no=ID_NO, name="李建国",
-                                      family="special_ops", item_code="1.2",
-                                      first_issued=date(2024, 5, 6))
+from tests.registry.conftest import ID_NO
 
 
 def _call(body: bytes, **extra):

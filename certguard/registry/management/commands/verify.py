@@ -1,17 +1,10 @@
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certguard.core.cli import cli_date
 from certguard.core.errors import AppError
 from certguard.registry.verification import VerifyQuery, verify_certificate
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -25,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, id_no: str, cert_no: str, name: str, at: str, **options) -> None:
         query = VerifyQuery(name=name, id_no=id_no, cert_no=cert_no,
-                            on=_date(at) if at else None)
+                            on=cli_date(at) if at else None)
         try:
             answer = verify_certificate(query=query, channel="cli")
         except AppError as exc:

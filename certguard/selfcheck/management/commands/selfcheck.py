@@ -3,16 +3,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certguard.core.cli import cli_date
 from certguard.core.errors import AppError
 from certguard.selfcheck.cli import as_json as json_of
 from certguard.selfcheck.cli import selfcheck_file
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -29,7 +23,7 @@ class Command(BaseCommand):
                as_of: str | None, **options) -> None:
         if not out and not as_json:
             raise CommandError("请用 --out 指定报告文件，或用 --json 输出结果", returncode=2)
-        day = _date(as_of) if as_of else date.today()
+        day = cli_date(as_of) if as_of else date.today()
         try:
             outcome = selfcheck_file(path=roster_file, out=out, as_of=day)
         except AppError as exc:
