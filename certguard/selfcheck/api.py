@@ -1,31 +1,57 @@
-"""JSON endpoints of the self-check: upload a roster, confirm it, read its results (scoped)."""
+"""JSON endpoints of the self-check: upload a roster, confirm it, read its results; record
+rectification, send a filing back and re-file it; download the official tables; the campaign
+figures, the non-filers and reminders (all scoped like the pages, the same services)."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certguard.core.errors import AppError, NotFound
+from certguard.core.errors import AppError, Forbidden, NotFound
 from certguard.orgs.models import Organisation
-from certguard.selfcheck import selectors, services
-from certguard.selfcheck.models import RosterUpload, WorkerResult
+from certguard.orgs.reference import SECTORS
+from certguard.selfcheck import figures, official_fill, rectification, selectors, services
+from certguard.selfcheck.models import (
+    Rectification,
+    Reminder,
+    RosterUpload,
+    UploadEvent,
+    WorkerResult,
+)
+from certguard.selfcheck.official_views import TABLE_NAMES, table_file
+
+
+class UploadEventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    by = serializers.CharField(source="by.username", default=None, read_only=True)
+
+    class Meta:
+        model = UploadEvent
+        fields = ("kind", "kind_label", "reason", "by", "at")
 
 
 class UploadSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name", read_only=True)
     job_id = serializers.IntegerField(source="job.pk", read_only=True, allow_null=True)
     problem_count = serializers.IntegerField(read_only=True)
+    events = UploadEventSerializer(many=True, read_only=True,
+                                   help_text="退回与重新报送记录（从早到晚）")
 
     class Meta:
         model = RosterUpload
         fields = ("id", "employer", "file_name", "size", "sha256", "file_kind", "status",
                   "as_of", "mapping", "overrides", "accepted_count", "rejected_count",
                   "counts", "problem_count", "ledger_report", "job_id", "created_at",
-                  "confirmed_at", "verified_at", "error")
+                  "confirmed_at", "verified_at", "error", "returned_at", "return_reason",
+                  "events")
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -34,7 +60,7 @@ class ResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkerResult
         fields = ("id", "sheet", "row_no", "result", "result_label", "rules", "values",
-                  "registry", "evidence", "reason")
+                  "registry", "evidence", "reason", "rectified_action", "rectified_on")
 
 
 class UploadRequest(serializers.Serializer):
@@ -64,7 +90,8 @@ class UploadListApi(ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.uploads_for(user=self.request.user).select_related("job")
+        return selectors.uploads_for(user=self.request.user).select_related("job") \
+            .prefetch_related("events__by")
 
     @extend_schema(summary="花名册列表（本单位的，或辖区内企业的）")
     def get(self, request, *args, **kwargs):
@@ -134,3 +161,350 @@ class UploadResultsApi(ListAPIView):
         selectors.results_shown(user=request.user,
                                 rows=[WorkerResult(pk=r["id"]) for r in rows])
         return response
+
+
+# --- Rectification, send-back and re-filing (issue 5, item 4) ---------------------------------
+
+class RectificationSerializer(serializers.ModelSerializer):
+    result = serializers.IntegerField(source="result_id", read_only=True,
+                                      help_text="核验结果（问题行）编号")
+    sheet = serializers.CharField(source="result.sheet", read_only=True)
+    row_no = serializers.IntegerField(source="result.row_no", read_only=True)
+    worker_name = serializers.CharField(source="result.worker_name", read_only=True)
+    problem = serializers.CharField(source="result.result", read_only=True,
+                                    help_text="该行的核验结果代码")
+    problem_label = serializers.CharField(source="result.get_result_display", read_only=True)
+    action = serializers.CharField(read_only=True, help_text="整改措施代码")
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    by = serializers.CharField(source="by.username", default=None, read_only=True)
+
+    class Meta:
+        model = Rectification
+        fields = ("id", "result", "sheet", "row_no", "worker_name", "problem", "problem_label",
+                  "action", "action_label", "done_on", "note", "cert_source", "by",
+                  "created_at")
+
+
+class RectificationRequest(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Rectification.Action.choices,
+                                     help_text="整改措施：transfer 调岗、dismiss 辞退、"
+                                               "retrain 重新培训取证、review 复审、report 线索上报")
+    done_on = serializers.DateField(help_text="整改日期（YYYY-MM-DD，不晚于今天）")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                 help_text="说明")
+    cert_source = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                        default="",
+                                        help_text="证书从何处取得（疑似假证时补充到线索证据）")
+
+
+class ReturnRequest(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                   help_text="退回理由（必填，企业可见）")
+
+
+class RefileRequest(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                 help_text="重新报送说明")
+
+
+def _result(request, upload: RosterUpload, pk: int) -> WorkerResult:
+    result = selectors.results_for(user=request.user, upload=upload).filter(pk=pk).first()
+    if result is None:
+        raise NotFound("result_not_found", "核验结果不存在或无权查看")
+    return result
+
+
+def _rectifications(request, upload: RosterUpload, result_id: int | None) -> Response:
+    rows = rectification.rectifications_for(user=request.user, upload=upload,
+                                            result_id=result_id)
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(rows, request)
+    rectification.rectifications_shown(user=request.user, rows=page)
+    return paginator.get_paginated_response(RectificationSerializer(page, many=True).data)
+
+
+def _filing(upload: RosterUpload) -> dict:
+    upload = RosterUpload.objects.select_related("employer", "job").prefetch_related(
+        "events__by").get(pk=upload.pk)
+    return UploadSerializer(upload).data
+
+
+class UploadRectificationsApi(APIView):
+    @extend_schema(summary="花名册全部整改记录（每个问题行按整改日期从新到旧）",
+                   parameters=[OpenApiParameter("result", int,
+                                                description="只看该核验结果（行）的记录")],
+                   responses=RectificationSerializer(many=True))
+    def get(self, request, pk: int):
+        upload = _upload(request, pk)
+        result_id = request.query_params.get("result", "").strip()
+        if result_id and not (result_id.isascii() and result_id.isdigit()):
+            raise AppError("result_invalid", "result 应为核验结果编号（整数）",
+                           fields={"result": ["应为整数"]})
+        return _rectifications(request, upload, int(result_id) if result_id else None)
+
+
+class ResultRectificationsApi(APIView):
+    @extend_schema(summary="一个问题行的整改记录（从新到旧）",
+                   responses=RectificationSerializer(many=True))
+    def get(self, request, pk: int, result_pk: int):
+        upload = _upload(request, pk)
+        return _rectifications(request, upload, _result(request, upload, result_pk).pk)
+
+    @extend_schema(summary="记录一个问题行的整改情况（仅本单位）；线索上报或疑似假证时生成线索",
+                   request=RectificationRequest, responses={201: RectificationSerializer})
+    def post(self, request, pk: int, result_pk: int):
+        upload = _upload(request, pk)
+        result = _result(request, upload, result_pk)
+        rectification.check_employer(by=request.user, upload=upload)
+        data = RectificationRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = rectification.rectification_record(by=request.user, result=result,
+                                                   **data.validated_data)
+        rectification.rectifications_shown(user=request.user, rows=[entry])
+        return Response(RectificationSerializer(entry).data, status=201)
+
+
+class UploadReturnApi(APIView):
+    @extend_schema(summary="退回企业自查（监管部门，须填理由）", request=ReturnRequest,
+                   responses=UploadSerializer)
+    def post(self, request, pk: int):
+        upload = _upload(request, pk)
+        data = ReturnRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = rectification.upload_return(by=request.user, upload=upload,
+                                             reason=data.validated_data["reason"])
+        return Response(_filing(upload))
+
+
+class UploadRefileApi(APIView):
+    @extend_schema(summary="重新报送被退回的自查（仅本单位）", request=RefileRequest,
+                   responses=UploadSerializer)
+    def post(self, request, pk: int):
+        upload = _upload(request, pk)
+        data = RefileRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = rectification.upload_refile(by=request.user, upload=upload,
+                                             note=data.validated_data["note"])
+        return Response(_filing(upload))
+
+
+# --- Official tables (issue 5, item 5) --------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _AnyAccept(BaseContentNegotiation):
+    """A download answers with its file whatever Accept says; errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class OfficialTableApi(APIView):
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        summary="下载自查表（register 登记表、checklist 自查表、management 管理人员表；"
+                "xlsx 或 pdf）",
+        description="按已核验的花名册填写官方表式；身份证号已脱敏。下载记入审计日志。",
+        parameters=[
+            OpenApiParameter("table", str, OpenApiParameter.PATH, enum=list(TABLE_NAMES),
+                             description="表：" + "、".join(f"{k} {v}"
+                                                          for k, v in TABLE_NAMES.items())),
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH,
+                             enum=list(official_fill.FORMATS), description="格式")],
+        responses={(200, XLSX): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, table: str, fmt: str):
+        upload = _upload(request, pk)
+        if table not in TABLE_NAMES or fmt not in official_fill.FORMATS:
+            raise NotFound("table_unknown", "没有这种自查表：表为 register、checklist 或 "
+                                            "management，格式为 xlsx 或 pdf")
+        return table_file(user=request.user, upload=upload, table=table, fmt=fmt)
+
+
+# --- Campaign figures, non-filers, reminders (issue 5, item 6) --------------------------------
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="统计起始日，默认本年1月1日"),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="统计截止日，默认今天"),
+    OpenApiParameter("region", str, description="行政区划代码（前缀，2至6位）"),
+    OpenApiParameter("sector", str, enum=list(SECTORS), description="行业"),
+]
+
+
+class FiguresSerializer(serializers.Serializer):
+    employers = serializers.IntegerField(help_text="用人单位数")
+    filed = serializers.IntegerField(help_text="已报送自查的单位数（已核验且未被退回）")
+    checked = serializers.IntegerField(help_text="核验人数")
+    valid = serializers.IntegerField(help_text="持证有效人数")
+    found = serializers.IntegerField(help_text="发现问题数")
+    rectified = serializers.IntegerField(help_text="已整改数")
+    outstanding = serializers.IntegerField(help_text="待整改数")
+    selfcheck_rate = serializers.FloatField(allow_null=True, help_text="自查率（0–1）")
+    certified_rate = serializers.FloatField(allow_null=True, help_text="持证率（0–1）")
+    selfcheck_pct = serializers.CharField(help_text="自查率，如 50.0%；无数据时为 —")
+    certified_pct = serializers.CharField(help_text="持证率，如 50.0%；无数据时为 —")
+
+
+class RegionFiguresSerializer(serializers.Serializer):
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    figures = FiguresSerializer()
+
+
+class SectorFiguresSerializer(serializers.Serializer):
+    sector = serializers.CharField()
+    sector_label = serializers.CharField()
+    figures = FiguresSerializer()
+
+
+class CellFiguresSerializer(serializers.Serializer):
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    sector = serializers.CharField()
+    sector_label = serializers.CharField()
+    figures = FiguresSerializer()
+
+
+class EmployerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    sector = serializers.CharField()
+    sector_label = serializers.CharField()
+    returned = serializers.BooleanField(help_text="自查被退回、尚未重新报送")
+    last_reminded = serializers.DateTimeField(allow_null=True, help_text="最近一次提醒时间")
+    last_reminder_read = serializers.DateTimeField(
+        allow_null=True, help_text="最近一次提醒的阅读时间（未读为 null）")
+
+
+class EmployerFiguresSerializer(EmployerBriefSerializer):
+    filed = serializers.BooleanField(help_text="期间内已报送自查")
+    upload_id = serializers.IntegerField(allow_null=True, help_text="计入统计的花名册")
+    figures = FiguresSerializer()
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class FiguresResponse(serializers.Serializer):
+    period = PeriodSerializer()
+    region = serializers.CharField()
+    sector = serializers.CharField()
+    overall = FiguresSerializer()
+    by_region = RegionFiguresSerializer(many=True)
+    by_sector = SectorFiguresSerializer(many=True)
+    by_region_sector = CellFiguresSerializer(many=True)
+    employers = EmployerFiguresSerializer(many=True)
+
+
+def _figures_query(request) -> tuple[figures.Period, dict[str, str]]:
+    if not figures.can_see_figures(user=request.user):
+        raise Forbidden("figures_forbidden", "只有监管部门可以查看自查统计")
+    params = request.query_params
+    period = figures.period_parse(start=params.get("start", ""), end=params.get("end", ""))
+    return period, figures.filters_clean(region=params.get("region", ""),
+                                         sector=params.get("sector", ""))
+
+
+class FiguresApi(APIView):
+    @extend_schema(summary="自查统计：各单位，并按地区、行业合计（与统计页相同的数字）",
+                   parameters=PERIOD_PARAMETERS, responses=FiguresResponse)
+    def get(self, request):
+        period, query = _figures_query(request)
+        rows = figures.employer_rows(user=request.user, period=period, **query)
+        roll = figures.rollup(rows)
+        return Response(FiguresResponse({
+            "period": period, **query, "overall": roll.overall.as_dict(),
+            "by_region": [{"region_code": c, "region_name": n, "figures": f.as_dict()}
+                          for c, n, f in roll.by_region],
+            "by_sector": [{"sector": c, "sector_label": n, "figures": f.as_dict()}
+                          for c, n, f in roll.by_sector],
+            "by_region_sector": [{"region_code": r, "region_name": rn, "sector": s,
+                                  "sector_label": sl, "figures": f.as_dict()}
+                                 for r, rn, s, sl, f in roll.by_region_sector],
+            "employers": [{**vars(row), "sector_label": row.sector_label,
+                           "filed": bool(row.figures.filed), "figures": row.figures.as_dict()}
+                          for row in rows],
+        }).data)
+
+
+class NotFiledApi(APIView):
+    @extend_schema(summary="期间内未报送自查的单位（含被退回待重报的）",
+                   parameters=PERIOD_PARAMETERS, responses=EmployerBriefSerializer(many=True))
+    def get(self, request):
+        period, query = _figures_query(request)
+        rows = figures.not_filed(figures.employer_rows(user=request.user, period=period, **query))
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(rows, request)
+        return paginator.get_paginated_response(EmployerBriefSerializer(page, many=True).data)
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    employer_name = serializers.CharField(source="employer.name", read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Reminder
+        fields = ("id", "employer", "employer_name", "message", "sender_name", "created_at",
+                  "is_read", "read_at")
+
+
+class ReminderRequest(serializers.Serializer):
+    employers = serializers.ListField(child=serializers.IntegerField(min_value=1),
+                                      help_text="用人单位编号（须在本辖区、本职责范围内）")
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                    default="",
+                                    help_text="提醒内容，默认：" + figures.DEFAULT_MESSAGE)
+
+
+class ReminderSentSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = ReminderSerializer(many=True)
+
+
+class ReminderListApi(APIView):
+    @extend_schema(summary="自查提醒（企业：收到的；监管部门：辖区内单位收到的）",
+                   parameters=[OpenApiParameter("unread", bool, description="true：只看未读")],
+                   responses=ReminderSerializer(many=True))
+    def get(self, request):
+        unread = request.query_params.get("unread", "").strip().lower()
+        if unread not in ("", "true", "false", "1", "0"):
+            raise AppError("unread_invalid", "unread 应为 true 或 false",
+                           fields={"unread": ["应为 true 或 false"]})
+        rows = figures.reminders_of(user=request.user, unread=unread in ("true", "1"))
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(rows, request)
+        return paginator.get_paginated_response(ReminderSerializer(page, many=True).data)
+
+    @extend_schema(summary="提醒未报送自查的单位（监管部门；每家一条）", request=ReminderRequest,
+                   responses={201: ReminderSentSerializer})
+    def post(self, request):
+        if not figures.can_remind(user=request.user):
+            raise Forbidden("remind_forbidden", "无权发送自查提醒")
+        data = ReminderRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        sent = figures.reminder_send(by=request.user, employer_ids=data.validated_data["employers"],
+                                     message=data.validated_data["message"])
+        rows = figures.reminders_of(user=request.user).filter(pk__in=[r.pk for r in sent])
+        return Response({"count": len(sent),
+                         "results": ReminderSerializer(rows.order_by("employer_id"),
+                                                       many=True).data}, status=201)
+
+
+class ReminderReadApi(APIView):
+    @extend_schema(summary="把收到的提醒标记为已读（仅收到提醒的单位；重复标记保留首次时间）",
+                   request=None, responses=ReminderSerializer)
+    def post(self, request, pk: int):
+        reminder = figures.reminders_of(user=request.user).filter(pk=pk).first()
+        if reminder is None:
+            raise NotFound("reminder_not_found", "提醒不存在或无权查看")
+        reminder = figures.reminder_mark_read(by=request.user, reminder=reminder)
+        return Response(ReminderSerializer(reminder).data)

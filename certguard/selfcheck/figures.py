@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
@@ -23,6 +24,7 @@ from certguard.orgs.models import Organisation
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import Reminder, RosterUpload, WorkerResult
+from certguard.selfcheck.selectors import reminders_for
 
 REMIND_ROLES = frozenset({"inspector", "analyst", "campaign_office"})
 DEFAULT_MESSAGE = "请于规定时间内完成“三项岗位人员”证书自查并在平台报送自查结果。"
@@ -36,6 +38,37 @@ class Period:
     @classmethod
     def this_year(cls, today: date) -> Period:
         return cls(date(today.year, 1, 1), today)
+
+
+def _day(text: str, name: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        raise AppError("date_invalid", "日期格式应为 YYYY-MM-DD",
+                       fields={name: ["日期格式应为 YYYY-MM-DD"]}) from None
+
+
+def period_parse(*, start: str = "", end: str = "", today: date | None = None) -> Period:
+    """The period asked for as YYYY-MM-DD texts; a missing end is today, a missing start the
+    first day of the end's year (this year when both are missing)."""
+    end_day = _day(end, "end") or today or timezone.localdate()
+    start_day = _day(start, "start") or date(end_day.year, 1, 1)
+    if start_day > end_day:
+        raise AppError("period_invalid", "开始日期不能晚于结束日期",
+                       fields={"start": ["开始日期晚于结束日期"]})
+    return Period(start_day, end_day)
+
+
+def filters_clean(*, region: str = "", sector: str = "") -> dict[str, str]:
+    """The drill-down filters: a region code prefix (2–6 digits) and a sector code."""
+    region, sector = (region or "").strip(), (sector or "").strip()
+    if region and not (region.isascii() and region.isdigit() and 2 <= len(region) <= 6):
+        raise AppError("region_invalid", "地区应为2至6位行政区划代码",
+                       fields={"region": ["地区应为2至6位行政区划代码"]})
+    if sector and sector not in SECTORS:
+        raise AppError("sector_unknown", f"未知的行业：{sector[:40]}",
+                       fields={"sector": ["未知的行业"]})
+    return {"region": region, "sector": sector}
 
 
 @dataclass
@@ -73,6 +106,13 @@ class Figures:
         for name in ("employers", "filed", "checked", "valid", "found", "rectified"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def as_dict(self) -> dict[str, object]:
+        return {"employers": self.employers, "filed": self.filed, "checked": self.checked,
+                "valid": self.valid, "found": self.found, "rectified": self.rectified,
+                "outstanding": self.outstanding, "selfcheck_rate": self.selfcheck_rate,
+                "certified_rate": self.certified_rate, "selfcheck_pct": self.selfcheck_pct,
+                "certified_pct": self.certified_pct}
+
 
 def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
@@ -88,11 +128,17 @@ class EmployerRow:
     upload_id: int | None
     returned: bool
     last_reminded: object
+    last_reminder_read: object
     figures: Figures
 
     @property
     def sector_label(self) -> str:
         return SECTORS.get(self.sector, self.sector or "未注明")
+
+
+def can_see_figures(*, user: object) -> bool:
+    actor = actor_of(user)
+    return actor.is_admin or actor.is_regulator
 
 
 def employers_in_scope(*, user: object) -> QuerySet[Organisation]:
@@ -115,11 +161,11 @@ def _annotated(employers: QuerySet[Organisation], period: Period) -> QuerySet[Or
     problem = Q(result__in=o.PROBLEMS)
     latest = _filed_uploads(period).order_by("-verified_at", "-id").values("pk")[:1]
     returned = RosterUpload.objects.filter(employer=OuterRef("pk"), returned_at__isnull=False)
-    reminded = (Reminder.objects.filter(employer=OuterRef("pk")).order_by()
-                .values("employer").annotate(at=Max("created_at")).values("at")[:1])
+    reminded = Reminder.objects.filter(employer=OuterRef("pk")).order_by("-created_at", "-id")
     return employers.annotate(
         filed_upload=Subquery(latest), has_returned=Exists(returned),
-        last_reminded=Subquery(reminded),
+        last_reminded=Subquery(reminded.values("created_at")[:1]),
+        last_reminder_read=Subquery(reminded.values("read_at")[:1]),
     ).annotate(
         checked=_count(~Q(result=o.REJECTED)), valid=_count(Q(result=o.VALID)),
         found=_count(problem), rectified=_count(problem & Q(rectified_on__isnull=False)))
@@ -135,8 +181,14 @@ def employer_rows(*, user: object, period: Period, region: str = "",
         employers = employers.filter(sector=sector)
     rows = _annotated(employers, period).values(
         "pk", "name", "region_id", "region__name", "sector", "filed_upload", "has_returned",
-        "last_reminded", "checked", "valid", "found", "rectified").order_by("region_id", "name")
+        "last_reminded", "last_reminder_read", "checked", "valid", "found", "rectified",
+    ).order_by("region_id", "name")
     return [_row(r) for r in rows]
+
+
+def not_filed(rows: Iterable[EmployerRow]) -> list[EmployerRow]:
+    """The employers without a filed (verified, not sent back) self-check in the period."""
+    return [r for r in rows if not r.figures.filed]
 
 
 def _row(r: dict) -> EmployerRow:
@@ -146,7 +198,8 @@ def _row(r: dict) -> EmployerRow:
     return EmployerRow(pk=r["pk"], name=r["name"], region_code=r["region_id"],
                        region_name=r["region__name"], sector=r["sector"],
                        upload_id=r["filed_upload"], returned=bool(r["has_returned"]) and not filed,
-                       last_reminded=r["last_reminded"], figures=figures)
+                       last_reminded=r["last_reminded"],
+                       last_reminder_read=r["last_reminder_read"], figures=figures)
 
 
 @dataclass
@@ -181,19 +234,36 @@ def can_remind(*, user: object) -> bool:
     return actor.is_admin or (actor.is_regulator and actor.role in REMIND_ROLES)
 
 
+def _sender_name(user: object) -> str:
+    actor = actor_of(user)
+    names = Organisation.objects.filter(pk=actor.organisation_id).values_list("name", flat=True)
+    return next(iter(names), "")
+
+
+def _employer_ids(values: Iterable[object]) -> set[int]:
+    try:
+        return {int(str(i)) for i in values}
+    except ValueError:
+        raise AppError("employer_invalid", "用人单位编号应为整数",
+                       fields={"employers": ["应为整数"]}) from None
+
+
 @transaction.atomic
-def reminder_send(*, by: object, employer_ids: Iterable[int], message: str = "",
+def reminder_send(*, by: object, employer_ids: Iterable[object], message: str = "",
                   sender_name: str = "") -> list[Reminder]:
     """Remind employers (in the sender's scope) to file; each sees the message on its
-    self-check page. One reminder per employer; the sending is logged."""
+    self-check page. One reminder per employer; the sending is logged. The sender's name
+    defaults to the name of the organisation the user acts for."""
     if not can_remind(user=by):
         raise Forbidden("remind_forbidden", "无权发送自查提醒", status=403)
-    wanted = {int(i) for i in employer_ids}
+    wanted = _employer_ids(employer_ids)
     employers = list(employers_in_scope(user=by).filter(pk__in=wanted).values_list("pk",
                                                                                      flat=True))
     if not wanted or len(employers) != len(wanted):
-        raise AppError("employer_invalid", "请选择本辖区、本职责范围内的用人单位")
+        raise AppError("employer_invalid", "请选择本辖区、本职责范围内的用人单位",
+                       fields={"employers": ["请选择本辖区、本职责范围内的用人单位"]})
     message = (message or "").strip()[:500] or DEFAULT_MESSAGE
+    sender_name = (sender_name or "").strip() or _sender_name(by)
     user = by if getattr(by, "pk", None) else None
     reminders = Reminder.objects.bulk_create(
         Reminder(employer_id=pk, message=message, sent_by=user, sender_name=sender_name[:200])
@@ -202,3 +272,29 @@ def reminder_send(*, by: object, employer_ids: Iterable[int], message: str = "",
                  object_id=f"{len(reminders)} 家", summary=f"发送自查提醒 {len(reminders)} 家",
                  data={"employers": sorted(employers), "message": message}, user=by)
     return reminders
+
+
+def reminders_of(*, user: object, unread: bool = False) -> QuerySet[Reminder]:
+    """The reminders the user may see (an employer its own; regulators those to employers in
+    their region and remit), newest first."""
+    rows = reminders_for(user=user)
+    return rows.filter(read_at__isnull=True) if unread else rows
+
+
+def can_mark_read(*, user: object, reminder: Reminder) -> bool:
+    actor = actor_of(user)
+    return actor.organisation_kind == "enterprise" and actor.organisation_id == reminder.employer_id
+
+
+@transaction.atomic
+def reminder_mark_read(*, by: object, reminder: Reminder) -> Reminder:
+    """The employer that received the reminder marks it read (once: marking it again keeps
+    the first time); the sender then sees that it was read."""
+    if not can_mark_read(user=by, reminder=reminder):
+        raise Forbidden("not_recipient", "只有收到提醒的单位可以标记为已读", status=403)
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        reminder.read_by = by if getattr(by, "pk", None) else None
+        reminder.save(update_fields=["read_at", "read_by", "updated_at"])
+    return reminder

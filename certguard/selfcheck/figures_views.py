@@ -1,38 +1,33 @@
-"""Thin pages: the campaign figures of the self-inspection, and reminders to non-filers."""
+"""Thin pages: the campaign figures of the self-inspection, reminders to non-filers, and the
+employer marking a reminder read."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
-from certguard.core.scoping import actor_of
-from certguard.orgs.models import Organisation
 from certguard.selfcheck import figures as f
 
 
 def _period(request) -> f.Period:
-    default = f.Period.this_year(timezone.localdate())
     try:
-        start = date.fromisoformat(request.GET.get("start") or default.start.isoformat())
-        end = date.fromisoformat(request.GET.get("end") or default.end.isoformat())
-    except ValueError:
-        messages.error(request, "日期格式应为 YYYY-MM-DD，已按本年度统计")
-        return default
-    return f.Period(start, end)
+        return f.period_parse(start=request.GET.get("start", ""), end=request.GET.get("end", ""))
+    except AppError as exc:
+        messages.error(request, f"{exc.message}，已按本年度统计")
+        return f.Period.this_year(timezone.localdate())
 
 
 def _regulator(request) -> None:
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.is_regulator):
+    if not f.can_see_figures(user=request.user):
         raise PermissionDenied
 
 
@@ -44,14 +39,8 @@ def figures(request):
     rows = f.employer_rows(user=request.user, period=period, **query)
     return render(request, "selfcheck/figures.html", {
         "period": period, "query": query, "rows": rows, "rollup": f.rollup(rows),
-        "not_filed": [r for r in rows if not r.figures.filed],
+        "not_filed": f.not_filed(rows),
         "can_remind": f.can_remind(user=request.user), "message": f.DEFAULT_MESSAGE})
-
-
-def _sender(request) -> str:
-    actor = actor_of(request.user)
-    org = Organisation.objects.filter(pk=actor.organisation_id).values_list("name", flat=True)
-    return next(iter(org), "")
 
 
 @login_required
@@ -61,10 +50,23 @@ def remind(request):
     ids = [i for i in request.POST.getlist("employer") if i.isdigit()]
     try:
         sent = f.reminder_send(by=request.user, employer_ids=ids,
-                               message=request.POST.get("message", ""),
-                               sender_name=_sender(request))
+                               message=request.POST.get("message", ""))
         messages.success(request, f"已向 {len(sent)} 家单位发送提醒")
     except AppError as exc:
         messages.error(request, exc.message)
     keep = {k: request.POST[k] for k in ("region", "sector", "start", "end") if request.POST.get(k)}
     return redirect(f"{reverse('selfcheck:figures')}?{urlencode(keep)}")
+
+
+@login_required
+@require_POST
+def reminder_read(request, pk: int):
+    reminder = f.reminders_of(user=request.user).filter(pk=pk).first()
+    if reminder is None:
+        raise Http404
+    try:
+        f.reminder_mark_read(by=request.user, reminder=reminder)
+        messages.success(request, "已标记为已读")
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("selfcheck:uploads")

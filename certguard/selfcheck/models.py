@@ -200,6 +200,10 @@ class Reminder(Audited, TimeStampedModel):
                                 on_delete=models.SET_NULL, related_name="+",
                                 verbose_name="发送人")
     sender_name = models.CharField("发送单位", max_length=200, blank=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="阅读人")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -210,6 +214,10 @@ class Reminder(Audited, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.employer_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
 
     @classmethod
     def scope(cls, actor, action: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -55,20 +56,28 @@ def official_form(request, pk: int):
         "can_edit": services.actor_employer_id(request.user) == upload.employer_id})
 
 
+def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> FileResponse:
+    """One official table of the upload as a download (the page and the API serve the same
+    file); raises AppError when it cannot be written. The export is logged by the service."""
+    fd, name = tempfile.mkstemp(prefix="certguard-official-", suffix=f".{fmt}")
+    os.close(fd)
+    path = Path(name)
+    try:
+        official_fill.official_write(user=user, upload=upload, table=table, fmt=fmt, path=path)
+        handle = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # the open handle keeps the data until it is sent
+    return FileResponse(handle, as_attachment=True,
+                        filename=f"{TABLE_NAMES[table]}-{upload.pk}.{fmt}")
+
+
 @login_required
 def official_download(request, pk: int, table: str, fmt: str):
     upload = _upload(request, pk)
     if table not in TABLE_NAMES or fmt not in official_fill.FORMATS:
         raise Http404
-    path = Path(tempfile.mkstemp(prefix="certguard-official-", suffix=f".{fmt}")[1])
     try:
-        official_fill.official_write(user=request.user, upload=upload, table=table, fmt=fmt,
-                                     path=path)
+        return table_file(user=request.user, upload=upload, table=table, fmt=fmt)
     except AppError as exc:
-        path.unlink(missing_ok=True)
         messages.error(request, exc.message)
         return redirect("selfcheck:official", pk=upload.pk)
-    handle = path.open("rb")
-    path.unlink()
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"{TABLE_NAMES[table]}-{upload.pk}.{fmt}")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from certguard.clues.placement import ClueHints
 from certguard.clues.selectors import clues_for
 from certguard.clues.services import clue_bulk_create, clue_evidence_add
+from certguard.core.audit import audit_read
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.scoping import COMMAND_LINE, actor_of
 from certguard.selfcheck import outcomes as o
@@ -101,10 +102,15 @@ def upload_report_fakes(*, upload_id: int) -> int:
 
 # --- Rectification ----------------------------------------------------------------------------
 
-def _check_employer(*, by: object, upload: RosterUpload) -> None:
-    actor = actor_of(by)
-    if not (actor.is_admin or (actor.organisation_kind == "enterprise"
-                               and actor.organisation_id == upload.employer_id)):
+def can_rectify(*, user: object, upload: RosterUpload) -> bool:
+    """Only the employer itself (or an administrator) records rectification and re-files."""
+    actor = actor_of(user)
+    return actor.is_admin or (actor.organisation_kind == "enterprise"
+                              and actor.organisation_id == upload.employer_id)
+
+
+def check_employer(*, by: object, upload: RosterUpload) -> None:
+    if not can_rectify(user=by, upload=upload):
         raise Forbidden("not_owner", "只有本单位可以记录整改情况", status=403)
 
 
@@ -129,7 +135,7 @@ def rectification_record(*, by: object, result: WorkerResult, action: str,
     """Record what was done about one problem and when; the history is kept. 线索上报 makes
     sure a clue exists; a stated certificate source is added to the worker's clue."""
     upload = result.upload
-    _check_employer(by=by, upload=upload)
+    check_employer(by=by, upload=upload)
     if result.result in (o.VALID, o.REJECTED):
         raise AppError("not_a_problem", "该行核验结果无问题，无需整改")
     note, cert_source = _clean_rectification(action=action, done_on=done_on, note=note,
@@ -156,12 +162,28 @@ def _clue_follow_up(*, result: WorkerResult, action: str, cert_source: str) -> N
                           summary=f"用人单位补充证书来源（花名册 #{upload.pk}）")
 
 
+def rectifications_for(*, user: object, upload: RosterUpload,
+                       result_id: int | None = None) -> QuerySet[Rectification]:
+    """The upload's rectification records the user may see, per row newest first."""
+    rows = Rectification.objects.restrict(user, "view").filter(upload=upload)
+    if result_id is not None:
+        rows = rows.filter(result_id=result_id)
+    return rows.select_related("by", "result").order_by("result_id", "-done_on", "-id")
+
+
 def rectifications_of(*, user: object, upload: RosterUpload) -> dict[int, list[Rectification]]:
-    rows = Rectification.objects.restrict(user, "view").filter(upload=upload).select_related("by")
     history: dict[int, list[Rectification]] = {}
-    for r in rows.order_by("result_id", "-done_on", "-id"):
+    for r in rectifications_for(user=user, upload=upload):
         history.setdefault(r.result_id, []).append(r)
     return history
+
+
+def rectifications_shown(*, user: object, rows: list[Rectification]) -> None:
+    """Log that the workers named beside these records were shown (personal data)."""
+    if rows:
+        audit_read(object_type="selfcheck.workerresult",
+                   object_ids=sorted({r.result_id for r in rows}), fields=("worker_name",),
+                   summary="查看整改记录", user=user)
 
 
 # --- Progress and send-back -------------------------------------------------------------------
@@ -177,21 +199,28 @@ def with_progress(uploads: QuerySet[RosterUpload]) -> QuerySet[RosterUpload]:
     ).annotate(outstanding=F("found") - F("rectified"))
 
 
-def can_return(*, user: object, upload: RosterUpload) -> bool:
+def _may_return(*, user: object, upload: RosterUpload) -> bool:
     actor = actor_of(user)
     allowed = actor.is_admin or (actor.is_regulator and actor.role in RETURN_ROLES)
-    return bool(allowed and upload.status == RosterUpload.Status.VERIFIED
-                and RosterUpload.objects.restrict(user, "view").filter(pk=upload.pk).exists())
+    return bool(allowed and RosterUpload.objects.restrict(user, "view").filter(pk=upload.pk)
+                .exists())
+
+
+def can_return(*, user: object, upload: RosterUpload) -> bool:
+    return upload.status == RosterUpload.Status.VERIFIED and _may_return(user=user, upload=upload)
 
 
 @transaction.atomic
 def upload_return(*, by: object, upload: RosterUpload, reason: str) -> RosterUpload:
     """The regulator sends a filing back with a reason the employer sees."""
-    if not can_return(user=by, upload=upload):
+    if not _may_return(user=by, upload=upload):
         raise Forbidden("return_forbidden", "无权退回该单位的自查", status=403)
+    if upload.status != RosterUpload.Status.VERIFIED:
+        raise AppError("not_verified", "花名册尚未核验完成，不能退回")
     reason = (reason or "").strip()
     if not reason:
         raise AppError("reason_required", "退回必须填写理由", fields={"reason": ["请填写理由"]})
+    upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.is_returned:
         raise AppError("already_returned", "该自查已退回，等待企业重新报送")
     upload.returned_at, upload.return_reason = timezone.now(), reason[:2000]
@@ -204,7 +233,8 @@ def upload_return(*, by: object, upload: RosterUpload, reason: str) -> RosterUpl
 @transaction.atomic
 def upload_refile(*, by: object, upload: RosterUpload, note: str = "") -> RosterUpload:
     """The employer re-files a returned self-check (after rectifying or correcting it)."""
-    _check_employer(by=by, upload=upload)
+    check_employer(by=by, upload=upload)
+    upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
     if not upload.is_returned:
         raise AppError("not_returned", "该自查未被退回，无需重新报送")
     upload.returned_at, upload.return_reason = None, ""

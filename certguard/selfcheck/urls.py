@@ -19,4 +19,5 @@ urlpatterns = [
          name="official_download"),
     path("figures/", figures_views.figures, name="figures"),
     path("figures/remind/", figures_views.remind, name="remind"),
+    path("reminders/<int:pk>/read/", figures_views.reminder_read, name="reminder_read"),
 ]

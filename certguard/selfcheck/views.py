@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -117,7 +118,9 @@ def upload_confirm(request, pk: int):
 @login_required
 def upload_export(request, pk: int):
     upload = _upload(request, pk)
-    path = Path(tempfile.mkstemp(prefix="certguard-report-", suffix=".xlsx")[1])
+    fd, name = tempfile.mkstemp(prefix="certguard-report-", suffix=".xlsx")
+    os.close(fd)
+    path = Path(name)
     try:
         services.upload_report(user=request.user, upload=upload, path=path)
     except AppError as exc:
