@@ -27,8 +27,8 @@ from certguard.registry.verification import (
     VerifyQuery,
     _as_date,
     _clean,
-    _execute,
     build_answer,
+    execute_raw,
     may_see_mismatch,
 )
 
@@ -48,7 +48,7 @@ def _fetch(column: str, keys: set[str], *, compact: bool) -> dict[str, list[tupl
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
         where = f"{column} IN ({', '.join(['%s'] * len(chunk))})"
-        for row in _execute(sql.format(where=where), chunk):
+        for row in execute_raw(sql.format(where=where), chunk):
             if not compact and isinstance(row[AT["valid_until"]], str):
                 row = tuple(_as_date(v) if i in DATES else v for i, v in enumerate(row))
             found[row[key_at]].append(row)

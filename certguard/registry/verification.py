@@ -53,7 +53,7 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(value)  # SQLite hands dates back as text
 
 
-def _execute(sql: str, params: list[str]) -> list[tuple]:
+def execute_raw(sql: str, params: list[str]) -> list[tuple]:
     """Straight on the driver's connection: Django's cursor wrapper costs more than the
     indexed lookup itself. SQLite's driver takes ? placeholders, psycopg %s."""
     connection.ensure_connection()
@@ -71,7 +71,7 @@ def find_certificates(*, id_no: str = "", cert_no: str = "") -> list[dict]:
         sql, params = BY_BOTH, [id_no, cert_no]
     else:
         sql, params = (BY_ID_NO, [id_no]) if id_no else (BY_CERT_NO, [cert_no])
-    rows = [dict(zip(FIELDS, values, strict=True)) for values in _execute(sql, params)]
+    rows = [dict(zip(FIELDS, values, strict=True)) for values in execute_raw(sql, params)]
     for row in rows:
         for name in DATE_FIELDS:
             row[name] = _as_date(row[name])

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -120,9 +121,12 @@ def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[
     outcomes = [classify.classify_row(row=row, item_code=item, clues=index, registry=registry,
                                       on_post=_on_post(row, as_of))
                 for row, item in zip(read.accepted, items, strict=True)]
-    outcomes += [rejected_outcome(r) for r in read.rejected]
-    order = {m.sheet: i for i, m in enumerate(read.mappings)}
-    outcomes.sort(key=lambda x: (order.get(x.sheet, 0), x.row_no))
+    if read.rejected:  # accepted rows come in file order already
+        outcomes += [rejected_outcome(r) for r in read.rejected]
+        outcomes.sort(key=attrgetter("row_no"))  # then by sheet, keeping row order (stable)
+        if len(read.mappings) > 1:
+            order = {m.sheet: i for i, m in enumerate(read.mappings)}
+            outcomes.sort(key=lambda x: order.get(x.sheet, 0))
     return outcomes
 
 

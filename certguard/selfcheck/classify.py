@@ -96,8 +96,7 @@ def decide(*, found: list[dict], cert_no: str | None, on_post: bool,
 
 
 def row_values(row: RosterRow, item_code: str | None) -> dict[str, str | None]:
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day else None
+    iso = _iso
     return {"worker_name": row.worker_name, "worker_id_no": row.worker_id_no,
             "cert_no": row.cert_no, "post": row.post, "required_item_code": item_code,
             "item_text": row.item_text, "valid_until": iso(row.valid_until),
@@ -107,13 +106,21 @@ def row_values(row: RosterRow, item_code: str | None) -> dict[str, str | None]:
 
 def classify_row(*, row: RosterRow, item_code: str | None, clues: dict[Key, list[dict]],
                  registry: Registry, on_post: bool) -> o.WorkerOutcome:
-    found = clues.get((row.worker_id_no, row.worker_name, row.cert_no or ""), [])
+    found = clues.get((row.worker_id_no, row.worker_name, row.cert_no or ""))
+    if not found:  # most rows: no rule fired
+        uncertified = not row.cert_no and on_post and not registry.has_current(row.worker_id_no)
+        return o.WorkerOutcome(sheet=row.sheet, row_no=row.row_no,
+                               result=o.UNCERTIFIED if uncertified else o.VALID,
+                               values=row_values(row, item_code),
+                               registry=registry.shown(id_no=row.worker_id_no,
+                                                       cert_no=row.cert_no or "",
+                                                       item=item_code))
     if len(found) > 1:
         found = sorted(found, key=lambda f: f["rule"])
     result = decide(found=found, cert_no=row.cert_no, on_post=on_post,
                     has_current=lambda: registry.has_current(row.worker_id_no))
     near = next((f["evidence"].get("registry_cert_no", "") for f in found
-                 if f["rule"] == "R05"), "") if found else ""
+                 if f["rule"] == "R05"), "")
     shown = registry.shown(id_no=row.worker_id_no, cert_no=row.cert_no or "", item=item_code,
                            near=near if row.cert_no not in registry.by_cert else "")
     return o.WorkerOutcome(sheet=row.sheet, row_no=row.row_no, result=result,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from django.db.models import Q
 
 from certguard.registry.models import Certificate
+from certguard.registry.verification import execute_raw
 
 _RANGES_PER_QUERY = 100
 BATCH = 900  # keys per query: below SQLite's and Oracle-style limits on bound parameters
@@ -21,11 +23,43 @@ def _batches(keys: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start:start + BATCH]
 
 
+_DATES = {"first_issued", "valid_from", "valid_until", "review_due", "last_review"}
+# Dates as ISO text: date.fromisoformat is cheaper than the driver-level converters.
+_SELECT = ("SELECT id, " + ", ".join(f"CAST({c} AS TEXT)" if c in _DATES else c  # noqa: S608
+                                     for c in COLUMNS)
+           + " FROM registry_certificate WHERE id IN ({marks})")
+_IDS = "SELECT id FROM registry_certificate WHERE {field} IN ({marks})"
+_DATE_AT = [i + 1 for i, c in enumerate(COLUMNS) if c in _DATES]
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
 def _fetch(field: str, keys: Iterable[str], rows: dict[int, tuple]) -> None:
+    """Certificates whose ``field`` is one of ``keys``, added to ``rows`` by primary key.
+
+    Straight on the driver (no ORM converters: they cost more than the index probes). The keys
+    first give primary keys (each index holds them: no table access), and only certificates not
+    fetched yet are read in full — a worker's own certificate is found by both ID and number.
+    """
+    new: list[int] = []
     for batch in _batches(keys):
-        for row in Certificate.objects.filter(**{f"{field}__in": batch}).values_list(
-                "pk", *COLUMNS).iterator(chunk_size=5000):
-            rows[row[0]] = row[1:]
+        new.extend(pk for (pk,) in execute_raw(_IDS.format(field=field, marks=_marks(len(batch))),
+                                                batch) if pk not in rows)
+    new = sorted(set(new))
+    for start in range(0, len(new), BATCH):
+        batch = new[start:start + BATCH]
+        for row in execute_raw(_SELECT.format(marks=_marks(len(batch))), batch):
+            rows[row[0]] = _dated(row)
+
+
+def _dated(row: tuple) -> tuple:
+    values = list(row[1:])
+    for i in _DATE_AT:
+        if values[i - 1] is not None:
+            values[i - 1] = date.fromisoformat(values[i - 1])
+    return tuple(values)
 
 
 def registry_rows(*, cert_nos: Iterable[str], id_nos: Iterable[str]) -> list[tuple]:

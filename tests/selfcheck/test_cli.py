@@ -42,15 +42,27 @@ def test_json_and_report(cast, tmp_path):
     assert data["counts"]["valid"] == 1 and data["counts"]["rejected"] == 1
 
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["汇总", "核验结果"]
-    sheet = book["核验结果"]
+    assert book.sheetnames == ["汇总", "核验结果", "问题明细"]
+    sheet = book["核验结果"]  # every row, compact (one sheet read: no 工作表 column)
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["工作表", "行号", "核验结果", "姓名（申报）"]
-    cells = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert header == ["行号", "姓名", "身份证号", "证书编号", "核验结果", "有效期至（证书库）",
+                      "说明"]
+    assert sheet.max_row == 13  # header + 12 rows
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     evil = next(c for c in cells if c.value and "HYPERLINK" in c.value)
     assert evil.data_type == "s" and evil.value == "'" + FORMULA
-    labels = {row[2].value for row in sheet.iter_rows(min_row=2)}
-    assert {"无证上岗", "疑似涂改", "行数据有误，未核验"} <= labels
+    labels = [row[4].value for row in sheet.iter_rows(min_row=2)]
+    assert {"无证上岗", "疑似涂改", "行数据有误，未核验"} <= set(labels)
+    valid = next(row for row in sheet.iter_rows(min_row=2) if row[4].value == "有效")
+    assert valid[5].value  # the registry's validity shown for a valid certificate too
+    # Problem rows again, with the declared and registry values side by side.
+    detail = book["问题明细"]
+    header = [c.value for c in detail[1]]
+    assert header[:4] == ["行号", "核验结果", "姓名（申报）", "身份证号（申报）"]
+    assert "姓名（证书库）" in header and "触发规则" in header
+    detail_labels = [row[1].value for row in detail.iter_rows(min_row=2)]
+    assert "有效" not in detail_labels
+    assert len(detail_labels) == len(labels) - labels.count("有效")
     summary = {r[0].value: r[1].value for r in book["汇总"].iter_rows() if r[0].value}
     assert summary["有效"] == 1 and summary["行数合计"] == 12
     assert not RosterUpload.objects.exists() and not LedgerEntry.objects.exists()

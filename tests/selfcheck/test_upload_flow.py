@@ -67,7 +67,7 @@ def test_messy_roster_from_upload_to_results(cast, client, tmp_path,
 
     report = client.get(f"/selfcheck/uploads/{upload.pk}/report.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))
-    assert book.sheetnames == ["汇总", "核验结果"]
+    assert book.sheetnames == ["汇总", "核验结果", "问题明细"]
     assert book["核验结果"].max_row == 12  # header + 11 rows
 
 

@@ -39,6 +39,7 @@ class RowReader:
         self.date_cols = [(f, j, _date_parser(end)) for f, end in _DATE_FIELDS.items()
                           if (j := get(f)) is not None]
         self.formula_cols = [(f, j) for f in _FORMULA_CHECKED if (j := get(f)) is not None]
+        self.today = date.today()
 
     def read(self, *, row: Sequence[object], row_no: int) -> RosterRow | RejectedRow:
         raw = tuple(c if c.__class__ is str else values.cell_text(c) for c in row)
@@ -61,7 +62,7 @@ class RowReader:
         self._check_person(id_raw=id_raw, name=name)
         field = ID_FIELD  # which column a cleaner's problem is about, for the message
         try:
-            id_no = values.clean_id_no(id_raw)
+            id_no = values.clean_id_no(id_raw, today=self.today)
             dates = {}
             for field, j, parse in self.date_cols:
                 dates[field] = parse(row[j])

@@ -104,14 +104,15 @@ def inert_text(value: object) -> str:
     return core_inert_text(cell_text(value))
 
 
-def clean_id_no(value: object) -> str:
-    """The worker's ID number, or ``ValueProblem`` with the code of ``ids.check_id_no``."""
+def clean_id_no(value: object, *, today: date | None = None) -> str:
+    """The worker's ID number, or ``ValueProblem`` with the code of ``ids.check_id_no``
+    (``today`` bounds the birth date; a reader passes it once instead of asking per row)."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         if abs(value) >= _EXACT_FLOAT_LIMIT:
             # Stored as a number: the last digits are gone even when the cell shows 18 digits.
             raise _lost_digits()
         value = cell_text(float(value))
-    result = check_id_no(value)
+    result = check_id_no(value, as_of=today)
     if result.ok:
         return result.id_no
     if result.code == "id_check_char" and result.id_no.endswith("000"):
