@@ -76,13 +76,13 @@ def looks_like_lost_digits(raw: object) -> bool:
 
 
 def id_check_char(first17: str) -> str:
-    d = [ord(c) - 48 for c in first17]
+    d = first17.encode()  # ASCII codes: digit + 48
     if len(d) != 17:
         raise ValueError("id_check_char needs the first 17 digits")
     total = (7 * d[0] + 9 * d[1] + 10 * d[2] + 5 * d[3] + 8 * d[4] + 4 * d[5] + 2 * d[6]
              + d[7] + 6 * d[8] + 3 * d[9] + 7 * d[10] + 9 * d[11] + 10 * d[12] + 5 * d[13]
              + 8 * d[14] + 4 * d[15] + 2 * d[16])  # ID_WEIGHTS, unrolled: a hot path
-    return ID_CHECK_CHARS[total % 11]
+    return ID_CHECK_CHARS[(total - 48 * 100) % 11]  # the weights sum to 100
 
 
 @cache

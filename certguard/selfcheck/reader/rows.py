@@ -93,7 +93,10 @@ class RowReader:
 
     def _notes(self, row: Sequence[object]) -> tuple[RowNote, ...]:
         formula_like = values.is_formula_like
-        if not any(formula_like(row[j]) for _, j in self.formula_cols):
+        for _, j in self.formula_cols:  # a plain loop: this runs for every row
+            if formula_like(row[j]):
+                break
+        else:
             return ()
         return tuple(
             RowNote(code="formula_like", field=f,
