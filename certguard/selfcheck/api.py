@@ -1,6 +1,6 @@
 """JSON endpoints of the self-check: upload a roster, confirm it, read its results; record
 rectification, send a filing back and re-file it; download the official tables; the campaign
-figures, the non-filers and reminders (all scoped like the pages, the same services)."""
+figures, the non-filers and reminders are in ``api_campaign`` (all scoped like the pages)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certguard.core.errors import AppError, Forbidden, NotFound
+from certguard.core.errors import AppError, NotFound
 from certguard.orgs.models import Organisation
-from certguard.orgs.reference import SECTORS
-from certguard.selfcheck import figures, official_fill, rectification, selectors, services
+from certguard.selfcheck import official_fill, rectification, selectors, services
 from certguard.selfcheck.models import (
     Rectification,
-    Reminder,
     RosterUpload,
     UploadEvent,
     WorkerResult,
@@ -324,187 +322,3 @@ class OfficialTableApi(APIView):
             raise NotFound("table_unknown", "没有这种自查表：表为 register、checklist 或 "
                                             "management，格式为 xlsx 或 pdf")
         return table_file(user=request.user, upload=upload, table=table, fmt=fmt)
-
-
-# --- Campaign figures, non-filers, reminders (issue 5, item 6) --------------------------------
-
-PERIOD_PARAMETERS = [
-    OpenApiParameter("start", OpenApiTypes.DATE, description="统计起始日，默认本年1月1日"),
-    OpenApiParameter("end", OpenApiTypes.DATE, description="统计截止日，默认今天"),
-    OpenApiParameter("region", str, description="行政区划代码（前缀，2至6位）"),
-    OpenApiParameter("sector", str, enum=list(SECTORS), description="行业"),
-]
-
-
-class FiguresSerializer(serializers.Serializer):
-    employers = serializers.IntegerField(help_text="用人单位数")
-    filed = serializers.IntegerField(help_text="已报送自查的单位数（已核验且未被退回）")
-    checked = serializers.IntegerField(help_text="核验人数")
-    valid = serializers.IntegerField(help_text="持证有效人数")
-    found = serializers.IntegerField(help_text="发现问题数")
-    rectified = serializers.IntegerField(help_text="已整改数")
-    outstanding = serializers.IntegerField(help_text="待整改数")
-    selfcheck_rate = serializers.FloatField(allow_null=True, help_text="自查率（0–1）")
-    certified_rate = serializers.FloatField(allow_null=True, help_text="持证率（0–1）")
-    selfcheck_pct = serializers.CharField(help_text="自查率，如 50.0%；无数据时为 —")
-    certified_pct = serializers.CharField(help_text="持证率，如 50.0%；无数据时为 —")
-
-
-class RegionFiguresSerializer(serializers.Serializer):
-    region_code = serializers.CharField()
-    region_name = serializers.CharField()
-    figures = FiguresSerializer()
-
-
-class SectorFiguresSerializer(serializers.Serializer):
-    sector = serializers.CharField()
-    sector_label = serializers.CharField()
-    figures = FiguresSerializer()
-
-
-class CellFiguresSerializer(serializers.Serializer):
-    region_code = serializers.CharField()
-    region_name = serializers.CharField()
-    sector = serializers.CharField()
-    sector_label = serializers.CharField()
-    figures = FiguresSerializer()
-
-
-class EmployerBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    region_code = serializers.CharField()
-    region_name = serializers.CharField()
-    sector = serializers.CharField()
-    sector_label = serializers.CharField()
-    returned = serializers.BooleanField(help_text="自查被退回、尚未重新报送")
-    last_reminded = serializers.DateTimeField(allow_null=True, help_text="最近一次提醒时间")
-    last_reminder_read = serializers.DateTimeField(
-        allow_null=True, help_text="最近一次提醒的阅读时间（未读为 null）")
-
-
-class EmployerFiguresSerializer(EmployerBriefSerializer):
-    filed = serializers.BooleanField(help_text="期间内已报送自查")
-    upload_id = serializers.IntegerField(allow_null=True, help_text="计入统计的花名册")
-    figures = FiguresSerializer()
-
-
-class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-
-class FiguresResponse(serializers.Serializer):
-    period = PeriodSerializer()
-    region = serializers.CharField()
-    sector = serializers.CharField()
-    overall = FiguresSerializer()
-    by_region = RegionFiguresSerializer(many=True)
-    by_sector = SectorFiguresSerializer(many=True)
-    by_region_sector = CellFiguresSerializer(many=True)
-    employers = EmployerFiguresSerializer(many=True)
-
-
-def _figures_query(request) -> tuple[figures.Period, dict[str, str]]:
-    if not figures.can_see_figures(user=request.user):
-        raise Forbidden("figures_forbidden", "只有监管部门可以查看自查统计")
-    params = request.query_params
-    period = figures.period_parse(start=params.get("start", ""), end=params.get("end", ""))
-    return period, figures.filters_clean(region=params.get("region", ""),
-                                         sector=params.get("sector", ""))
-
-
-class FiguresApi(APIView):
-    @extend_schema(summary="自查统计：各单位，并按地区、行业合计（与统计页相同的数字）",
-                   parameters=PERIOD_PARAMETERS, responses=FiguresResponse)
-    def get(self, request):
-        period, query = _figures_query(request)
-        rows = figures.employer_rows(user=request.user, period=period, **query)
-        roll = figures.rollup(rows)
-        return Response(FiguresResponse({
-            "period": period, **query, "overall": roll.overall.as_dict(),
-            "by_region": [{"region_code": c, "region_name": n, "figures": f.as_dict()}
-                          for c, n, f in roll.by_region],
-            "by_sector": [{"sector": c, "sector_label": n, "figures": f.as_dict()}
-                          for c, n, f in roll.by_sector],
-            "by_region_sector": [{"region_code": r, "region_name": rn, "sector": s,
-                                  "sector_label": sl, "figures": f.as_dict()}
-                                 for r, rn, s, sl, f in roll.by_region_sector],
-            "employers": [{**vars(row), "sector_label": row.sector_label,
-                           "filed": bool(row.figures.filed), "figures": row.figures.as_dict()}
-                          for row in rows],
-        }).data)
-
-
-class NotFiledApi(APIView):
-    @extend_schema(summary="期间内未报送自查的单位（含被退回待重报的）",
-                   parameters=PERIOD_PARAMETERS, responses=EmployerBriefSerializer(many=True))
-    def get(self, request):
-        period, query = _figures_query(request)
-        rows = figures.not_filed(figures.employer_rows(user=request.user, period=period, **query))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(rows, request)
-        return paginator.get_paginated_response(EmployerBriefSerializer(page, many=True).data)
-
-
-class ReminderSerializer(serializers.ModelSerializer):
-    employer_name = serializers.CharField(source="employer.name", read_only=True)
-    is_read = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Reminder
-        fields = ("id", "employer", "employer_name", "message", "sender_name", "created_at",
-                  "is_read", "read_at")
-
-
-class ReminderRequest(serializers.Serializer):
-    employers = serializers.ListField(child=serializers.IntegerField(min_value=1),
-                                      help_text="用人单位编号（须在本辖区、本职责范围内）")
-    message = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                    default="",
-                                    help_text="提醒内容，默认：" + figures.DEFAULT_MESSAGE)
-
-
-class ReminderSentSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = ReminderSerializer(many=True)
-
-
-class ReminderListApi(APIView):
-    @extend_schema(summary="自查提醒（企业：收到的；监管部门：辖区内单位收到的）",
-                   parameters=[OpenApiParameter("unread", bool, description="true：只看未读")],
-                   responses=ReminderSerializer(many=True))
-    def get(self, request):
-        unread = request.query_params.get("unread", "").strip().lower()
-        if unread not in ("", "true", "false", "1", "0"):
-            raise AppError("unread_invalid", "unread 应为 true 或 false",
-                           fields={"unread": ["应为 true 或 false"]})
-        rows = figures.reminders_of(user=request.user, unread=unread in ("true", "1"))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(rows, request)
-        return paginator.get_paginated_response(ReminderSerializer(page, many=True).data)
-
-    @extend_schema(summary="提醒未报送自查的单位（监管部门；每家一条）", request=ReminderRequest,
-                   responses={201: ReminderSentSerializer})
-    def post(self, request):
-        if not figures.can_remind(user=request.user):
-            raise Forbidden("remind_forbidden", "无权发送自查提醒")
-        data = ReminderRequest(data=request.data)
-        data.is_valid(raise_exception=True)
-        sent = figures.reminder_send(by=request.user, employer_ids=data.validated_data["employers"],
-                                     message=data.validated_data["message"])
-        rows = figures.reminders_of(user=request.user).filter(pk__in=[r.pk for r in sent])
-        return Response({"count": len(sent),
-                         "results": ReminderSerializer(rows.order_by("employer_id"),
-                                                       many=True).data}, status=201)
-
-
-class ReminderReadApi(APIView):
-    @extend_schema(summary="把收到的提醒标记为已读（仅收到提醒的单位；重复标记保留首次时间）",
-                   request=None, responses=ReminderSerializer)
-    def post(self, request, pk: int):
-        reminder = figures.reminders_of(user=request.user).filter(pk=pk).first()
-        if reminder is None:
-            raise NotFound("reminder_not_found", "提醒不存在或无权查看")
-        reminder = figures.reminder_mark_read(by=request.user, reminder=reminder)
-        return Response(ReminderSerializer(reminder).data)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certguard.selfcheck import api
+from certguard.selfcheck import api, api_campaign
 
 urlpatterns = [
     path("uploads", api.UploadListApi.as_view()),
@@ -15,8 +15,8 @@ urlpatterns = [
     path("uploads/<int:pk>/return", api.UploadReturnApi.as_view()),
     path("uploads/<int:pk>/refile", api.UploadRefileApi.as_view()),
     path("uploads/<int:pk>/official/<str:table>.<str:fmt>", api.OfficialTableApi.as_view()),
-    path("figures", api.FiguresApi.as_view()),
-    path("figures/not-filed", api.NotFiledApi.as_view()),
-    path("reminders", api.ReminderListApi.as_view()),
-    path("reminders/<int:pk>/read", api.ReminderReadApi.as_view()),
+    path("figures", api_campaign.FiguresApi.as_view()),
+    path("figures/not-filed", api_campaign.NotFiledApi.as_view()),
+    path("reminders", api_campaign.ReminderListApi.as_view()),
+    path("reminders/<int:pk>/read", api_campaign.ReminderReadApi.as_view()),
 ]
