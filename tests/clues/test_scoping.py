@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from certguard.clues.models import Clue
+from tests.api import api_as
 
 
 def _seen(user) -> set[str]:
@@ -63,30 +63,24 @@ def test_clue_page_of_another_county_is_not_found(cast, clues, client):
     assert client.get(f"/clues/{clues.county_b.pk}/").status_code == 200
 
 
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
 def test_api_list_is_scoped_and_filtered(cast, clues):
-    body = _api(cast.inspector_city).get("/api/v1/clues").json()
+    body = api_as(cast.inspector_city).get("/api/v1/clues").json()
     assert {c["name"] for c in body["results"]} == {"县甲", "县乙", "行甲"}
-    body = _api(cast.inspector_city).get("/api/v1/clues", {"region": "140522"}).json()
+    body = api_as(cast.inspector_city).get("/api/v1/clues", {"region": "140522"}).json()
     assert [c["name"] for c in body["results"]] == ["县乙"]
-    body = _api(cast.inspector_city).get("/api/v1/clues", {"rule": "R02"}).json()
+    body = api_as(cast.inspector_city).get("/api/v1/clues", {"rule": "R02"}).json()
     assert [c["name"] for c in body["results"]] == ["行甲"]
 
 
 @pytest.mark.parametrize("who", ["user_x", "police"])
 def test_api_refuses_non_regulators(cast, clues, who):
-    api = _api(getattr(cast, who))
+    api = api_as(getattr(cast, who))
     assert api.get("/api/v1/clues").status_code == 403
     assert api.get(f"/api/v1/clues/{clues.county_a.pk}").status_code == 403
 
 
 def test_api_detail_outside_scope_is_not_found(cast, clues):
-    response = _api(cast.inspector_b).get(f"/api/v1/clues/{clues.county_a.pk}")
+    response = api_as(cast.inspector_b).get(f"/api/v1/clues/{clues.county_a.pk}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "clue_not_found"
 

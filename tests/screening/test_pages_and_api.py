@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from certguard import ids
 from certguard.clues.models import Clue
 from certguard.screening.models import ScreeningRun
+from tests.api import api_as
 from tests.conftest import COUNTY_A
 from tests.screening.conftest import upload
 
@@ -48,15 +48,9 @@ def test_screening_pages_refuse_non_regulators(cast, client, who):
     assert client.get("/screening/new/").status_code == 403
 
 
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
 def test_api_starts_a_run_and_reports_it_in_scope(cast, synth_files,
                                                   django_capture_on_commit_callbacks):
-    api = _api(cast.inspector_city)
+    api = api_as(cast.inspector_city)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/v1/screening/runs", {
             "certificates": upload(synth_files.files["certificates"]), "as_of": "2024-09-01",
@@ -67,9 +61,9 @@ def test_api_starts_a_run_and_reports_it_in_scope(cast, synth_files,
     assert body["status"] == "complete" and body["percent"] == 100
     assert body["inputs"][0]["kind"] == "certificates" and "path" not in body["inputs"][0]
     assert [r["code"] for r in body["rule_stats"]] == ["R03", "R11"]
-    assert _api(cast.inspector_a).get(f"/api/v1/screening/runs/{run_id}").status_code == 404
-    assert _api(cast.user_x).get(f"/api/v1/screening/runs/{run_id}").status_code == 403
-    refused = _api(cast.police).post("/api/v1/screening/runs", {"use_registry": True},
+    assert api_as(cast.inspector_a).get(f"/api/v1/screening/runs/{run_id}").status_code == 404
+    assert api_as(cast.user_x).get(f"/api/v1/screening/runs/{run_id}").status_code == 403
+    refused = api_as(cast.police).post("/api/v1/screening/runs", {"use_registry": True},
                                      format="json")
     assert refused.status_code == 403
 

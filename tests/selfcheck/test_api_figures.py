@@ -4,32 +4,18 @@ shows, the same scope, errors in the one error shape; and the schema still build
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from certguard.core.models import AuditEntry
 from certguard.selfcheck import figures
 from certguard.selfcheck.models import Reminder
+from tests.api import api_as, api_error
 from tests.selfcheck.test_figures import PERIOD, dataset  # noqa: F401  (the crafted dataset)
 
 QUERY = {"start": "2025-01-01", "end": "2025-12-31"}
 
 
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
-def _error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"]), error
-    return error
-
-
 def test_figures_are_the_numbers_the_page_shows(cast, dataset, client):  # noqa: F811
-    body = _api(cast.inspector_city).get("/api/v1/selfcheck/figures", QUERY).json()
+    body = api_as(cast.inspector_city).get("/api/v1/selfcheck/figures", QUERY).json()
     assert body["period"] == {"start": "2025-01-01", "end": "2025-12-31"}
     overall = body["overall"]
     assert (overall["employers"], overall["filed"], overall["checked"], overall["valid"],
@@ -61,7 +47,7 @@ def test_figures_are_the_numbers_the_page_shows(cast, dataset, client):  # noqa:
 
 
 def test_drill_down_by_region_and_sector(cast, dataset):  # noqa: F811
-    api = _api(cast.inspector_city)
+    api = api_as(cast.inspector_city)
     body = api.get("/api/v1/selfcheck/figures", {**QUERY, "region": "140522"}).json()
     assert [e["name"] for e in body["employers"]] == [cast.enterprise_y.name]
     assert body["region"] == "140522"
@@ -75,16 +61,16 @@ def test_drill_down_by_region_and_sector(cast, dataset):  # noqa: F811
 def test_figures_are_scoped(cast, dataset, who, names):  # noqa: F811
     expected = {"x": cast.enterprise_x.name, "y": cast.enterprise_y.name, "w": dataset.name,
                 "z": cast.construction_site_a.name}
-    body = _api(getattr(cast, who)).get("/api/v1/selfcheck/figures", QUERY).json()
+    body = api_as(getattr(cast, who)).get("/api/v1/selfcheck/figures", QUERY).json()
     assert {e["name"] for e in body["employers"]} == {expected[n] for n in names}
     assert body["overall"]["employers"] == len(names)
 
 
 @pytest.mark.parametrize("who", ["user_x", "police"])
 def test_figures_refuse_employers_and_police(cast, dataset, who):  # noqa: F811
-    api = _api(getattr(cast, who))
-    _error(api.get("/api/v1/selfcheck/figures", QUERY), 403, "figures_forbidden")
-    _error(api.get("/api/v1/selfcheck/figures/not-filed", QUERY), 403, "figures_forbidden")
+    api = api_as(getattr(cast, who))
+    api_error(api.get("/api/v1/selfcheck/figures", QUERY), 403, "figures_forbidden")
+    api_error(api.get("/api/v1/selfcheck/figures/not-filed", QUERY), 403, "figures_forbidden")
 
 
 @pytest.mark.parametrize(("query", "code", "field"), [
@@ -97,7 +83,7 @@ def test_figures_refuse_employers_and_police(cast, dataset, who):  # noqa: F811
 ])
 def test_bad_figure_queries(cast, query, code, field):
     for path in ("figures", "figures/not-filed"):
-        error = _error(_api(cast.inspector_city).get(f"/api/v1/selfcheck/{path}", query),
+        error = api_error(api_as(cast.inspector_city).get(f"/api/v1/selfcheck/{path}", query),
                        400, code)
         assert field in error["fields"]
 
@@ -110,7 +96,7 @@ def test_the_page_keeps_working_on_a_bad_date(cast, client):
 
 
 def test_non_filers_listed_and_reminded(cast, dataset):  # noqa: F811
-    api = _api(cast.inspector_city)
+    api = api_as(cast.inspector_city)
     body = api.get("/api/v1/selfcheck/figures/not-filed", QUERY).json()
     assert body["count"] == 2
     rows = {r["name"]: r for r in body["results"]}
@@ -136,24 +122,24 @@ def test_non_filers_listed_and_reminded(cast, dataset):  # noqa: F811
 
 
 def test_reminders_refused_out_of_scope_or_badly_formed(cast, dataset):  # noqa: F811
-    _error(_api(cast.inspector_a).post("/api/v1/selfcheck/reminders",
+    api_error(api_as(cast.inspector_a).post("/api/v1/selfcheck/reminders",
                                        {"employers": [cast.enterprise_y.pk]}, format="json"),
            400, "employer_invalid")  # Y is in county B
-    _error(_api(cast.user_x).post("/api/v1/selfcheck/reminders",
+    api_error(api_as(cast.user_x).post("/api/v1/selfcheck/reminders",
                                   {"employers": [cast.enterprise_x.pk]}, format="json"),
            403, "remind_forbidden")
-    _error(_api(cast.police).post("/api/v1/selfcheck/reminders",
+    api_error(api_as(cast.police).post("/api/v1/selfcheck/reminders",
                                   {"employers": [cast.enterprise_x.pk]}, format="json"),
            403, "remind_forbidden")
-    api = _api(cast.inspector_city)
-    _error(api.post("/api/v1/selfcheck/reminders", {"employers": []}, format="json"),
+    api = api_as(cast.inspector_city)
+    api_error(api.post("/api/v1/selfcheck/reminders", {"employers": []}, format="json"),
            400, "employer_invalid")
-    error = _error(api.post("/api/v1/selfcheck/reminders", {"employers": ["abc"]},
+    error = api_error(api.post("/api/v1/selfcheck/reminders", {"employers": ["abc"]},
                             format="json"), 400, "invalid")
     assert "employers" in error["fields"]
-    _error(api.post("/api/v1/selfcheck/reminders", {"message": "x"}, format="json"),
+    api_error(api.post("/api/v1/selfcheck/reminders", {"message": "x"}, format="json"),
            400, "invalid")
-    _error(api.post("/api/v1/selfcheck/reminders", {"employers": [999999]}, format="json"),
+    api_error(api.post("/api/v1/selfcheck/reminders", {"employers": [999999]}, format="json"),
            400, "employer_invalid")
     assert not Reminder.objects.exists()
 

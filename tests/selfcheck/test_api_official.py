@@ -7,11 +7,11 @@ import io
 
 import openpyxl
 import pytest
-from rest_framework.test import APIClient
 
 from certguard.core.models import AuditEntry
 from certguard.ids import mask_id_no
 from certguard.selfcheck.models import RosterUpload, WorkerResult
+from tests.api import api_as, api_error
 from tests.selfcheck.verified import verified_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,12 +22,6 @@ def upload(cast, tmp_path, django_capture_on_commit_callbacks):
     return verified_upload(cast, tmp_path, django_capture_on_commit_callbacks)
 
 
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
 def _body(response) -> bytes:
     return b"".join(response.streaming_content)
 
@@ -36,16 +30,8 @@ def _url(upload, name: str) -> str:
     return f"/api/v1/selfcheck/uploads/{upload.pk}/official/{name}"
 
 
-def _error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    return error
-
-
 def test_every_table_as_xlsx_and_pdf(cast, upload):
-    api = _api(cast.user_x)
+    api = api_as(cast.user_x)
     for table in ("register", "checklist", "management"):
         xlsx = api.get(_url(upload, f"{table}.xlsx"))
         assert xlsx.status_code == 200, table
@@ -76,22 +62,22 @@ def test_every_table_as_xlsx_and_pdf(cast, upload):
     ("inspector_a", 200), ("inspector_city", 200),
 ])
 def test_downloads_are_scoped(cast, upload, who, status):
-    response = _api(getattr(cast, who)).get(_url(upload, "register.pdf"))
+    response = api_as(getattr(cast, who)).get(_url(upload, "register.pdf"))
     assert response.status_code == status
     if status == 404:
-        _error(response, 404, "not_found")
+        api_error(response, 404, "not_found")
         assert not AuditEntry.objects.filter(action="export").exists()
 
 
 @pytest.mark.parametrize("name", ["other.xlsx", "register.docx", "register.XLSX"])
 def test_unknown_tables_and_formats(cast, upload, name):
-    error = _error(_api(cast.user_x).get(_url(upload, name)), 404, "table_unknown")
+    error = api_error(api_as(cast.user_x).get(_url(upload, name)), 404, "table_unknown")
     assert "register" in error["message"]
 
 
 def test_a_filing_not_yet_verified_has_no_tables(cast):
     upload = RosterUpload.objects.create(employer=cast.enterprise_x, file_name="r.csv",
                                          stored_path="x", sha256="0" * 64)
-    error = _error(_api(cast.user_x).get(_url(upload, "register.pdf"),
+    error = api_error(api_as(cast.user_x).get(_url(upload, "register.pdf"),
                                          HTTP_ACCEPT="application/pdf"), 400, "not_verified")
     assert error["message"] == "花名册尚未核验完成"

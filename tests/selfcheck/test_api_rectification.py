@@ -12,26 +12,13 @@ from certguard.clues.models import Clue
 from certguard.core.audit_spool import audit_ingest
 from certguard.core.models import AuditEntry
 from certguard.selfcheck.models import Rectification, RosterUpload, UploadEvent, WorkerResult
+from tests.api import api_as, api_error
 from tests.selfcheck.verified import verified_upload
 
 
 @pytest.fixture
 def upload(cast, tmp_path, django_capture_on_commit_callbacks):
     return verified_upload(cast, tmp_path, django_capture_on_commit_callbacks)
-
-
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
-def _error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"]), error  # Chinese
-    return error
 
 
 def _url(upload, result=None) -> str:
@@ -41,7 +28,7 @@ def _url(upload, result=None) -> str:
 
 def test_employer_records_and_lists_rectifications(cast, upload):
     expired = WorkerResult.objects.get(result="expired")
-    api = _api(cast.user_x)
+    api = api_as(cast.user_x)
     first = api.post(_url(upload, expired), {"action": "dismiss", "done_on": "2025-06-02",
                                              "note": "暂停作业"}, format="json")
     assert first.status_code == 201, first.content
@@ -84,7 +71,7 @@ def test_reads_of_the_records_are_audited(cast, client, upload):
 
 def test_reporting_through_the_api_creates_the_clue(cast, upload):
     revoked = WorkerResult.objects.get(result="revoked")
-    response = _api(cast.user_x).post(_url(upload, revoked), {
+    response = api_as(cast.user_x).post(_url(upload, revoked), {
         "action": "report", "done_on": "2025-06-02", "cert_source": "中介代办"}, format="json")
     assert response.status_code == 201, response.content
     clue = Clue.objects.get(source_kind="selfcheck", id_no=revoked.worker_id_no)
@@ -100,36 +87,36 @@ def test_reporting_through_the_api_creates_the_clue(cast, upload):
 ])
 def test_bad_rectifications_are_refused(cast, upload, payload, code, fields):
     expired = WorkerResult.objects.get(result="expired")
-    error = _error(_api(cast.user_x).post(_url(upload, expired), payload, format="json"),
+    error = api_error(api_as(cast.user_x).post(_url(upload, expired), payload, format="json"),
                    400, code)
     assert set(error["fields"]) == fields
     assert not Rectification.objects.exists()
 
 
 def test_other_bad_requests(cast, upload):
-    api = _api(cast.user_x)
+    api = api_as(cast.user_x)
     valid = WorkerResult.objects.get(result="valid")
-    _error(api.post(_url(upload, valid), {"action": "review", "done_on": "2025-06-02"},
+    api_error(api.post(_url(upload, valid), {"action": "review", "done_on": "2025-06-02"},
                     format="json"), 400, "not_a_problem")
-    _error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/results/999999/rectifications",
+    api_error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/results/999999/rectifications",
                     {"action": "review", "done_on": "2025-06-02"}, format="json"),
            404, "result_not_found")
-    _error(api.post(_url(upload, WorkerResult.objects.get(result="expired")), "{not json",
+    api_error(api.post(_url(upload, WorkerResult.objects.get(result="expired")), "{not json",
                     content_type="application/json"), 400, "bad_json")
-    _error(api.get(_url(upload), {"result": "abc"}), 400, "result_invalid")
+    api_error(api.get(_url(upload), {"result": "abc"}), 400, "result_invalid")
     assert not Rectification.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["user_y", "inspector_b", "construction_inspector_a", "police"])
 def test_outsiders_do_not_find_the_upload(cast, upload, who):
     expired = WorkerResult.objects.get(result="expired")
-    api = _api(getattr(cast, who))
-    _error(api.get(_url(upload)), 404, "not_found")
-    _error(api.post(_url(upload, expired), {"action": "dismiss", "done_on": "2025-06-02"},
+    api = api_as(getattr(cast, who))
+    api_error(api.get(_url(upload)), 404, "not_found")
+    api_error(api.post(_url(upload, expired), {"action": "dismiss", "done_on": "2025-06-02"},
                     format="json"), 404, "not_found")
-    _error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/return", {"reason": "x"},
+    api_error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/return", {"reason": "x"},
                     format="json"), 404, "not_found")
-    _error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/refile", {}, format="json"),
+    api_error(api.post(f"/api/v1/selfcheck/uploads/{upload.pk}/refile", {}, format="json"),
            404, "not_found")
     assert not Rectification.objects.exists()
     assert not UploadEvent.objects.exists()
@@ -140,10 +127,10 @@ def test_regulators_read_the_records_but_do_not_write_them(cast, upload):
     Rectification.objects.create(result=expired, upload=upload, action="dismiss",
                                  done_on=date(2025, 6, 2))
     for user in (cast.inspector_a, cast.inspector_city):
-        api = _api(user)
+        api = api_as(user)
         assert api.get(_url(upload)).json()["count"] == 1
         # Refused before the body is even looked at.
-        _error(api.post(_url(upload, expired), {}, format="json"), 403, "not_owner")
+        api_error(api.post(_url(upload, expired), {}, format="json"), 403, "not_owner")
     assert Rectification.objects.count() == 1
 
 
@@ -156,22 +143,22 @@ def test_anonymous_is_refused(upload):
 def test_send_back_and_refile(cast, upload):
     ret = f"/api/v1/selfcheck/uploads/{upload.pk}/return"
     refile = f"/api/v1/selfcheck/uploads/{upload.pk}/refile"
-    _error(_api(cast.user_x).post(ret, {"reason": "自己退回"}, format="json"),
+    api_error(api_as(cast.user_x).post(ret, {"reason": "自己退回"}, format="json"),
            403, "return_forbidden")
-    inspector = _api(cast.inspector_a)
-    _error(inspector.post(ret, {}, format="json"), 400, "reason_required")
-    _error(inspector.post(ret, {"reason": "   "}, format="json"), 400, "reason_required")
-    _error(inspector.post(refile, {}, format="json"), 403, "not_owner")  # not the employer
-    _error(_api(cast.user_x).post(refile, {}, format="json"), 400, "not_returned")
+    inspector = api_as(cast.inspector_a)
+    api_error(inspector.post(ret, {}, format="json"), 400, "reason_required")
+    api_error(inspector.post(ret, {"reason": "   "}, format="json"), 400, "reason_required")
+    api_error(inspector.post(refile, {}, format="json"), 403, "not_owner")  # not the employer
+    api_error(api_as(cast.user_x).post(refile, {}, format="json"), 400, "not_returned")
 
     response = inspector.post(ret, {"reason": "整改记录不完整"}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["returned_at"] and body["return_reason"] == "整改记录不完整"
     assert [(e["kind"], e["by"]) for e in body["events"]] == [("returned", "inspector_a")]
-    _error(inspector.post(ret, {"reason": "再退一次"}, format="json"), 400, "already_returned")
+    api_error(inspector.post(ret, {"reason": "再退一次"}, format="json"), 400, "already_returned")
 
-    employer = _api(cast.user_x)
+    employer = api_as(cast.user_x)
     detail = employer.get(f"/api/v1/selfcheck/uploads/{upload.pk}").json()
     assert detail["return_reason"] == "整改记录不完整"
     response = employer.post(refile, {"note": "已补充整改记录"}, format="json")
@@ -180,7 +167,7 @@ def test_send_back_and_refile(cast, upload):
     assert body["returned_at"] is None and body["return_reason"] == ""
     assert [e["kind_label"] for e in body["events"]] == ["退回", "重新报送"]
     assert body["events"][1]["reason"] == "已补充整改记录"
-    _error(employer.post(refile, {}, format="json"), 400, "not_returned")
+    api_error(employer.post(refile, {}, format="json"), 400, "not_returned")
     upload.refresh_from_db()
     assert not upload.is_returned
     assert list(UploadEvent.objects.values_list("kind", flat=True)) == ["returned", "refiled"]
@@ -189,7 +176,7 @@ def test_send_back_and_refile(cast, upload):
 def test_a_filing_not_yet_verified_cannot_be_sent_back(cast):
     upload = RosterUpload.objects.create(employer=cast.enterprise_x, file_name="r.csv",
                                          stored_path="x", sha256="0" * 64)
-    _error(_api(cast.inspector_a).post(f"/api/v1/selfcheck/uploads/{upload.pk}/return",
+    api_error(api_as(cast.inspector_a).post(f"/api/v1/selfcheck/uploads/{upload.pk}/return",
                                        {"reason": "x"}, format="json"), 400, "not_verified")
     upload.refresh_from_db()
     assert not upload.is_returned

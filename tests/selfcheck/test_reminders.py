@@ -4,12 +4,12 @@ nobody else can mark it."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from certguard.core.errors import Forbidden
 from certguard.core.models import AuditEntry
 from certguard.selfcheck import figures
 from certguard.selfcheck.models import Reminder
+from tests.api import api_as
 
 
 @pytest.fixture
@@ -17,12 +17,6 @@ def reminder(cast) -> Reminder:
     (sent,) = figures.reminder_send(by=cast.inspector_city, employer_ids=[cast.enterprise_y.pk],
                                     message="请于6月30日前完成自查")
     return sent
-
-
-def _api(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def _banner(response) -> str:
@@ -71,7 +65,7 @@ def test_others_cannot_mark_it_read_on_the_page(cast, client, reminder):
 
 
 def test_api_lists_and_marks_read(cast, reminder):
-    api = _api(cast.user_y)
+    api = api_as(cast.user_y)
     listed = api.get("/api/v1/selfcheck/reminders").json()
     assert [(r["id"], r["is_read"]) for r in listed["results"]] == [(reminder.pk, False)]
     assert api.get("/api/v1/selfcheck/reminders", {"unread": "true"}).json()["count"] == 1
@@ -88,27 +82,27 @@ def test_api_lists_and_marks_read(cast, reminder):
     assert api.get("/api/v1/selfcheck/reminders", {"unread": "false"}).json()["count"] == 1
     # The regulators responsible see that it was read.
     for user in (cast.inspector_b, cast.inspector_city):
-        rows = _api(user).get("/api/v1/selfcheck/reminders").json()["results"]
+        rows = api_as(user).get("/api/v1/selfcheck/reminders").json()["results"]
         assert [(r["id"], r["is_read"]) for r in rows] == [(reminder.pk, True)]
 
 
 @pytest.mark.parametrize("who", ["user_x", "inspector_a", "construction_inspector_a", "police"])
 def test_reminders_of_others_are_not_listed(cast, reminder, who):
-    assert _api(getattr(cast, who)).get("/api/v1/selfcheck/reminders").json()["count"] == 0
+    assert api_as(getattr(cast, who)).get("/api/v1/selfcheck/reminders").json()["count"] == 0
 
 
 def test_api_refuses_others_and_bad_input(cast, reminder):
-    response = _api(cast.user_x).post(f"/api/v1/selfcheck/reminders/{reminder.pk}/read")
+    response = api_as(cast.user_x).post(f"/api/v1/selfcheck/reminders/{reminder.pk}/read")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "reminder_not_found"
-    response = _api(cast.inspector_b).post(f"/api/v1/selfcheck/reminders/{reminder.pk}/read")
+    response = api_as(cast.inspector_b).post(f"/api/v1/selfcheck/reminders/{reminder.pk}/read")
     assert response.status_code == 403
     assert response.json()["error"] == {"code": "not_recipient",
                                         "message": "只有收到提醒的单位可以标记为已读"}
-    response = _api(cast.user_y).get("/api/v1/selfcheck/reminders", {"unread": "maybe"})
+    response = api_as(cast.user_y).get("/api/v1/selfcheck/reminders", {"unread": "maybe"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unread_invalid"
-    response = _api(cast.user_y).post("/api/v1/selfcheck/reminders/999999/read")
+    response = api_as(cast.user_y).post("/api/v1/selfcheck/reminders/999999/read")
     assert response.status_code == 404
     reminder.refresh_from_db()
     assert not reminder.is_read
