@@ -88,7 +88,9 @@ class RowReader:
                                "该行没有姓名和身份证号（可能是说明、合计或签字行）")
             if match_header(id_text) != ID_FIELD:
                 raise _problem("worker_name", "name_empty", "姓名为空")
-        if id_raw.__class__ is str and match_header(id_raw) == ID_FIELD:  # type: ignore[arg-type]
+        # A repeated header row (a page break copied along); an ID number starts with a digit.
+        if id_raw.__class__ is str and not id_raw[:1].isdigit() \
+                and match_header(id_raw) == ID_FIELD:  # type: ignore[arg-type]
             raise _problem(None, "header_repeated", "该行是重复的表头")
 
     def _notes(self, row: Sequence[object]) -> tuple[RowNote, ...]:
