@@ -17,7 +17,7 @@ COLUMNS = ("cert_no", "id_no", "name", "family_id", "item_code", "issuer_code", 
            "valid_from", "valid_until", "review_due", "last_review", "status", "source")
 
 
-def _batches(keys: Iterable[str]) -> Iterator[list[str]]:
+def _batches(keys: Iterable[str] | Iterable[int]) -> Iterator[list]:
     ordered = sorted({k for k in keys if k})
     for start in range(0, len(ordered), BATCH):
         yield ordered[start:start + BATCH]
@@ -27,7 +27,7 @@ _DATES = {"first_issued", "valid_from", "valid_until", "review_due", "last_revie
 # Dates as ISO text: date.fromisoformat is cheaper than the driver-level converters.
 _SELECT = ("SELECT id, " + ", ".join(f"CAST({c} AS TEXT)" if c in _DATES else c  # noqa: S608
                                      for c in COLUMNS)
-           + " FROM registry_certificate WHERE id IN ({marks})")
+           + " FROM registry_certificate WHERE {field} IN ({marks})")
 _IDS = "SELECT id FROM registry_certificate WHERE {field} IN ({marks})"
 _DATE_AT = [i + 1 for i, c in enumerate(COLUMNS) if c in _DATES]
 
@@ -36,22 +36,24 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _fetch(field: str, keys: Iterable[str], rows: dict[int, tuple]) -> None:
+def _fetch_rows(field: str, keys: Iterable[str] | Iterable[int], rows: dict[int, tuple]) -> None:
     """Certificates whose ``field`` is one of ``keys``, added to ``rows`` by primary key.
-
-    Straight on the driver (no ORM converters: they cost more than the index probes). The keys
-    first give primary keys (each index holds them: no table access), and only certificates not
-    fetched yet are read in full — a worker's own certificate is found by both ID and number.
-    """
-    new: list[int] = []
+    Straight on the driver: the ORM's converters cost more than the index probes."""
     for batch in _batches(keys):
-        new.extend(pk for (pk,) in execute_raw(_IDS.format(field=field, marks=_marks(len(batch))),
-                                                batch) if pk not in rows)
-    new = sorted(set(new))
-    for start in range(0, len(new), BATCH):
-        batch = new[start:start + BATCH]
-        for row in execute_raw(_SELECT.format(marks=_marks(len(batch))), batch):
-            rows[row[0]] = _dated(row)
+        sql = _SELECT.format(field=field, marks=_marks(len(batch)))
+        for row in execute_raw(sql, batch):
+            if row[0] not in rows:
+                rows[row[0]] = _dated(row)
+
+
+def _fetch_more(field: str, keys: Iterable[str], rows: dict[int, tuple]) -> None:
+    """As ``_fetch_rows`` when most matches are in ``rows`` already: the keys first give primary
+    keys (the index holds them: no table access), and only new certificates are read."""
+    new: set[int] = set()
+    for batch in _batches(keys):
+        sql = _IDS.format(field=field, marks=_marks(len(batch)))
+        new.update(pk for (pk,) in execute_raw(sql, batch) if pk not in rows)
+    _fetch_rows("id", sorted(new), rows)
 
 
 def _dated(row: tuple) -> tuple:
@@ -64,10 +66,11 @@ def _dated(row: tuple) -> tuple:
 
 def registry_rows(*, cert_nos: Iterable[str], id_nos: Iterable[str]) -> list[tuple]:
     """Certificates whose number was declared or whose holder is a listed worker (by pk, so a
-    certificate matching both comes once); tuples in ``COLUMNS`` order."""
+    certificate matching both comes once); tuples in ``COLUMNS`` order. By holder first: that
+    finds nearly every declared number too, so the numbers then add only the few others."""
     rows: dict[int, tuple] = {}
-    _fetch("cert_no", cert_nos, rows)
-    _fetch("id_no", id_nos, rows)
+    _fetch_rows("id_no", id_nos, rows)
+    _fetch_more("cert_no", cert_nos, rows)
     return list(rows.values())
 
 
