@@ -123,11 +123,27 @@ def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[
                 for row, item in zip(read.accepted, items, strict=True)]
     if read.rejected:  # accepted rows come in file order already
         outcomes += [rejected_outcome(r) for r in read.rejected]
-        outcomes.sort(key=attrgetter("row_no"))  # then by sheet, keeping row order (stable)
-        if len(read.mappings) > 1:
-            order = {m.sheet: i for i, m in enumerate(read.mappings)}
-            outcomes.sort(key=lambda x: order.get(x.sheet, 0))
+        in_file_order(read, outcomes)
     return outcomes
+
+
+def in_file_order(read: RosterReadResult, items: list) -> list:
+    """Sort rows or outcomes (anything with ``sheet`` and ``row_no``) as the file has them:
+    sheet by sheet, each in row order. Sorts in place and returns ``items``."""
+    items.sort(key=attrgetter("row_no"))  # then by sheet, keeping row order (stable)
+    if len(read.mappings) > 1:
+        order = {m.sheet: i for i, m in enumerate(read.mappings)}
+        items.sort(key=lambda x: order.get(x.sheet, 0))
+    return items
+
+
+def report_rows(read: RosterReadResult) -> list:
+    """Accepted and rejected rows in the order the outcomes will have."""
+    rows: list = list(read.accepted)
+    if read.rejected:
+        rows += read.rejected
+        in_file_order(read, rows)
+    return rows
 
 
 def rejected_outcome(row) -> o.WorkerOutcome:

@@ -11,9 +11,9 @@ from pathlib import Path
 from certguard.core.audit import audit_query
 from certguard.core.errors import AppError
 from certguard.core.scoping import COMMAND_LINE
-from certguard.selfcheck.check import SelfcheckRun, selfcheck_run
+from certguard.selfcheck.check import SelfcheckRun, report_rows, selfcheck_run
 from certguard.selfcheck.reader import RosterReadError, read_roster
-from certguard.selfcheck.report import write_report
+from certguard.selfcheck.report_process import ReportProcess
 
 
 @dataclass
@@ -23,23 +23,34 @@ class CliOutcome:
 
 
 def selfcheck_file(*, path: str | Path, out: str | Path | None, as_of: date) -> CliOutcome:
-    """Read, verify and (when ``out`` is given) write REPORT.xlsx; AppError on a bad file."""
+    """Read, verify and (when ``out`` is given) write REPORT.xlsx; AppError on a bad file.
+
+    The report is written by a second process alongside the check (``ReportProcess``); the
+    "export" figure is the wait for it after the results are known."""
     started = time.perf_counter()
+    writer = ReportProcess(path=out, title=Path(path).name, as_of=as_of.isoformat()) \
+        if out else None
     try:
-        read = read_roster(source=path)
-    except RosterReadError as exc:
-        raise AppError(exc.code, exc.message) from None
-    seconds = {"read": time.perf_counter() - started}
-    run = selfcheck_run(read=read, as_of=as_of)
-    seconds.update(run.seconds)
-    audit_query(object_type="selfcheck.roster", key=Path(path).name,
-                summary=f"命令行花名册核验 {Path(path).name}",
-                data={"rows": len(run.outcomes), "counts": run.counts()}, user=COMMAND_LINE)
-    if out:
-        mark = time.perf_counter()
-        write_report(path=out, outcomes=run.outcomes, as_of=as_of.isoformat(),
-                     title=Path(path).name, counts=run.counts())
-        seconds["export"] = time.perf_counter() - mark
+        try:
+            read = read_roster(source=path)
+        except RosterReadError as exc:
+            raise AppError(exc.code, exc.message) from None
+        seconds = {"read": time.perf_counter() - started}
+        if writer:
+            writer.declared(report_rows(read))
+        run = selfcheck_run(read=read, as_of=as_of)
+        seconds.update(run.seconds)
+        audit_query(object_type="selfcheck.roster", key=Path(path).name,
+                    summary=f"命令行花名册核验 {Path(path).name}",
+                    data={"rows": len(run.outcomes), "counts": run.counts()}, user=COMMAND_LINE)
+        if writer:
+            mark = time.perf_counter()
+            writer.finish(outcomes=run.outcomes, counts=run.counts())
+            seconds["export"] = time.perf_counter() - mark
+    except BaseException:
+        if writer:
+            writer.abort()
+        raise
     seconds["total"] = time.perf_counter() - started
     return CliOutcome(run=run, seconds={k: round(v, 3) for k, v in seconds.items()})
 

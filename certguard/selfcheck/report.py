@@ -42,9 +42,11 @@ def _safe(text: str) -> str:
     return inert_text(text) if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _column(outcomes: Sequence[o.WorkerOutcome], source: str) -> list[str]:
-    """One column's cell texts ("" = empty), built column-wise: cheaper than cell by cell."""
+def column_of(outcomes: Sequence[o.WorkerOutcome], source: str) -> list[str] | list[int]:
+    """One column's cells ("" = empty), built column-wise: cheaper than cell by cell."""
     key = source[2:]
+    if source == "row_no":
+        return [x.row_no for x in outcomes]
     if source.startswith("v:"):
         values = [x.values.get(key) for x in outcomes]
     elif source.startswith("r:"):
@@ -60,29 +62,79 @@ def _column(outcomes: Sequence[o.WorkerOutcome], source: str) -> list[str]:
     return [_safe(v) if v else "" for v in values]
 
 
+def is_declared(source: str) -> bool:
+    """Known once the roster is read: the row's place and the values read."""
+    return source in ("row_no", "sheet") or source.startswith("v:")
+
+
+def declared_column(rows: Sequence[object], source: str) -> list[str] | list[int]:
+    """A declared column from the roster's rows, before any result is known (the same cells
+    ``column_of`` gives from the outcomes): a rejected row has no values read."""
+    if source == "row_no":
+        return [row.row_no for row in rows]
+    key = source[2:] if source.startswith("v:") else source
+    return [_safe(v) if (v := getattr(row, key, None)) else "" for row in rows]
+
+
+class ReportBook:
+    """The workbook being written: sheets and headers at once, then cells column by column
+    (the declared values may come before the results), then the summary and ``close``."""
+
+    def __init__(self, path: str | Path, *, title: str, as_of: str, several_sheets: bool) -> None:
+        # Shared strings (not constant_memory): faster here, repeated texts stored once; about
+        # 1 MB of memory per 1,000 rows.
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": False,
+                                                    "strings_to_formulas": False,
+                                                    "strings_to_urls": False,
+                                                    "strings_to_numbers": False})
+        self.title, self.as_of = title, as_of
+        self.bold = self.book.add_format({"bold": True})
+        self.summary = self.book.add_worksheet("汇总")
+        lead = (SHEET_COLUMN,) if several_sheets else ()
+        self.tables = {"all": (self.book.add_worksheet("核验结果"), lead + ALL_ROWS_COLUMNS),
+                       "detail": (self.book.add_worksheet("问题明细"), lead + DETAIL_COLUMNS)}
+        for sheet, columns in self.tables.values():
+            for j, (header, _source, width) in enumerate(columns):
+                sheet.set_column(j, j, width)
+                sheet.write_string(0, j, header, self.bold)
+            sheet.freeze_panes(1, 0)
+
+    def sources(self, table: str) -> list[str]:
+        return [source for _h, source, _w in self.tables[table][1]]
+
+    def write_column(self, table: str, source: str, cells: Sequence[str] | Sequence[int]) -> None:
+        sheet, _columns = self.tables[table]
+        j = self.sources(table).index(source)
+        write = sheet.write_number if source == "row_no" else sheet.write_string
+        for i, cell in enumerate(cells, start=1):
+            if cell:
+                write(i, j, cell)
+
+    def close(self, *, counts: dict[str, int], rows: dict[str, int]) -> None:
+        """``rows``: how many data rows each table got (for its filter). The file appears only
+        here: a book abandoned after an error leaves nothing on disk."""
+        _summary(self.summary, bold=self.bold, title=self.title, as_of=self.as_of, counts=counts)
+        for table, (sheet, columns) in self.tables.items():
+            if rows.get(table):
+                sheet.autofilter(0, 0, rows[table], len(columns) - 1)
+        self.book.close()
+
+
+def several_sheets(items: Sequence[object]) -> bool:
+    return len({x.sheet for x in items}) > 1
+
+
 def write_report(*, path: str | Path, outcomes: Sequence[o.WorkerOutcome], as_of: str,
                  title: str, counts: dict[str, int]) -> Path:
-    """Write the workbook; ``title`` names the roster (a file name or an employer)."""
-    path = Path(path)
-    # Shared strings (not constant_memory): faster here, repeated texts stored once; about
-    # 1 MB of memory per 1,000 rows.
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": False,
-                                           "strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
-    try:
-        bold = book.add_format({"bold": True})
-        _summary(book.add_worksheet("汇总"), bold=bold, title=title, as_of=as_of, counts=counts)
-        several_sheets = len({x.sheet for x in outcomes}) > 1
-        lead = (SHEET_COLUMN,) if several_sheets else ()
-        _table(book.add_worksheet("核验结果"), bold=bold, outcomes=outcomes,
-               columns=lead + ALL_ROWS_COLUMNS)
-        problems = [x for x in outcomes if x.result != o.VALID]
-        _table(book.add_worksheet("问题明细"), bold=bold, outcomes=problems,
-               columns=lead + DETAIL_COLUMNS)
-    finally:
-        book.close()
-    return path
+    """Write the workbook in this process; ``title`` names the roster (a file name or an
+    employer). ``report_process.ReportProcess`` writes the same workbook alongside the check."""
+    book = ReportBook(path, title=title, as_of=as_of, several_sheets=several_sheets(outcomes))
+    problems = [x for x in outcomes if x.result != o.VALID]
+    for table, rows in (("all", outcomes), ("detail", problems)):
+        for source in book.sources(table):
+            book.write_column(table, source, column_of(rows, source))
+    book.close(counts=counts, rows={"all": len(outcomes), "detail": len(problems)})
+    return Path(path)
 
 
 def _summary(sheet, *, bold, title: str, as_of: str, counts: dict[str, int]) -> None:
@@ -103,22 +155,3 @@ def _summary(sheet, *, bold, title: str, as_of: str, counts: dict[str, int]) -> 
     sheet.write_string(len(o.LABELS) + 7, 0, "说明：核验依据平台证书库，按规则 R01–R10 比对；"
                        "“证书不存在”等结果请逐人核实证件原件；问题人员的申报信息与证书库信息"
                        "对照见“问题明细”表。")
-
-
-def _table(sheet, *, bold, outcomes: Sequence[o.WorkerOutcome],
-           columns: Sequence[Column]) -> None:
-    for j, (header, _source, width) in enumerate(columns):
-        sheet.set_column(j, j, width)
-        sheet.write_string(0, j, header, bold)
-    sheet.freeze_panes(1, 0)
-    write, write_number = sheet.write_string, sheet.write_number
-    number_col = [source for _h, source, _w in columns].index("row_no")
-    at = [j for j in range(len(columns)) if j != number_col]
-    texts = zip(*(_column(outcomes, columns[j][1]) for j in at), strict=True)
-    for i, (outcome, row) in enumerate(zip(outcomes, texts, strict=True), start=1):
-        write_number(i, number_col, outcome.row_no)
-        for j, text in zip(at, row, strict=True):
-            if text:
-                write(i, j, text)
-    if outcomes:
-        sheet.autofilter(0, 0, len(outcomes), len(columns) - 1)

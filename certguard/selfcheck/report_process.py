@@ -1,0 +1,116 @@
+"""REPORT.xlsx written by a second process while the roster is being checked.
+
+XlsxWriter is pure Python and a large report costs as much as the whole check, so on a machine
+with two or more cores the workbook is filled alongside: the declared columns as soon as the
+file is read, the results when they are known; the parent only sends plain texts. The child is
+started with "spawn" (never fork: the parent may hold DuckDB and database threads) and imports
+only the report module, not Django. The file appears when the child closes the workbook;
+on any failure there is none.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from pathlib import Path
+
+from certguard.core.errors import AppError
+from certguard.selfcheck import outcomes as o
+from certguard.selfcheck.report import (
+    ALL_ROWS_COLUMNS,
+    DETAIL_COLUMNS,
+    SHEET_COLUMN,
+    ReportBook,
+    column_of,
+    declared_column,
+    is_declared,
+    several_sheets,
+)
+
+
+def _serve(conn, path: str, title: str, as_of: str) -> None:
+    """The child: build the book from the parent's messages; answer ("ok",) or ("error", text)."""
+    book = None
+    try:
+        while True:
+            message = conn.recv()
+            if message[0] == "start":
+                book = ReportBook(path, title=title, as_of=as_of, several_sheets=message[1])
+            elif message[0] == "columns":
+                for table, source, cells in message[1]:
+                    book.write_column(table, source, cells)
+            elif message[0] == "close":
+                book.close(counts=message[1], rows=message[2])
+                conn.send(("ok",))
+                return
+            else:  # "abort"
+                return
+    except Exception as exc:  # reported to the parent, which raises AppError
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class ReportProcess:
+    """Usage: ``started = ReportProcess(...)``, ``.declared(rows)`` with the roster's rows in
+    report order, ``.finish(outcomes, counts)`` with the outcomes in the same order; ``abort``
+    when the check fails (nothing is written)."""
+
+    def __init__(self, *, path: str | Path, title: str, as_of: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, str(path), title, as_of),
+                                        daemon=True, name="certguard-report")
+        self._process.start()
+        child.close()
+        self._order: list[tuple[str, int]] = []
+
+    def declared(self, rows: Sequence[object]) -> None:
+        """The roster's rows (accepted and rejected) in the order the report lists them."""
+        self._order = [(row.sheet, row.row_no) for row in rows]
+        many = several_sheets(rows)
+        self._send(("start", many))
+        sources = _sources(many)
+        self._send(("columns", [("all", source, declared_column(rows, source))
+                                for source in sources["all"] if is_declared(source)]))
+
+    def finish(self, *, outcomes: Sequence[o.WorkerOutcome], counts: dict[str, int]) -> None:
+        if [(x.sheet, x.row_no) for x in outcomes] != self._order:
+            self.abort()
+            raise AppError("report_order", "核验结果与花名册行序不一致，未写出报告")
+        problems = [x for x in outcomes if x.result != o.VALID]
+        sources = _sources(several_sheets(outcomes))
+        self._send(("columns", [("all", source, column_of(outcomes, source))
+                                for source in sources["all"] if not is_declared(source)]
+                    + [("detail", source, column_of(problems, source))
+                       for source in sources["detail"]]))
+        self._send(("close", counts, {"all": len(outcomes), "detail": len(problems)}))
+        answer = self._receive()
+        self._process.join()
+        if answer[0] != "ok":
+            raise AppError("report_failed", f"核验报告写出失败（{answer[1]}）")
+
+    def abort(self) -> None:
+        try:
+            self._conn.send(("abort",))
+        except OSError:
+            pass  # the child is gone already
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self._conn.send(message)
+        except OSError:  # the child died: say what it said, if anything
+            raise AppError("report_failed", "核验报告写出进程意外退出") from None
+
+    def _receive(self) -> tuple:
+        try:
+            return self._conn.recv()
+        except EOFError:
+            raise AppError("report_failed", "核验报告写出进程意外退出") from None
+
+
+def _sources(many: bool) -> dict[str, list[str]]:
+    lead = [SHEET_COLUMN[1]] if many else []
+    return {"all": lead + [c[1] for c in ALL_ROWS_COLUMNS],
+            "detail": lead + [c[1] for c in DETAIL_COLUMNS]}
