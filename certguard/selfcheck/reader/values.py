@@ -160,6 +160,15 @@ def parse_date(value: object, *, end: bool = False) -> date | None:
     ``end`` picks the end of a range ("2019.5.6-2025.5.5") and the last day of a bare month
     ("2019.05"), as a validity column means; otherwise the start and the first day.
     """
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        # ISO text, as exchange files and most exports have it: no cleaning needed.
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass  # the general path below words the problem
+        else:
+            if _YEAR_MIN <= day.year <= _YEAR_MAX:
+                return day
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
