@@ -25,6 +25,8 @@ from certguard.selfcheck.registry_fetch import near_match_rows, registry_rows
 
 SELFCHECK_RULES = tuple(f"R{n:02d}" for n in range(1, 11))
 Notify = Callable[[int, int, str], None]
+OnOutcomes = Callable[[list[o.WorkerOutcome]], None]
+CLASSIFY_CHUNK = 10_000
 
 
 @dataclass
@@ -86,8 +88,11 @@ def _screen(*, rows: list[RosterRow], items: list[str | None], fetched: list[tup
 
 
 def selfcheck_run(*, read: RosterReadResult, as_of: date, employer_code: str = "",
-                  notify: Notify | None = None) -> SelfcheckRun:
-    """Verify every accepted row of a read roster; rejected rows come back with their reason."""
+                  notify: Notify | None = None,
+                  on_outcomes: OnOutcomes | None = None) -> SelfcheckRun:
+    """Verify every accepted row of a read roster; rejected rows come back with their reason.
+    ``on_outcomes`` sees the outcomes in chunks as they are decided (a report being written
+    alongside); the run's list is in file order."""
     say = notify or (lambda done, total, message: None)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -108,21 +113,30 @@ def selfcheck_run(*, read: RosterReadResult, as_of: date, employer_code: str = "
         shutil.rmtree(work, ignore_errors=True)
     say(2, 3, "正在归类核验结果")
     mark = time.perf_counter()
-    outcomes = _classify(read=read, items=items, fetched=fetched, clues=clues, as_of=as_of)
+    outcomes = _classify(read=read, items=items, fetched=fetched, clues=clues, as_of=as_of,
+                         on_outcomes=on_outcomes or (lambda chunk: None))
     seconds["classify"] = time.perf_counter() - mark
     return SelfcheckRun(as_of=as_of, outcomes=outcomes, certificates=len(fetched),
                         clues=len(clues), seconds={k: round(v, 3) for k, v in seconds.items()})
 
 
 def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[tuple],
-              clues: list[dict], as_of: date) -> list[o.WorkerOutcome]:
+              clues: list[dict], as_of: date, on_outcomes: OnOutcomes) -> list[o.WorkerOutcome]:
     index = classify.clue_index(clues)
     registry = classify.Registry(fetched, as_of=as_of)
-    outcomes = [classify.classify_row(row=row, item_code=item, clues=index, registry=registry,
-                                      on_post=_on_post(row, as_of))
-                for row, item in zip(read.accepted, items, strict=True)]
+    rows = read.accepted
+    outcomes: list[o.WorkerOutcome] = []
+    for start in range(0, len(rows), CLASSIFY_CHUNK):
+        chunk = [classify.classify_row(row=row, item_code=item, clues=index, registry=registry,
+                                       on_post=_on_post(row, as_of))
+                 for row, item in zip(rows[start:start + CLASSIFY_CHUNK],
+                                      items[start:start + CLASSIFY_CHUNK], strict=True)]
+        on_outcomes(chunk)
+        outcomes += chunk
     if read.rejected:  # accepted rows come in file order already
-        outcomes += [rejected_outcome(r) for r in read.rejected]
+        rejected = [rejected_outcome(r) for r in read.rejected]
+        on_outcomes(rejected)
+        outcomes += rejected
         in_file_order(read, outcomes)
     return outcomes
 

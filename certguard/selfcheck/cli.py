@@ -38,7 +38,8 @@ def selfcheck_file(*, path: str | Path, out: str | Path | None, as_of: date) -> 
         seconds = {"read": time.perf_counter() - started}
         if writer:
             writer.declared(report_rows(read))
-        run = selfcheck_run(read=read, as_of=as_of)
+        run = selfcheck_run(read=read, as_of=as_of,
+                            on_outcomes=writer.results if writer else None)
         seconds.update(run.seconds)
         audit_query(object_type="selfcheck.roster", key=Path(path).name,
                     summary=f"命令行花名册核验 {Path(path).name}",

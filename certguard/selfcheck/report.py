@@ -102,13 +102,16 @@ class ReportBook:
     def sources(self, table: str) -> list[str]:
         return [source for _h, source, _w in self.tables[table][1]]
 
-    def write_column(self, table: str, source: str, cells: Sequence[str] | Sequence[int]) -> None:
+    def write_column(self, table: str, source: str, cells: Sequence[str] | Sequence[int],
+                     rows: Sequence[int] | None = None) -> None:
+        """Cells of one column, at data rows ``rows`` (0-based; default: from the first)."""
         sheet, _columns = self.tables[table]
         j = self.sources(table).index(source)
         write = sheet.write_number if source == "row_no" else sheet.write_string
-        for i, cell in enumerate(cells, start=1):
+        at = range(len(cells)) if rows is None else rows
+        for i, cell in zip(at, cells, strict=True):
             if cell:
-                write(i, j, cell)
+                write(i + 1, j, cell)
 
     def close(self, *, counts: dict[str, int], rows: dict[str, int]) -> None:
         """``rows``: how many data rows each table got (for its filter). The file appears only

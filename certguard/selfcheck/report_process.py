@@ -37,8 +37,8 @@ def _serve(conn, path: str, title: str, as_of: str) -> None:
             if message[0] == "start":
                 book = ReportBook(path, title=title, as_of=as_of, several_sheets=message[1])
             elif message[0] == "columns":
-                for table, source, cells in message[1]:
-                    book.write_column(table, source, cells)
+                for table, source, cells, rows in message[1]:
+                    book.write_column(table, source, cells, rows)
             elif message[0] == "close":
                 book.close(counts=message[1], rows=message[2])
                 conn.send(("ok",))
@@ -50,9 +50,10 @@ def _serve(conn, path: str, title: str, as_of: str) -> None:
 
 
 class ReportProcess:
-    """Usage: ``started = ReportProcess(...)``, ``.declared(rows)`` with the roster's rows in
-    report order, ``.finish(outcomes, counts)`` with the outcomes in the same order; ``abort``
-    when the check fails (nothing is written)."""
+    """Usage: ``ReportProcess(...)`` (starts the child), ``.declared(rows)`` with the roster's
+    rows in report order, ``.results(chunk)`` as outcomes are decided (any order), then
+    ``.finish(outcomes, counts)`` with all outcomes in report order; ``abort`` when the check
+    fails (nothing is written)."""
 
     def __init__(self, *, path: str | Path, title: str, as_of: str) -> None:
         context = multiprocessing.get_context("spawn")
@@ -61,27 +62,38 @@ class ReportProcess:
                                         daemon=True, name="certguard-report")
         self._process.start()
         child.close()
-        self._order: list[tuple[str, int]] = []
+        self._position: dict[tuple[str, int], int] = {}
+        self._sent = 0
+        self._sources: dict[str, list[str]] = {}
 
     def declared(self, rows: Sequence[object]) -> None:
         """The roster's rows (accepted and rejected) in the order the report lists them."""
-        self._order = [(row.sheet, row.row_no) for row in rows]
+        self._position = {(row.sheet, row.row_no): i for i, row in enumerate(rows)}
         many = several_sheets(rows)
+        self._sources = _sources(many)
         self._send(("start", many))
-        sources = _sources(many)
-        self._send(("columns", [("all", source, declared_column(rows, source))
-                                for source in sources["all"] if is_declared(source)]))
+        self._send(("columns", [("all", source, declared_column(rows, source), None)
+                                for source in self._sources["all"] if is_declared(source)]))
+
+    def results(self, chunk: Sequence[o.WorkerOutcome]) -> None:
+        """Result columns of some outcomes, written at their rows while the rest are decided."""
+        rows = [self._position.get((x.sheet, x.row_no), -1) for x in chunk]
+        if -1 in rows:
+            raise AppError("report_order", "核验结果与花名册的行不一致，未写出报告")
+        self._sent += len(chunk)
+        self._send(("columns", [("all", source, column_of(chunk, source), rows)
+                                for source in self._sources["all"] if not is_declared(source)]))
 
     def finish(self, *, outcomes: Sequence[o.WorkerOutcome], counts: dict[str, int]) -> None:
-        if [(x.sheet, x.row_no) for x in outcomes] != self._order:
+        """The problem rows' details and the summary; waits until the file is written."""
+        in_order = all(self._position.get((x.sheet, x.row_no)) == i
+                       for i, x in enumerate(outcomes))
+        if not in_order or self._sent != len(outcomes) or len(outcomes) != len(self._position):
             self.abort()
-            raise AppError("report_order", "核验结果与花名册行序不一致，未写出报告")
+            raise AppError("report_order", "核验结果与花名册的行不一致，未写出报告")
         problems = [x for x in outcomes if x.result != o.VALID]
-        sources = _sources(several_sheets(outcomes))
-        self._send(("columns", [("all", source, column_of(outcomes, source))
-                                for source in sources["all"] if not is_declared(source)]
-                    + [("detail", source, column_of(problems, source))
-                       for source in sources["detail"]]))
+        self._send(("columns", [("detail", source, column_of(problems, source), None)
+                                for source in self._sources["detail"]]))
         self._send(("close", counts, {"all": len(outcomes), "detail": len(problems)}))
         answer = self._receive()
         self._process.join()

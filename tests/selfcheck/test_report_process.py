@@ -8,6 +8,7 @@ import pytest
 
 from certguard import ids
 from certguard.core.errors import AppError
+from certguard.selfcheck import check
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.cli import selfcheck_file
 from certguard.selfcheck.reader import RosterRow
@@ -21,7 +22,9 @@ def _cells(path) -> dict[str, list[tuple]]:
     return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
 
 
-def test_the_second_process_writes_what_the_in_process_writer_writes(cast, tmp_path):
+def test_the_second_process_writes_what_the_in_process_writer_writes(cast, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setattr(check, "CLASSIFY_CHUNK", 3)  # results reach the writer in chunks
     rows, _expected = build_registry_and_rows(cast)
     extra = [[99, "=cmd|' /C calc'!A0", ids.make_id_no("140521", AS_OF.replace(year=1990), 1),
               None, None, "电工", "1.2", AS_OF]]
@@ -51,6 +54,7 @@ def test_a_writer_that_fails_leaves_no_file_and_says_so(tmp_path):
     target = tmp_path / "missing-directory" / "REPORT.xlsx"
     writer = ReportProcess(path=target, title="花名册.xlsx", as_of="2025-06-01")
     writer.declared([_row(3)])
+    writer.results([_outcome(3)])
     with pytest.raises(AppError) as failure:
         writer.finish(outcomes=[_outcome(3)], counts={o.VALID: 1})
     assert failure.value.code == "report_failed" and "核验报告写出失败" in failure.value.message
@@ -61,10 +65,21 @@ def test_results_in_another_order_than_the_rows_are_refused(tmp_path):
     target = tmp_path / "REPORT.xlsx"
     writer = ReportProcess(path=target, title="花名册.xlsx", as_of="2025-06-01")
     writer.declared([_row(3), _row(4)])
-    with pytest.raises(AppError) as failure:
+    writer.results([_outcome(4), _outcome(3)])  # chunks may come in any order…
+    with pytest.raises(AppError) as failure:  # …the final list may not
         writer.finish(outcomes=[_outcome(4), _outcome(3)], counts={o.VALID: 2})
     assert failure.value.code == "report_order"
     assert not target.exists()
+
+
+def test_a_result_for_a_row_that_was_not_read_is_refused(tmp_path):
+    writer = ReportProcess(path=tmp_path / "REPORT.xlsx", title="花名册.xlsx", as_of="2025-06-01")
+    writer.declared([_row(3)])
+    with pytest.raises(AppError) as failure:
+        writer.results([_outcome(5)])
+    writer.abort()
+    assert failure.value.code == "report_order"
+    assert not (tmp_path / "REPORT.xlsx").exists()
 
 
 def test_an_aborted_check_writes_nothing(tmp_path):
