@@ -23,7 +23,10 @@ from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.reader import RosterReadResult, RosterRow
 from certguard.selfcheck.registry_fetch import near_match_rows, registry_rows
 
-SELFCHECK_RULES = tuple(f"R{n:02d}" for n in range(1, 11))
+# The single-employer rules R01–R10, but R02 (ID number fails GB 11643): the roster reader
+# applies the same check (``ids.check_id_no``) and rejects such a row with its reason, and the
+# registry's holders were checked when imported, so R02 has nothing left to find here.
+SELFCHECK_RULES = ("R01",) + tuple(f"R{n:02d}" for n in range(3, 11))
 Notify = Callable[[int, int, str], None]
 OnOutcomes = Callable[[list[o.WorkerOutcome]], None]
 CLASSIFY_CHUNK = 10_000
