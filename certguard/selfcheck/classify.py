@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
-from certguard.registry.lifecycle import status_on
+from certguard.registry.lifecycle import STATUS_LABELS, status_code_on
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.reader import RosterRow
 
@@ -70,12 +70,15 @@ class Registry:
         return self._described[key]
 
     def _describe(self, row: tuple) -> dict:
-        status = status_on(on=self.as_of, record_status=row[11], valid_from=row[7],
-                           valid_until=row[8], review_due=row[9], last_review=row[10])
+        # The decision alone (status_code_on): the label is all that is shown here.
+        status = status_code_on(self.as_of, row[11], row[7], row[8], row[9], row[10])
+        review_due, last_review = row[9], row[10]
         return {"cert_no": row[0], "id_no": row[1], "name": row[2], "family": row[3],
-                "item_code": row[4], "issuer_code": row[5], "valid_from": _iso(row[7]),
-                "valid_until": _iso(row[8]), "review_due": _iso(row[9]),
-                "last_review": _iso(row[10]), "status": row[11], "status_label": status.label}
+                "item_code": row[4], "issuer_code": row[5], "valid_from": row[7].isoformat(),
+                "valid_until": row[8].isoformat(),
+                "review_due": review_due.isoformat() if review_due else None,
+                "last_review": last_review.isoformat() if last_review else None,
+                "status": row[11], "status_label": STATUS_LABELS[status]}
 
 
 def _iso(day: date | None) -> str | None:
