@@ -139,19 +139,22 @@ def _region_valid_for(region: str, birth: date) -> bool:
 
 def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
     """Validate an ID number per GB 11643-1999 (18 characters) or the legacy 15-digit form."""
-    if looks_like_lost_digits(raw):
-        return _fail(str(raw), "id_lost_digits",
-                     "身份证号被表格软件存成了数字，末尾数字已丢失（如 1.10105E+17），"
-                     "请按文本格式重新录入")
-    id_no = normalise_id_no(raw)
-    if not id_no:
-        return _fail(id_no, "id_empty", "身份证号为空")
-    if _ID15.match(id_no):
-        return _check_legacy(id_no, as_of=as_of)
-    if len(id_no) != 18:
-        return _fail(id_no, "id_length", f"身份证号应为18位，实际为{len(id_no)}位")
-    if not _ID18.match(id_no):
-        return _fail(id_no, "id_chars", "身份证号只能由数字和末位的X组成")
+    if type(raw) is str and _ID18.match(raw):
+        id_no = raw  # the common case, already clean: the checks below are all that is left
+    else:
+        if looks_like_lost_digits(raw):
+            return _fail(str(raw), "id_lost_digits",
+                         "身份证号被表格软件存成了数字，末尾数字已丢失（如 1.10105E+17），"
+                         "请按文本格式重新录入")
+        id_no = normalise_id_no(raw)
+        if not id_no:
+            return _fail(id_no, "id_empty", "身份证号为空")
+        if _ID15.match(id_no):
+            return _check_legacy(id_no, as_of=as_of)
+        if len(id_no) != 18:
+            return _fail(id_no, "id_length", f"身份证号应为18位，实际为{len(id_no)}位")
+        if not _ID18.match(id_no):
+            return _fail(id_no, "id_chars", "身份证号只能由数字和末位的X组成")
     birth = _parse_birth(id_no[6:14])
     region = id_no[:6]
     parts = {"region_code": region, "birth_date": birth,
