@@ -94,9 +94,10 @@ class RowReader:
             raise _problem(None, "header_repeated", "该行是重复的表头")
 
     def _notes(self, row: Sequence[object]) -> tuple[RowNote, ...]:
-        formula_like = values.is_formula_like
-        for _, j in self.formula_cols:  # a plain loop: this runs for every row
-            if formula_like(row[j]):
+        starts = values.FORMULA_CHARS
+        for _, j in self.formula_cols:  # is_formula_like, inlined: this runs for every row
+            cell = row[j]
+            if cell.__class__ is str and len(cell) > 1 and cell[0] in starts:
                 break
         else:
             return ()

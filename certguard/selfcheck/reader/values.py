@@ -26,7 +26,7 @@ _EXACT_FLOAT_LIMIT = 10**15
 
 # OWASP CSV injection: cells starting with these are run as formulas by spreadsheet programs.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-_FORMULA_CHARS = frozenset("".join(_FORMULA_PREFIXES))
+FORMULA_CHARS = frozenset("".join(_FORMULA_PREFIXES))
 
 # What people type to mean "nothing here".
 _NULL_MARKERS = frozenset({"", "-", "--", "—", "——", "/", "\\", "无", "暂无", "空", "null",
@@ -95,7 +95,7 @@ def optional_text(value: object) -> str | None:
 
 def is_formula_like(value: object) -> bool:
     """Text a spreadsheet would run as a formula (a lone "-" meaning "none" is not)."""
-    return value.__class__ is str and len(value) > 1 and value[0] in _FORMULA_CHARS  # type: ignore[arg-type,index]
+    return value.__class__ is str and len(value) > 1 and value[0] in FORMULA_CHARS  # type: ignore[arg-type,index]
 
 
 def inert_text(value: object) -> str:
