@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from certguard.selfcheck.reader.headers import SheetMapping
+from certguard.selfcheck.reader.values import cell_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,13 @@ class RosterRow:
     employer_name: str | None = None
     region_code: str | None = None
     sector: str | None = None
-    raw: tuple[str, ...] = ()  # every cell of the row as text, in column order
+    cells: Sequence[object] = ()  # the row's cells as the file gave them
     notes: tuple[RowNote, ...] = ()
+
+    @property
+    def raw(self) -> tuple[str, ...]:
+        """Every cell of the row as text, in column order (made when asked: rarely needed)."""
+        return tuple(c if c.__class__ is str else cell_text(c) for c in self.cells)
 
 
 @dataclass(frozen=True, slots=True)

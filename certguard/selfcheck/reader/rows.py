@@ -42,21 +42,23 @@ class RowReader:
         self.today = date.today()
 
     def read(self, *, row: Sequence[object], row_no: int) -> RosterRow | RejectedRow:
-        raw = tuple(c if c.__class__ is str else values.cell_text(c) for c in row)
+        cells = row
         if len(row) < self.width:  # short CSV lines
             row = list(row) + [""] * (self.width - len(row))
         try:
-            return self._convert(row=row, row_no=row_no, raw=raw)
+            return self._convert(row=row, row_no=row_no, cells=cells)
         except values.ValueProblem as problem:
             field = problem.field
             where = f"“{self.headers[field]}”列：" if field in self.headers else ""
+            raw = tuple(c if c.__class__ is str else values.cell_text(c) for c in cells)
             return RejectedRow(sheet=self.sheet, row_no=row_no, raw=raw, code=problem.code,
                                message=where + problem.message, field=field)
 
     def _at(self, row: Sequence[object], j: int | None) -> object:
         return None if j is None else row[j]
 
-    def _convert(self, *, row: Sequence[object], row_no: int, raw: tuple[str, ...]) -> RosterRow:
+    def _convert(self, *, row: Sequence[object], row_no: int,
+                 cells: Sequence[object]) -> RosterRow:
         id_raw = self._at(row, self.id_col)
         name = values.clean_text(self._at(row, self.name_col))
         self._check_person(id_raw=id_raw, name=name)
@@ -75,7 +77,7 @@ class RowReader:
         code, text = values.split_item(self._at(row, self.item_col))
         return RosterRow(
             sheet=self.sheet, row_no=row_no, worker_name=name, worker_id_no=id_no,
-            cert_no=cert_no, required_item_code=code, item_text=text, raw=raw,
+            cert_no=cert_no, required_item_code=code, item_text=text, cells=cells,
             notes=self._notes(row), **dates,
             **{f: values.optional_text(row[j]) for f, j in self.text_cols},
         )
