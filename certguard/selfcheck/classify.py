@@ -51,6 +51,8 @@ class Registry:
 
     def shown(self, *, id_no: str, cert_no: str, item: str | None, near: str = "") -> dict | None:
         by_cert = self.by_cert.get(cert_no or near, [])
+        if len(by_cert) == 1:  # the common case: one certificate has the number
+            return self.describe(by_cert[0])
         mine = [r for r in by_cert if r[1] == id_no] or by_cert
         if not mine:
             held = self.by_id.get(id_no, [])
