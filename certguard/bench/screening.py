@@ -10,6 +10,7 @@ one hand-written DuckDB query over the same files (the baseline), and the ratio 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import tempfile
 import time
@@ -19,7 +20,8 @@ from typing import Any
 
 FULL = {"certificates": 20_000_000, "roster": 2_000_000, "training": 1_000_000,
         "exams": 1_000_000}
-GOALS = {"total_seconds": 120, "peak_rss_gb": 8, "ratio_max": 1.5}
+GOALS = {"total_seconds": 120, "peak_rss_gb": 8, "ratio_max": 1.5,
+         "synth_certificates_per_second": 1_000_000}
 
 
 def add_arguments(parser: Any) -> None:
@@ -42,12 +44,25 @@ def _in_child(target: Any, **kwargs: Any) -> dict:
         return pool.apply(target, kwds=kwargs)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _synth(*, out: str, sizes: dict, seed: int) -> dict:
     from certguard.synth.generate import generate
 
+    load = os.getloadavg()[0]
+    cpu = _cpu_seconds()
     made = generate(out_dir=out, seed=seed, fmt="parquet", **sizes)
+    cpu = _cpu_seconds() - cpu
+    # CPU seconds (all threads) and the load average at the start: the wall-clock rate
+    # depends on how many cores other work leaves free, the work done per row does not.
     return {"seconds": round(made.seconds, 2), "rows": made.rows,
             "certificates_per_second": round(made.rows["certificates"] / made.seconds),
+            "cpu_seconds": round(cpu, 2),
+            "certificates_per_cpu_second": round(made.rows["certificates"] / cpu),
+            "load_average": round(load, 2),
             "peak_rss_gb": round(_peak_gb(), 2), "as_of": made.as_of.isoformat(),
             "files": {k: str(v) for k, v in made.files.items()}, "truth": str(made.truth)}
 
@@ -129,11 +144,14 @@ def run(options: dict) -> dict:
     ratios = {code: round(duck["rules"][code]["seconds"] / b["seconds"], 2)
               for code, b in base.items() if b["seconds"] > 0}
     result = {"sizes": synth["rows"], "synth": {k: synth[k] for k in (
-                  "seconds", "certificates_per_second", "peak_rss_gb")},
+                  "seconds", "certificates_per_second", "cpu_seconds",
+                  "certificates_per_cpu_second", "load_average", "peak_rss_gb")},
               "duckdb": duck, "baseline": base, "ratio_to_baseline": ratios,
               "accuracy": _in_child(_score, clues=duck["out"], truth=synth["truth"]),
               "goals": GOALS,
-              "goals_met": {"total_seconds": duck["total_seconds"] < GOALS["total_seconds"],
+              "goals_met": {"synth_certificates_per_second": synth["certificates_per_second"]
+                            >= GOALS["synth_certificates_per_second"],
+                            "total_seconds": duck["total_seconds"] < GOALS["total_seconds"],
                             "peak_rss_gb": duck["peak_rss_gb"] < GOALS["peak_rss_gb"],
                             "ratio": all(r <= GOALS["ratio_max"] for r in ratios.values())}}
     if options.get("spark"):

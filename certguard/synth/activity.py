@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from certguard.catalog import reference
 from certguard.synth.certs import ITEM_CODES, Certs
-from certguard.synth.codes import credit_codes, fixed_strings
+from certguard.synth.codes import credit_codes
 from certguard.synth.people import People, county_codes
 from certguard.synth.tables import dates, truth
 
@@ -38,11 +38,11 @@ class Env:
 
 
 def _ids(env: Env, pid: np.ndarray) -> pa.Array:
-    return fixed_strings(env.people.chars[pid])
+    return env.people.ids(pid)
 
 
 def _names(env: Env, pid: np.ndarray) -> pa.Array:
-    return env.people.names.take(pa.array(pid)).cast(pa.string())
+    return env.people.name_strings(pid)
 
 
 def _join(*parts: pa.Array) -> pa.Array:
@@ -117,19 +117,21 @@ def _training_table(env: Env, rows: list[dict], inst_codes: pa.Array) -> pa.Tabl
     first = np.where(split, np.floor(cols["_hours"] / 2), cols["_hours"])
     index = np.concatenate([np.arange(len(first)), np.flatnonzero(split)])
     hours = np.concatenate([first, cols["_hours"][split] - first[split]])
+    # Rows in random order: the numpy columns are permuted before any string is built.
+    perm = env.rng.permutation(len(index))
+    index, hours = index[perm], hours[perm]
     pid, inst, item, end = (cols[k][index] for k in ("_pid", "_inst", "_item", "_end"))
     n = len(pid)
     dash = pa.array(["-"] * n)
     class_id = _join(pa.array(["BJ"] * n), _int_str(inst), dash, _int_str(item), dash,
                      _int_str(end))
-    table = pa.table({
+    return pa.table({
         "institution_code": inst_codes.take(pa.array(inst)), "class_id": class_id,
         "trainee_id_no": _ids(env, pid), "trainee_name": _names(env, pid),
         "item_code": pa.array(ITEM_CODES).take(pa.array(item)),
         "start_date": dates(cols["_start"][index]), "end_date": dates(end),
         "hours": pa.array(hours),
     })
-    return table.take(pa.array(env.rng.permutation(n)))
 
 
 # -- exams ---------------------------------------------------------------------------------
@@ -250,7 +252,11 @@ def _exam_table(env: Env, s: Sittings, centres: pa.Array, minutes: np.ndarray) -
     end = start + minutes * 60
     theory = np.where(s.passed, rng.integers(80, 101, size=n), rng.integers(40, 80, size=n))
     practical = np.where(s.passed, rng.integers(80, 101, size=n), rng.integers(50, 101, size=n))
-    table = pa.table({
+    # Rows in random order: the numpy columns are permuted before any string is built.
+    perm = rng.permutation(n)
+    s = Sittings(*(getattr(s, f)[perm] for f in ("pid", "item", "centre", "day", "passed")))
+    start, end, theory, practical = start[perm], end[perm], theory[perm], practical[perm]
+    return pa.table({
         "exam_center_code": centres.take(pa.array(s.centre)),
         "candidate_id_no": _ids(env, s.pid), "candidate_name": _names(env, s.pid),
         "item_code": pa.array(ITEM_CODES).take(pa.array(s.item)),
@@ -261,4 +267,3 @@ def _exam_table(env: Env, s: Sittings, centres: pa.Array, minutes: np.ndarray) -
         "practical_score": pa.array(practical.astype(np.float64)),
         "passed": pa.array(s.passed),
     })
-    return table.take(pa.array(rng.permutation(n)))

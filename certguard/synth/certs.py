@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from certguard.catalog import reference
-from certguard.synth.codes import ascii_digits, chunks, ragged_strings, year_chars
+from certguard.synth.codes import ascii_digits, each_chunk_drawing, ragged_strings, year_chars
 from certguard.synth.people import PROVINCE_ABBR, YEAR, People
 
 FAMILY_KEYS = [f.key for f in reference.FAMILIES]
@@ -55,18 +55,10 @@ _FAMILY_CDF = np.cumsum(np.array(FAMILY_WEIGHTS, dtype=np.float64))
 _FAMILY_CDF /= _FAMILY_CDF[-1]
 
 
-def _families(rng: np.random.Generator, u: np.ndarray, n_persons: int) -> np.ndarray:
-    """Families by weight (as rng.choice(4, p=FAMILY_WEIGHTS) maps its draws), into int8."""
-    n = len(u)
-    rng.random(out=u)
-    family = np.empty(n, dtype=np.int8)
-    for part in chunks(n):  # how many cumulative weights are <= u (searchsorted, side=right)
-        family[part] = sum((u[part] >= bound).view(np.int8) for bound in _FAMILY_CDF)
-    first = family[: n - n_persons]  # the first certificate of people who hold two
-    second = 1 + rng.integers(0, 3, size=len(first))
-    second = np.where(second == first, 1 + second % 3, second)  # never special_ops, never same
-    family[n_persons:] = second
-    return family
+def _family_of(u: np.ndarray) -> np.ndarray:
+    """Families by weight for uniform draws u (as rng.choice(4, p=FAMILY_WEIGHTS) maps its
+    draws: how many cumulative weights are <= u), as int8."""
+    return sum((u >= bound).view(np.int8) for bound in _FAMILY_CDF)
 
 
 def _periods(first: np.ndarray, family: np.ndarray, as_of: int) -> tuple[np.ndarray, np.ndarray]:
@@ -79,82 +71,81 @@ def _periods(first: np.ndarray, family: np.ndarray, as_of: int) -> tuple[np.ndar
     return valid_from, valid_from + period - 1
 
 
-def _reviews(c: Certs, as_of: int, rng: np.random.Generator) -> None:
-    """Special-ops reviews every 3 years: a passed review moves the due date to the end."""
-    ops = (c.family == 0) & ~c.expired
-    drawn = rng.integers(5, 56, size=len(c))
-    c.review_due = np.empty(len(c), dtype=np.int32)
-    c.last_review = np.empty(len(c), dtype=np.int32)
-    for part in chunks(len(c)):
-        mid = c.valid_from[part] + 3 * YEAR
-        passed = ops[part] & (mid <= as_of)
-        c.review_due[part] = np.where(ops[part], np.where(passed, c.valid_until[part], mid), NULL)
-        c.last_review[part] = np.where(passed, mid - drawn[part], NULL)
+def _draw(u: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Integers lo..hi (inclusive) from uniform draws u."""
+    return lo + (u * (hi - lo + 1)).astype(np.int32)
 
 
 def make_certs(rng: np.random.Generator, *, n: int, people: People, as_of: int,
                window_start: int, n_window: int) -> Certs:
     """Certificates of people 0 .. n_persons-1 (the first n_multi hold a second one).
 
-    Random draws are whole vectors in a fixed order, read into one reused buffer where the API
-    allows; the arithmetic runs in chunks into narrow arrays (days as int32), because at 20
-    million certificates every full-size int64 temporary is 160 MB of fresh memory."""
+    Work runs chunk by chunk on two cores, each chunk drawing from a stream of its own
+    (spawned from rng, so all is fixed by the seed), into narrow result arrays (days as
+    int32): at 20 million certificates every full-size int64 temporary would be 160 MB of
+    fresh memory. Only the exam-window sample is drawn over all certificates at once."""
     n_multi = int(n * 0.15)
     n_persons = n - n_multi
     pid = np.arange(n, dtype=np.int32)
     pid[n_persons:] -= n_persons
-    u = np.empty(n)
-    family = _families(rng, u, n_persons)
-    rng.random(out=u)
-    item = np.empty(n, dtype=np.int32)
-    for part in chunks(n):  # = random_item(rng, family)
-        fam = family[part]
-        item[part] = FAMILY_START[fam] + (u[part] * FAMILY_COUNT[fam]).astype(np.int64)
     window = np.zeros(n, dtype=bool)
     singles = n_persons - n_multi  # certificates n_multi .. n_persons-1
     window[n_multi + rng.choice(singles, size=min(n_window, singles), replace=False)] = True
-    hi = window_start - 1
-    rng.random(out=u)
+    first_rng, rest_rng = rng.spawn(2)
+    family = np.empty(n, dtype=np.int8)
+
+    def first_family(part: slice, stream: np.random.Generator) -> None:
+        family[part] = _family_of(stream.random(part.stop - part.start))
+
+    # Everyone's first certificate; a second one (n_persons ..) depends on its holder's first.
+    each_chunk_drawing(first_family, n_persons, first_rng)
+    item = np.empty(n, dtype=np.int32)
     first = np.empty(n, dtype=np.int32)
-    adult = np.empty(n, dtype=np.int32)  # the holder's 19th birthday (+1 day)
-    for part in chunks(n):
-        adult[part] = people.birth[pid[part]] + 19 * YEAR + 1
-        lo = np.maximum(adult[part], as_of - 14 * YEAR)
-        first[part] = lo + (u[part] * (hi - lo + 1)).astype(np.int64)
-    rng.random(out=u)
-    for part in chunks(n):
-        w_first = window_start + 30 + (u[part] * (as_of - window_start - 29)).astype(np.int64)
-        first[part] = np.where(window[part], w_first, first[part])
-    rng.random(out=u)
-    expired = u < 0.06
-    expired &= ~window
-    drawn = rng.integers(1, 701, size=n)
     valid_from = np.empty(n, dtype=np.int32)
     valid_until = np.empty(n, dtype=np.int32)
-    for part in chunks(n):
-        fam = family[part]
-        start, until = _periods(first[part], fam, as_of)
-        e_until = as_of - drawn[part]
-        e_from = e_until - VALIDITY[fam] * YEAR + 1
-        gone = expired[part] & (e_from >= adult[part])
-        expired[part] = gone
-        valid_from[part] = np.where(gone, e_from, start)
-        valid_until[part] = np.where(gone, e_until, until)
-        first[part] = np.minimum(first[part], valid_from[part])
-    del drawn, adult
-    rng.random(out=u)
-    drawn = rng.integers(1, 4, size=n)
+    review_due = np.empty(n, dtype=np.int32)  # NULL = none
+    last_review = np.empty(n, dtype=np.int32)
     status = np.empty(n, dtype=np.int8)
-    for part in chunks(n):
-        status[part] = np.where(~window[part] & (u[part] < 0.025), drawn[part], 0)
-    del drawn
-    rng.random(out=u)
-    birth_given = u < 0.5
-    del u
-    c = Certs(pid, family, item, first, valid_from, valid_until, pid, pid, status, window,
-              expired, birth_given, n_persons, n_multi)
-    _reviews(c, as_of, rng)
-    return c
+    expired = np.empty(n, dtype=bool)
+    birth_given = np.empty(n, dtype=bool)
+    hi = window_start - 1
+
+    def fill(part: slice, stream: np.random.Generator) -> None:
+        u = stream.random((10, part.stop - part.start))
+        holder = pid[part]
+        if part.stop > n_persons:  # second certificates: never special_ops, never the same
+            at = max(part.start, n_persons) - part.start
+            other = family[holder[at:]]
+            second = _draw(u[9, at:], 1, 3).astype(np.int8)
+            family[max(part.start, n_persons):part.stop] = np.where(
+                second == other, 1 + second % 3, second)
+        fam = family[part]
+        item[part] = FAMILY_START[fam] + (u[0] * FAMILY_COUNT[fam]).astype(np.int32)
+        adult = people.birth[holder] + 19 * YEAR + 1  # the holder's 19th birthday (+1 day)
+        lo = np.maximum(adult, as_of - 14 * YEAR)
+        issued = lo + (u[1] * (hi - lo + 1)).astype(np.int32)
+        recent = window[part]
+        issued = np.where(recent, _draw(u[2], window_start + 30, as_of), issued)
+        start, until = _periods(issued, fam, as_of)
+        e_until = as_of - _draw(u[4], 1, 700)
+        e_from = e_until - VALIDITY[fam] * YEAR + 1
+        gone = (u[3] < 0.06) & ~recent & (e_from >= adult)
+        expired[part] = gone
+        v_from = valid_from[part] = np.where(gone, e_from, start)
+        v_until = valid_until[part] = np.where(gone, e_until, until)
+        first[part] = np.minimum(issued, v_from)
+        status[part] = np.where(~recent & (u[5] < 0.025), _draw(u[6], 1, 3), 0)
+        birth_given[part] = u[7] < 0.5
+        # Special-ops reviews every 3 years: a passed review moves the due date to the end.
+        ops = (fam == 0) & ~gone
+        mid = v_from + 3 * YEAR
+        passed = ops & (mid <= as_of)
+        review_due[part] = np.where(ops, np.where(passed, v_until, mid), NULL)
+        last_review[part] = np.where(passed, mid - _draw(u[8], 5, 55), NULL)
+
+    each_chunk_drawing(fill, n, rest_rng)
+    return Certs(pid, family, item, first, valid_from, valid_until, review_due, last_review,
+                 status, window, expired, birth_given, n_persons, n_multi)
 
 
 def good(c: Certs) -> np.ndarray:
@@ -200,22 +191,29 @@ def _by_family(c: Certs, people: People, index: np.ndarray, fam: int,
         return out.view("V19")
     province = people.region[c.pid[index]] // 10000
     year = year_chars(c.first[index])
+    # The serial's digit groups: millions, thousands, units (int32: several times faster
+    # to divide than int64).
+    serial = np.asarray(index, dtype=np.int32)
+    thousands = serial // 1000
+    units = serial - thousands * 1000
+    millions = thousands // 1000
+    thousands -= millions * 1000
     if fam == 1:  # province abbreviation + city letter + trade + year + serial (DOMAIN §1.2)
         out = np.empty(len(index), _CONSTRUCTION)
         out["abbr"] = t["abbr"][province]
-        out["letter"] = ord("A") + (index // 10**6) % 26
+        out["letter"] = ord("A") + millions % 26
         out["trade"] = t["trade"][c.item[index]]
         out["year"] = year
-        out["hi"] = t["triples"][index // 1000 % 1000]
-        out["lo"] = t["triples"][index % 1000]
+        out["hi"] = t["triples"][thousands]
+        out["lo"] = t["triples"][units]
         return out.view("V19")
     out = np.empty(len(index), _PREFIXED)
     out["prefix"] = t["TS"] if fam == 2 else t["AQ"]
     out["province"] = t["pairs"][province % 100]
     out["year"] = year
-    out["a"] = t["triples"][index // 10**6 % 1000]
-    out["b"] = t["triples"][index // 1000 % 1000]
-    out["c"] = t["triples"][index % 1000]
+    out["a"] = t["triples"][millions % 1000]
+    out["b"] = t["triples"][thousands]
+    out["c"] = t["triples"][units]
     return out.view("V19")
 
 

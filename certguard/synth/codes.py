@@ -7,7 +7,8 @@ Tests compare the output with ids.check_id_no / ids.check_credit_code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +27,61 @@ def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
     """Consecutive slices covering range(n)."""
     for start in range(0, n, size):
         yield slice(start, min(start + size, n))
+
+
+def each_chunk(work: Callable[[slice], object], n: int, *, threads: int = 2) -> None:
+    """work(part) for every slice of chunks(n), on `threads` threads at once: numpy releases
+    the GIL for the arithmetic on a part, so the parts run on separate cores. work must only
+    read shared arrays and write its own part (or positions no other part writes), so the
+    result is the same as a plain loop's."""
+    parts = list(chunks(n))
+    if len(parts) < 2 or threads < 2:
+        for part in parts:
+            work(part)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="synth-chunk") as pool:
+        for _ in pool.map(work, parts):
+            pass
+
+
+def each_chunk_drawing(work: Callable[[slice, np.random.Generator], object], n: int,
+                       rng: np.random.Generator, *, threads: int = 2) -> None:
+    """As each_chunk, with a random stream per part (spawned from rng, so the draws depend
+    only on the seed and n, not on which thread runs which part, or when)."""
+    parts = list(chunks(n))
+    streams = dict(zip((p.start for p in parts), rng.spawn(len(parts)), strict=True))
+    each_chunk(lambda part: work(part, streams[part.start]), n, threads=threads)
+
+
+def sample_where(rng: np.random.Generator, mask: np.ndarray, used: np.ndarray, k: int
+                 ) -> np.ndarray:
+    """k distinct random positions where mask is true and used is false (fewer if there are
+    not that many), in random order; marks them used.
+
+    When they are a small part of what qualifies, random positions are drawn and kept if
+    they qualify: no list of all candidates (up to 20 million 8-byte positions) is built."""
+    free = mask & ~used
+    available = int(np.count_nonzero(free))
+    k = min(k, available)
+    if k > available // 4:  # a large share: drawing until found would waste draws
+        chosen = rng.choice(np.flatnonzero(free), size=k, replace=False)
+        used[chosen] = True
+        return chosen
+    found: list[np.ndarray] = []
+    need = k
+    while need:
+        draw = rng.integers(0, len(mask), size=need * len(mask) // available * 5 // 4 + 64)
+        draw = np.sort(draw[free[draw]])  # a random set of qualifying positions, once each
+        draw = draw[np.r_[True, draw[1:] != draw[:-1]]] if len(draw) else draw
+        if len(draw) > need:
+            draw = rng.choice(draw, size=need, replace=False)
+        else:
+            rng.shuffle(draw)
+        free[draw] = False
+        used[draw] = True
+        found.append(draw)
+        need -= len(draw)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def fixed_strings(chars: np.ndarray) -> pa.StringArray:
@@ -63,6 +119,25 @@ def ragged_strings(chars: np.ndarray, widths: np.ndarray) -> pa.StringArray:
     array = pa.Array.from_buffers(pa.string_view(), n,
                                   [None, pa.py_buffer(views), pa.py_buffer(chars)])
     return array.cast(pa.string())
+
+
+def take_strings(values: pa.Array, index: np.ndarray) -> pa.StringArray:
+    """values[index] for strings: their 16-byte string_view elements are gathered by numpy
+    and packed by one cast (two to three times faster than Arrow's take on strings)."""
+    views = values.cast(pa.string_view())
+    buffers = views.buffers()
+    index = np.asarray(index, dtype=np.int64)
+    elements = np.frombuffer(buffers[1], dtype=VIEW)[views.offset:views.offset + len(views)]
+    validity = None
+    nulls = 0
+    if views.null_count:
+        valid = ~views.is_null().to_numpy(zero_copy_only=False)[index]
+        nulls = len(index) - int(np.count_nonzero(valid))
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    taken = pa.Array.from_buffers(pa.string_view(), len(index),
+                                  [validity, pa.py_buffer(elements[index]), *buffers[2:]],
+                                  null_count=nulls)
+    return taken.cast(pa.string())
 
 
 def short_views(chars: np.ndarray, widths: np.ndarray) -> np.ndarray:
@@ -174,9 +249,11 @@ def id_chars(*, region: np.ndarray, birth_days: np.ndarray, seq: np.ndarray) -> 
     Each part is a table lookup (three digits, or a whole date, at a time); the check
     character comes from per-part weighted digit sums, so no per-digit pass is needed."""
     days = _days()
-    hi, lo = np.divmod(np.asarray(region, dtype=np.int64), 1000)
-    day = np.asarray(birth_days, dtype=np.int64) - _YMD_FIRST
-    seq = np.asarray(seq, dtype=np.int64)
+    region = np.asarray(region, dtype=np.int32)  # int32: several times faster to divide
+    hi = region // 1000
+    lo = region - hi * 1000
+    day = np.asarray(birth_days, dtype=np.int32) - _YMD_FIRST
+    seq = np.asarray(seq, dtype=np.int32)
     out = np.empty((len(day), 18), dtype=np.uint8)
     parts = out.view(_ID_LAYOUT).reshape(-1)
     parts["hi"] = _TRIPLE_ITEMS[hi]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,8 +42,14 @@ from certguard.synth.codes import break_check, fixed_strings, ragged_strings, ro
 from certguard.synth.names import other_name
 from certguard.synth.people import YEAR, People, make_people
 from certguard.synth.registry_frauds import RegistryFrauds, plant_registry_frauds
-from certguard.synth.roster import RosterBuilder, fraud_counts, make_employers, make_roster
-from certguard.synth.tables import NULL, TRUTH_SCHEMA, dates, take, truth
+from certguard.synth.roster import (
+    RosterBuilder,
+    finish_roster,
+    fraud_counts,
+    make_employers,
+    plant_frauds,
+)
+from certguard.synth.tables import TRUTH_SCHEMA, dates, take, truth
 
 DEFAULT_AS_OF = date(2024, 9, 1)
 Format = Literal["parquet", "csv"]
@@ -97,30 +104,61 @@ _UNIQUE_STRINGS = {"cert_no", "id_no", "name", "worker_id_no", "worker_name",
 def _write_chunks(chunks: Iterator[pa.Table], path: Path, fmt: Format, *,
                   schema: pa.Schema) -> None:
     """Write tables as they are produced: a writer thread encodes chunk k while the caller
-    builds chunk k+1 (both release the GIL), then the file is renamed into place."""
+    builds chunk k+1 (both release the GIL), then the file is renamed into place. On an
+    error the partial file is removed: a file under its final name is always complete."""
     partial = path.with_name(f".{path.name}.partial")
     if fmt == "parquet":
         # Dictionary-encoding unique strings (cert_no, id_no) costs time and saves nothing.
         # Snappy on unique, high-entropy strings (numbers, names) costs half the encoding time
-        # and saves about a third of their size: they are stored uncompressed.
-        compression = {c: "none" if c in _UNIQUE_STRINGS else "snappy" for c in schema.names}
+        # and saves about a third of their size: they are stored uncompressed. Dates (a few
+        # thousand distinct days) are dictionary-encoded: bit-packed indices, faster to write
+        # and smaller than plain values with Snappy, which would gain nothing more on them.
+        days = {f.name for f in schema if pa.types.is_date32(f.type)}
+        compression = {c: "none" if c in _UNIQUE_STRINGS or c in days else "snappy"
+                       for c in schema.names}
         writer = pq.ParquetWriter(partial, schema, compression=compression,
                                   write_statistics=False,
-                                  use_dictionary=[c for c in schema.names if c in _LOW_CARDINALITY])
+                                  use_dictionary=[c for c in schema.names
+                                                  if c in _LOW_CARDINALITY or c in days])
     else:
         schema = pa.schema([f.with_type(pa.string()) if pa.types.is_dictionary(f.type) else f
                             for f in schema])
         chunks = (chunk.cast(schema) for chunk in chunks)
         writer = pacsv.CSVWriter(partial, schema)
-    with writer, ThreadPoolExecutor(max_workers=1) as pool:
-        pending = None
-        for chunk in chunks:
+    try:
+        with writer, ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for chunk in chunks:
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, chunk)
             if pending is not None:
                 pending.result()
-            pending = pool.submit(writer.write_table, chunk)
-        if pending is not None:
-            pending.result()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
+
+
+_SEXES = ("女", "男")  # by people.male
+
+
+@cache
+def _certificate_schema() -> pa.Schema:
+    """The certificates file's columns. Categories are dictionary-encoded (integer codes into
+    small dictionaries); columns the generator never leaves empty are declared non-null, so
+    Parquet writes them without definition levels."""
+    def coded(values: list[str] | tuple[str, ...]) -> pa.DataType:
+        return pa.dictionary(_index_type(len(_distinct(tuple(values))[0])), pa.string())
+
+    types = {"cert_no": pa.string(), "id_no": pa.string(), "name": pa.string(),
+             "sex": coded(_SEXES), "birth_date": pa.date32(), "family": coded(FAMILY_KEYS),
+             "item_code": coded(ITEM_CODES), "issuer_code": coded(_issuers()),
+             "first_issued": pa.date32(), "valid_from": pa.date32(),
+             "valid_until": pa.date32(), "review_due": pa.date32(),
+             "last_review": pa.date32(), "status": coded(STATUSES), "source": coded(SOURCES)}
+    nullable = {"birth_date", "review_due", "last_review"}
+    return pa.schema([pa.field(name, t, nullable=name in nullable) for name, t in types.items()])
 
 
 def _certificate_table(c: Certs, people: People, f: RegistryFrauds,
@@ -143,20 +181,17 @@ def _certificate_table(c: Certs, people: People, f: RegistryFrauds,
         names = pc.replace_with_mask(names, pa.array(alt), changed)
     family = c.family[index]
     shift = f.birth_shift[index] if f.birth_shift is not None else 0
-    birth = np.where(c.birth_given[index], people.birth[pid_np] + shift, NULL)
-    return pa.table({
-        "cert_no": numbers, "id_no": fixed_strings(ids), "name": names,
-        "sex": _coded(people.male[pid_np], ["女", "男"]),
-        "birth_date": dates(birth), "family": _coded(family, FAMILY_KEYS),
-        "item_code": _coded(c.item[index], ITEM_CODES),
-        "issuer_code": _values(_issuers()).take(  # plain strings: Parquet's own dictionary
-            pa.array((people.region[pid_np] // 10000 % 100 * 4 + family).astype(np.int32))),
-        "first_issued": dates(c.first[index]), "valid_from": dates(c.valid_from[index]),
-        "valid_until": dates(c.valid_until[index]), "review_due": dates(c.review_due[index]),
-        "last_review": dates(c.last_review[index]),
-        "status": _coded(c.status[index], STATUSES),
-        "source": _coded(family, SOURCES),
-    })
+    given = c.birth_given[index]
+    birth = people.birth[pid_np] + shift
+    issuer = people.region[pid_np] // 10000 % 100 * 4 + family  # province * 4 + family
+    return pa.Table.from_arrays([
+        numbers, fixed_strings(ids), names, _coded(people.male[pid_np], _SEXES),
+        dates(birth, given=given), _coded(family, FAMILY_KEYS), _coded(c.item[index], ITEM_CODES),
+        _coded(issuer, _issuers()),
+        dates(c.first[index]), dates(c.valid_from[index]), dates(c.valid_until[index]),
+        dates(c.review_due[index]), dates(c.last_review[index]),
+        _coded(c.status[index], STATUSES), _coded(family, SOURCES),
+    ], schema=_certificate_schema())
 
 
 @cache
@@ -166,18 +201,31 @@ def _issuers() -> tuple[str, ...]:
                  for family in range(4))
 
 
-def _coded(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
+def _coded(codes: np.ndarray, values: list[str] | tuple[str, ...]) -> pa.DictionaryArray:
     """A categorical column without copying strings (Parquet stores it dictionary-encoded).
     Repeated values (two families share a source) are merged: a dictionary of distinct values
-    encodes several times faster."""
+    encodes several times faster. Codes are narrow integers (see _index_type), used as they
+    are when no values were merged."""
     distinct, remap = _distinct(tuple(values))
-    return pa.DictionaryArray.from_arrays(pa.array(remap[codes.astype(np.intp)]),
-                                          _values(distinct))
+    if remap is None and codes.dtype in (np.int8, np.bool_) and len(distinct) <= 127:
+        indices = codes.view(np.int8)
+    else:
+        indices = (codes if remap is None else remap[codes]).astype(
+            _index_type(len(distinct)).to_pandas_dtype())
+    return pa.DictionaryArray.from_arrays(pa.array(indices), _values(distinct))
+
+
+def _index_type(n: int) -> pa.DataType:
+    return pa.int8() if n <= 127 else pa.int16() if n <= 32767 else pa.int32()
 
 
 @cache
-def _distinct(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+def _distinct(values: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """The distinct values in first-seen order and each value's position among them (None
+    when the values are distinct already)."""
     distinct = tuple(dict.fromkeys(values))
+    if len(distinct) == len(values):
+        return distinct, None
     return distinct, np.array([distinct.index(v) for v in values], dtype=np.int32)
 
 
@@ -186,10 +234,26 @@ def _values(values: tuple[str, ...]) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def _certificate_chunks(c: Certs, people: People, f: RegistryFrauds, *, size: int = 1 << 18
-                        ) -> Iterator[pa.Table]:
+class _Cancelled(Exception):
+    """Generation failed elsewhere: stop writing the certificates."""
+
+
+def _certificate_chunks(c: Certs, people: People, f: RegistryFrauds, *, size: int = 1 << 18,
+                        cancel: threading.Event | None = None) -> Iterator[pa.Table]:
     for start in range(0, len(c), size):
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
         yield _certificate_table(c, people, f, slice(start, min(start + size, len(c))))
+
+
+def _write_certificates(c: Certs, people: People, f: RegistryFrauds, path: Path, fmt: Format,
+                        cancel: threading.Event) -> float:
+    """Write the certificates file (seconds taken). The certificates must be final: nothing
+    may change them while this runs (it reads them from another thread)."""
+    started = time.perf_counter()
+    _write_chunks(_certificate_chunks(c, people, f, cancel=cancel), path, fmt,
+                  schema=_certificate_schema())
+    return time.perf_counter() - started
 
 
 def _cert_truth(kind: str, rule: str, index: np.ndarray, *, c: Certs, people: People,
@@ -207,7 +271,9 @@ def _keep_freed_memory() -> Iterator[None]:
     Generation allocates and frees many arrays of tens to hundreds of MB. By default glibc
     returns each to the kernel (mmap'd blocks, heap trimming), so the next array faults in
     fresh zeroed pages: on a virtual machine that can cost more than the work on the array
-    (measured up to ~4 ms per MB here). Without glibc this is a no-op."""
+    (measured up to ~4 ms per MB here). Arrow's own allocator (mimalloc) does the same with
+    the buffers of every chunk written, so Arrow allocates from glibc meanwhile too (about
+    10 % less CPU time at 20 million certificates). Without glibc this is a no-op."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         mallopt, trim = libc.mallopt, libc.malloc_trim
@@ -217,9 +283,12 @@ def _keep_freed_memory() -> Iterator[None]:
     m_trim_threshold, m_mmap_max = -1, -4
     mallopt(m_mmap_max, 0)
     mallopt(m_trim_threshold, 2**31 - 1)
+    arrow_pool = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         yield
     finally:
+        pa.set_memory_pool(arrow_pool)
         mallopt(m_mmap_max, 65536)  # glibc's defaults
         mallopt(m_trim_threshold, 128 * 1024)
         trim(0)
@@ -266,7 +335,10 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
     files: dict[str, Path] = {}
     truths: list[pa.Table] = []
     rows: dict[str, int] = {}
-    side = ThreadPoolExecutor(max_workers=1)  # writes the side tables while the rest is built
+    # One worker writes the certificates file (building its chunks while a thread of its own
+    # encodes them), the other the side tables as they are ready; this thread builds them.
+    side = ThreadPoolExecutor(max_workers=2, thread_name_prefix="synth-write")
+    cancel = threading.Event()
     writes: list[Future[None]] = []
     try:
         if roster:
@@ -274,11 +346,17 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
             builder = RosterBuilder(rng, certs=c, people=people, numbers=numbers, as_of=a,
                                     employers=employers, extras=extras)
             builder.used |= used
-            table, found = make_roster(builder, m=roster)
+            plant_frauds(builder, m=roster)  # the last step that changes certificates
+        files["certificates"] = out / f"certificates.{ext}"
+        _certificate_table(c, people, frauds, np.arange(min(1, len(c))))  # fill the caches
+        certificates = side.submit(_write_certificates, c, people, frauds,
+                                   files["certificates"], fmt, cancel)
+        if roster:
+            table, found = finish_roster(builder, m=roster)
             files["roster"] = out / f"roster.{ext}"
             writes.append(side.submit(_write, table, files["roster"], fmt))
             rows["roster"], truths = table.num_rows, [found]
-            del builder, table  # free the roster's rows (once written) before the big file
+            del builder, table
         env = activity.Env(rng, c, people, numbers, a, window_start, extras)
         r13: list[tuple[str, np.ndarray]] = []
         if training:
@@ -297,15 +375,14 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
             del table
             truths.append(found)
             r13.append(("C13E", planted))
-        t = time.perf_counter()
-        files["certificates"] = out / f"certificates.{ext}"
-        schema = _certificate_table(c, people, frauds, np.arange(min(1, len(c)))).schema
-        _write_chunks(_certificate_chunks(c, people, frauds), files["certificates"], fmt,
-                      schema=schema)
+        timings["side_tables"] = time.perf_counter() - started
+        timings["write_certificates"] = certificates.result()
         rows["certificates"] = len(c)
-        timings["write_certificates"] = time.perf_counter() - t
         for pending in writes:
             pending.result()
+    except BaseException:
+        cancel.set()
+        raise
     finally:
         side.shutdown(wait=True)
     made = {"c": c, "people": people, "f": frauds}

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from certguard.synth.codes import chunks, short_views, view_strings
+from certguard.synth.codes import each_chunk_drawing, short_views, view_strings
 
 # The most common surnames, roughly in order of frequency (2020 census ranking).
 SURNAMES = list(
@@ -85,25 +85,23 @@ def name_strings(codes: np.ndarray) -> pa.StringArray:
 def make_names(rng: np.random.Generator, *, male: np.ndarray) -> pa.DictionaryArray:
     """One name per person: surname + one or two given-name characters chosen by sex.
 
-    Four whole-vector draws (surname, first and second given character, one or two), read
-    into one reused buffer; the codes are computed in chunks."""
+    Four draws a person (surname, first and second given character, one or two), made and
+    turned into codes chunk by chunk on two cores, each chunk from a stream of its own."""
     n = len(male)
     dictionary, seconds = _dictionary()
     firsts = len(_MALE) + len(_FEMALE)
-    u = rng.random(n)
     codes = np.empty(n, dtype=np.int32)
-    for part in chunks(n):  # = rng.choice(len(SURNAMES), size=n, p=weights)
-        codes[part] = _surnames(u[part]) * firsts
-    rng.random(out=u)
-    for part in chunks(n):
-        codes[part] = (codes[part] + _given(male[part], u[part])) * seconds
-    rng.random(out=u)
-    second = np.empty(n, dtype=np.int32)
-    for part in chunks(n):
-        second[part] = _given(male[part], u[part])
-    rng.random(out=u)
-    for part in chunks(n):  # about 30 % have one given character
-        codes[part] += np.where(u[part] < 0.3, seconds - 1, second[part])
+
+    def name(part: slice, stream: np.random.Generator) -> None:
+        sex = male[part]
+        u = stream.random((4, len(sex)))
+        code = _surnames(u[0]) * firsts  # = rng.choice(len(SURNAMES), p=weights)
+        code += _given(sex, u[1])
+        code *= seconds
+        code += np.where(u[3] < 0.3, seconds - 1, _given(sex, u[2]))  # ~30 %: one given char
+        codes[part] = code
+
+    each_chunk_drawing(name, n, rng)
     return pa.DictionaryArray.from_arrays(pa.array(codes), dictionary)
 
 

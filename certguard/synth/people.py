@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from certguard import ids
-from certguard.synth.codes import chunks, fixed_strings, id_chars, rows
+from certguard.synth.codes import (
+    chunks,
+    each_chunk,
+    each_chunk_drawing,
+    fixed_strings,
+    id_chars,
+    rows,
+)
 from certguard.synth.names import make_names, name_strings
 
 YEAR = 365  # day arithmetic for synthetic dates; margins of a year keep rules away from edges
@@ -36,7 +45,14 @@ class People:
     region: np.ndarray
     seq: np.ndarray
     chars: np.ndarray  # (n, 18) uint8
-    names: pa.Array
+    _names: pa.Array | Future[pa.Array]  # drawn on another thread until first asked for
+
+    @property
+    def names(self) -> pa.DictionaryArray:
+        """Everyone's name (codes into one dictionary of every possible name)."""
+        if isinstance(self._names, Future):
+            self._names = self._names.result()
+        return self._names
 
     @property
     def id_no(self) -> pa.StringArray:
@@ -87,49 +103,64 @@ def _unique_seq(rng: np.random.Generator, *, region: np.ndarray, birth: np.ndarr
     group_start *= starts
     np.maximum.accumulate(group_start, out=group_start)
     # Every member of a group starts from the offset drawn at the group's first position.
-    offset = rng.integers(0, 450, size=n)
+    offset = rng.integers(0, 450, size=n, dtype=np.int16)
     seq = np.empty(n, dtype=np.int16)
-    for part in chunks(n):
+
+    def number(part: slice) -> None:  # order is a permutation: parts write distinct people
         first = group_start[part]
-        rank = np.arange(part.start, part.stop) - first
+        rank = np.arange(part.start, part.stop, dtype=first.dtype) - first
         seq[order[part]] = (offset[first] + rank) % 450 * 2
+
+    each_chunk(number, n)
     seq += male
     return seq
+
+
+def _in_background(work: Callable[[], pa.Array], name: str) -> Future[pa.Array]:
+    """Run work() on a thread of its own; its result (or error) arrives in the future."""
+    future: Future[pa.Array] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # handed to whoever asks for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def make_people(rng: np.random.Generator, *, n: int, as_of: int) -> People:
     """Working-age people: men 22–57, women 22–47 at as_of (clear of the R11 limits).
 
-    Draws are whole vectors (one stream order for any size); the arithmetic on them runs in
-    chunks into narrow result arrays, so no full-size int64 temporaries are created."""
-    u = rng.random(n)
-    male = u < 0.8
-    rng.random(out=u)
-    birth = np.empty(n, dtype=np.int32)
-    for part in chunks(n):
-        oldest = np.where(male[part], 57, 47) * YEAR
-        age = 22 * YEAR + (u[part] * (oldest - 22 * YEAR)).astype(np.int64)
-        birth[part] = as_of - age
-    del u
+    Sex, birth date and region are drawn chunk by chunk on two cores, each chunk from a
+    stream of its own (spawned from rng, so all is fixed by the seed); the arithmetic writes
+    narrow result arrays, so no full-size temporaries are created. The names are drawn on
+    another thread while the ID numbers, and the caller's next steps, are computed here:
+    `names` waits for them when first used."""
+    names_rng, place_rng = rng.spawn(2)
     counties = county_codes()
-    picked = rng.integers(0, len(counties), size=n)
+    male = np.empty(n, dtype=bool)
+    birth = np.empty(n, dtype=np.int32)
     region = np.empty(n, dtype=np.int32)
-    for part in chunks(n):
-        region[part] = counties[picked[part]]
-    del picked
+
+    def place(part: slice, stream: np.random.Generator) -> None:
+        u = stream.random((2, part.stop - part.start))
+        is_male = male[part] = u[0] < 0.8
+        oldest = np.where(is_male, 57, 47) * YEAR
+        birth[part] = as_of - (22 * YEAR + (u[1] * (oldest - 22 * YEAR)).astype(np.int32))
+        region[part] = counties[stream.integers(0, len(counties), size=len(u[0]),
+                                                dtype=np.int32)]
+
+    each_chunk_drawing(place, n, place_rng)
+    names = _in_background(lambda: make_names(names_rng, male=male), "synth-names")
     seq = _unique_seq(rng, region=region, birth=birth, male=male)
     chars = np.empty((n, 18), dtype=np.uint8)
 
-    def fill_chars() -> None:
-        for part in chunks(n):
-            chars[part] = id_chars(region=region[part], birth_days=birth[part], seq=seq[part])
+    def fill_chars(part: slice) -> None:
+        chars[part] = id_chars(region=region[part], birth_days=birth[part], seq=seq[part])
 
-    # ID numbers need no random draws: they are built on a second core (numpy releases the
-    # GIL) while the names are drawn here.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        built = pool.submit(fill_chars)
-        names = make_names(rng, male=male)
-        built.result()
+    each_chunk(fill_chars, n)
     return People(male, birth, region, seq, chars, names)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from certguard.synth.certs import Certs, _periods
-from certguard.synth.codes import break_check
+from certguard.synth.codes import break_check, sample_where
 from certguard.synth.people import YEAR, People, rebirth
 
 
@@ -23,19 +23,18 @@ class RegistryFrauds:
 
 
 def _pick(rng: np.random.Generator, mask: np.ndarray, used: np.ndarray, k: int) -> np.ndarray:
-    cand = np.flatnonzero(mask & ~used)
-    chosen = rng.choice(cand, size=min(k, len(cand)), replace=False)
-    used[chosen] = True
-    return chosen
+    return sample_where(rng, mask, used, k)
 
 
 def plant_registry_frauds(rng: np.random.Generator, *, c: Certs, people: People, as_of: int,
                           used: np.ndarray) -> RegistryFrauds:
     n = len(c)
-    index = np.arange(n)
-    single = (index >= c.n_multi) & (index < c.n_persons) & ~c.window & (c.status == 0) \
-        & ~c.expired
-    f = RegistryFrauds(name_alt=np.zeros(n, bool), birth_shift=np.zeros(n, np.int32))
+    single = np.zeros(n, dtype=bool)  # the only certificate of its holder, clean
+    single[c.n_multi:c.n_persons] = True
+    single &= ~c.window
+    single &= c.status == 0
+    single &= ~c.expired
+    f = RegistryFrauds(name_alt=np.zeros(n, bool), birth_shift=np.zeros(n, np.int16))
     f.bad_id = _pick(rng, single, used, max(1, round(n * 0.0001)))
     people.chars[c.pid[f.bad_id]] = break_check(people.chars[c.pid[f.bad_id]])
     f.bad_number = _pick(rng, single & (c.family == 0), used, max(1, round(n * 0.0001)))

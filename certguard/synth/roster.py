@@ -11,7 +11,13 @@ import pyarrow as pa
 from certguard import ids
 from certguard.catalog import reference
 from certguard.synth.certs import FAMILY_COUNT, FAMILY_START, ITEM_CODES, Certs, good, random_item
-from certguard.synth.codes import break_check, credit_codes, fixed_strings
+from certguard.synth.codes import (
+    break_check,
+    credit_codes,
+    fixed_strings,
+    sample_where,
+    take_strings,
+)
 from certguard.synth.names import other_name
 from certguard.synth.people import YEAR, People, county_codes
 from certguard.synth.tables import NULL, dates, truth
@@ -85,11 +91,9 @@ class RosterBuilder:
     # -- pools ---------------------------------------------------------------------------
     def pick(self, mask: np.ndarray, k: int) -> np.ndarray:
         """k certificates satisfying mask, not used by another row kind."""
-        cand = np.flatnonzero(mask & ~self.used)
-        if len(cand) < k:
+        chosen = sample_where(self.rng, mask, self.used, k)
+        if len(chosen) < k:
             raise ValueError(f"not enough certificates to plant {k} cases; generate more")
-        chosen = self.rng.choice(cand, size=k, replace=False)
-        self.used[chosen] = True
         return chosen
 
     def employers(self, k: int) -> np.ndarray:
@@ -108,8 +112,8 @@ class RosterBuilder:
         pid = self.c.pid[index]
         start, end = self.on_post(len(index))
         return Block(self.employers(len(index)) if employer is None else employer,
-                     fixed_strings(self.p.chars[pid]),
-                     self.p.names.take(pa.array(pid)) if names is None else names,
+                     self.p.ids(pid),
+                     self.p.name_strings(pid) if names is None else names,
                      self.c.item[index] if required is None else required,
                      self.numbers(index) if cert_no is None else cert_no, start, end)
 
@@ -150,7 +154,7 @@ class RosterBuilder:
         start, end = self.on_post(k)
         ops = random_item(self.rng, np.zeros(k, dtype=np.int64))
         tee = np.full((k, 1), ord("T"), np.uint8)
-        block = Block(self.employers(k), fixed_strings(chars), self.p.names.take(pa.array(pid)),
+        block = Block(self.employers(k), fixed_strings(chars), self.p.name_strings(pid),
                       ops, fixed_strings(np.hstack([tee, chars])), start, end)
         self.add("K01", block, ["R01", "R10"])
 
@@ -158,8 +162,8 @@ class RosterBuilder:
         pid = self.extras(k)
         self.p.chars[pid] = break_check(self.p.chars[pid])
         start, end = self.on_post(k)
-        block = Block(self.employers(k), fixed_strings(self.p.chars[pid]),
-                      self.p.names.take(pa.array(pid)),
+        block = Block(self.employers(k), self.p.ids(pid),
+                      self.p.name_strings(pid),
                       random_item(self.rng, np.zeros(k, dtype=np.int64)),
                       pa.nulls(k, pa.string()), start, end)
         self.add("K02", block, ["R02", "R10"])
@@ -168,14 +172,14 @@ class RosterBuilder:
         index = self.pick(good(self.c), k)
         pid = self.extras(k)
         start, end = self.on_post(k)
-        block = Block(self.employers(k), fixed_strings(self.p.chars[pid]),
-                      self.p.names.take(pa.array(pid)), self.c.item[index],
+        block = Block(self.employers(k), self.p.ids(pid),
+                      self.p.name_strings(pid), self.c.item[index],
                       self.numbers(index), start, end)
         self.add("K03", block, ["R03", "R10"])
 
     def k04_name(self, k: int) -> None:
         index = self.pick(good(self.c), k)
-        names = other_name(self.rng, self.p.names.take(pa.array(self.c.pid[index])))
+        names = other_name(self.rng, self.p.name_strings(self.c.pid[index]))
         self.add("K04", self.holder_block(index, names=names), ["R04"])
 
     def k05_altered(self, k: int) -> None:
@@ -245,8 +249,8 @@ class RosterBuilder:
         none = required == NULL
 
         def strings(name: str) -> pa.Array:
-            column = pa.concat_arrays([getattr(x, name).cast(pa.string()) for x in b])
-            return column.take(pa.array(perm))
+            return take_strings(pa.concat_arrays([getattr(x, name).cast(pa.string())
+                                                  for x in b]), perm)
 
         return pa.table({
             "employer_code": _coded(employer, self.emp.code),
@@ -276,17 +280,28 @@ def _coded(index: np.ndarray, values: pa.Array, *, null: np.ndarray | None = Non
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=null), encoded.dictionary)
 
 
-def make_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table]:
-    """m roster rows (about: K06 adds a second row per case), with the truth of its frauds."""
-    counts = fraud_counts(m)
-    fraud_rows = sum(counts.values()) + counts["K06"]
-    for kind, k in counts.items():
+def plant_frauds(builder: RosterBuilder, *, m: int) -> None:
+    """The fraud rows of an m-row roster. This is the only roster step that changes the
+    certificates (K08 moves review dates, K09 revokes): once it is done they are final."""
+    for kind, k in fraud_counts(m).items():
         method = {"K01": builder.k01_absent, "K02": builder.k02_bad_id,
                   "K03": builder.k03_borrowed, "K04": builder.k04_name,
                   "K05": builder.k05_altered, "K06": builder.k06_multi,
                   "K07": builder.k07_expired, "K08": builder.k08_review,
                   "K09": builder.k09_revoked, "K10": builder.k10_item}[kind]
         method(k)
+
+
+def finish_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table]:
+    """The clean rows (they only read the certificates), then the table and the truth."""
+    counts = fraud_counts(m)
+    fraud_rows = sum(counts.values()) + counts["K06"]
     clean = max(0, round((m - fraud_rows) / 1.10))  # 10 % of clean workers add a past stint
     builder.clean(clean)
     return builder.table(), pa.concat_tables(builder.truths)
+
+
+def make_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table]:
+    """m roster rows (about: K06 adds a second row per case), with the truth of its frauds."""
+    plant_frauds(builder, m=m)
+    return finish_roster(builder, m=m)

@@ -8,11 +8,13 @@ import pyarrow as pa
 NULL = -1
 
 
-def dates(days: np.ndarray) -> pa.Array:
-    """A date32 column straight from its buffers (no cast): days, validity bitmap for NULL."""
+def dates(days: np.ndarray, *, given: np.ndarray | None = None) -> pa.Array:
+    """A date32 column straight from its buffers (no cast): days, validity bitmap for NULL.
+    ``given``: which values are dates, for columns where day -1 (1969-12-31) is a real date
+    (birth dates), so NULL cannot mark the missing ones."""
     values = np.asarray(days)
     data = pa.py_buffer(np.ascontiguousarray(values, dtype=np.int32))  # no copy if int32
-    null = values == NULL
+    null = values == NULL if given is None else ~given
     nulls = int(np.count_nonzero(null))
     if not nulls:
         return pa.Array.from_buffers(pa.date32(), len(values), [None, data], null_count=0)

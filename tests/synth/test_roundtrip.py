@@ -37,6 +37,16 @@ def test_same_seed_same_files(tmp_path: Path) -> None:
     assert first.truth.read_bytes() == second.truth.read_bytes()
 
 
+def test_same_seed_same_files_when_built_in_chunks_on_several_threads(tmp_path: Path) -> None:
+    """Above 262,144 rows the work is split into chunks run on two threads: still the same."""
+    sizes = {"certificates": 600_000, "roster": 20_000, "training": 5000, "exams": 5000}
+    first = generate(out_dir=tmp_path / "a", seed=6, **sizes)
+    second = generate(out_dir=tmp_path / "b", seed=6, **sizes)
+    for name, path in first.files.items():
+        assert path.read_bytes() == second.files[name].read_bytes(), name
+    assert first.truth.read_bytes() == second.truth.read_bytes()
+
+
 def test_about_three_percent_of_roster_rows_carry_a_fake(tmp_path: Path) -> None:
     made = generate(out_dir=tmp_path, certificates=20_000, roster=10_000, seed=3)
     import duckdb
