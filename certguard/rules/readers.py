@@ -130,6 +130,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, *, raw: str, path: Path, fmt: str,
             con.execute(f"CREATE OR REPLACE TABLE {raw}_t AS {source}")
             con.execute(f"CREATE OR REPLACE VIEW {raw} AS "
                         f"SELECT *, rowid + 2 AS _line FROM {raw}_t")
+    except duckdb.OutOfMemoryException:
+        raise  # not a format problem: screen() reports the file as too large
     except duckdb.Error as exc:
         message = str(exc)
         found = _LINE.search(message)

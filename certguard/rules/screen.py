@@ -19,7 +19,7 @@ from certguard import ids
 from certguard.rules import activity_rules, holder_rules, roster_rules  # noqa: F401 - register
 from certguard.rules.base import RULES, Context
 from certguard.rules.engine import Engine, make_engine
-from certguard.rules.errors import BadRow
+from certguard.rules.errors import BadRow, InputError
 from certguard.rules.output import rejects_path, write_clues, write_rejects
 from certguard.rules.params import ParamError, Params, parse_params
 from certguard.rules.readers import BadRowPolicy, LoadReport, load_file
@@ -102,11 +102,29 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, *, minimums: Mapping[str, flo
         con.unregister(f"_{name}_in")
 
 
+def default_memory_limit() -> str | None:
+    """Three quarters of the memory available now (Linux; else None: DuckDB's default).
+
+    DuckDB's own default is 80 % of all memory, whatever other processes use: on a shared
+    machine a big screening (a 10 GB file takes all of it) could push the machine out of
+    memory, and the kernel would kill a process without a word. Within this limit DuckDB
+    spills to the scratch directory instead, or stops with an error (E_TOO_LARGE)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return f"{max(256, int(line.split()[1]) * 3 // 4 // 1024)}MB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def _connect(work_dir: Path, *, memory_limit: str | None, threads: int | None
              ) -> duckdb.DuckDBPyConnection:
-    # In memory with compression (a file-backed table costs 3x the load time); intermediates
-    # still spill to the scratch directory under memory pressure.
+    # In memory with compression (a file-backed table costs 3x the load time); tables and
+    # intermediates spill to the scratch directory under memory pressure.
     config = {"temp_directory": str(work_dir / "spill"), "preserve_insertion_order": True}
+    memory_limit = memory_limit or default_memory_limit()
     if memory_limit:
         config["memory_limit"] = memory_limit
     if threads:
@@ -116,6 +134,14 @@ def _connect(work_dir: Path, *, memory_limit: str | None, threads: int | None
     con.execute("ATTACH ':memory:' AS work (COMPRESS)")
     con.execute("USE work")
     return con
+
+
+def _too_large(path: Path, *, limit: str, exc: duckdb.Error) -> InputError:
+    """Out of memory (and of room to spill): the input is too large for this machine."""
+    reason = str(exc).split("\n", 1)[0]
+    return InputError(f"数据量超出内存上限（{limit}），筛查未完成，未输出线索文件。"
+                      f"请用 --memory-limit 提高上限、换用内存更大的机器或拆分文件分批筛查"
+                      f"（{reason}）", code="E_TOO_LARGE", file=str(path))
 
 
 def _run_rules(engine: Engine, *, ctx: Context, codes: list[str], progress: Progress
@@ -149,8 +175,10 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
            threads: int | None = None, work_dir: str | Path | None = None) -> ScreenResult:
     """Screen the given exchange files (keys: certificates, roster, training, exams).
 
-    Raises InputError (file, line, column) for unusable input and ParamError for bad rules or
-    parameters; in both cases, and on any other failure, no clue file is left at ``out``.
+    Raises InputError (file, line, column) for unusable input, including E_TOO_LARGE for
+    inputs that do not fit the memory limit (naming the file being loaded, else the largest),
+    and ParamError for bad rules or parameters; in these cases, and on any other failure, no
+    clue file is left at ``out``.
     """
     started = time.perf_counter()
     notify = progress or (lambda event: None)
@@ -164,13 +192,18 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         raise ParamError(f"未知输入 {', '.join(unknown)}（可用：{', '.join(SPECS)}）")
     scratch = Path(tempfile.mkdtemp(prefix="certguard-screen-", dir=work_dir))
     runner = None
+    loading: Path | None = None  # the file being loaded, if any
+    limit = memory_limit or "?"
     try:
         con = _connect(scratch, memory_limit=memory_limit, threads=threads)
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         loads = []
         for index, (name, path) in enumerate(sorted(given.items()), start=1):
+            loading = path
             loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows))
             notify(ProgressEvent("load", index, len(given), message=f"{name}: "
                                  f"{loads[-1].rows_loaded} 行"))
+        loading = None
         load_seconds = time.perf_counter() - started
         _helper_tables(con, minimums=minimums)
         runner = make_engine(engine)
@@ -193,6 +226,9 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         notify(ProgressEvent("done", len(codes), len(codes), clues=count,
                              seconds=result.total_seconds))
         return result
+    except duckdb.OutOfMemoryException as exc:
+        largest = loading or max(given.values(), key=lambda p: p.stat().st_size)
+        raise _too_large(largest, limit=limit, exc=exc) from exc
     finally:
         if runner is not None:
             runner.close()

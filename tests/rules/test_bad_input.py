@@ -6,11 +6,15 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from certguard.rules import InputError, ParamError, screen
+from certguard.rules.engine import DuckDBEngine
+from certguard.rules.screen import default_memory_limit
+from certguard.synth.generate import generate
 from tests.rules.conftest import AS_OF, ID_A, cert, read_clues, worker, write_csv
 
 
@@ -109,6 +113,53 @@ def test_failed_run_leaves_no_clue_file(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         screen({"certificates": good, "roster": bad}, out=out, as_of=AS_OF)
     assert list(tmp_path.glob("*clues*")) == []
+
+
+@pytest.fixture(scope="module")
+def five_thousand_certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = generate(out_dir=tmp_path_factory.mktemp("big"), certificates=5000, seed=1,
+                    fmt="csv")
+    return made.files["certificates"]
+
+
+# 1 MB runs out while the file is read, 4 MB while the rules run: the same clear error.
+@pytest.mark.parametrize("limit", ["1MB", "4MB"])
+def test_input_too_large_for_the_memory_limit_is_a_clear_error(
+        tmp_path: Path, five_thousand_certificates: Path, limit: str) -> None:
+    out = tmp_path / "clues.csv"
+    with pytest.raises(InputError) as caught:
+        screen({"certificates": five_thousand_certificates}, out=out, as_of=AS_OF,
+               memory_limit=limit, threads=1)
+    err = caught.value
+    assert (err.code, err.file) == ("E_TOO_LARGE", str(five_thousand_certificates))
+    assert "内存上限" in str(err) and "--memory-limit" in str(err)
+    assert list(tmp_path.iterdir()) == []  # no clue file, complete or partial
+
+
+def test_running_out_of_memory_in_a_rule_names_the_largest_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    certs = write_csv(tmp_path / "certs.csv", [cert()])
+    roster = write_csv(tmp_path / "roster.csv", [worker(), worker(worker_name="李四")])
+
+    def out_of_memory(self: DuckDBEngine, sql: str) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(DuckDBEngine, "run", out_of_memory)
+    with pytest.raises(InputError) as caught:
+        screen({"certificates": certs, "roster": roster}, out=tmp_path / "clues.csv",
+               as_of=AS_OF)
+    assert (caught.value.code, caught.value.file) == ("E_TOO_LARGE", str(roster))
+    assert list(tmp_path.glob("*clues*")) == []
+
+
+def test_default_memory_limit_leaves_room_for_other_processes() -> None:
+    limit = default_memory_limit()
+    if limit is None:  # no /proc/meminfo: DuckDB's own default applies
+        return
+    available_mb = next(int(line.split()[1]) // 1024 for line in
+                        Path("/proc/meminfo").read_text(encoding="ascii").splitlines()
+                        if line.startswith("MemAvailable:"))
+    assert limit.endswith("MB") and 256 <= int(limit[:-2]) <= max(256, available_mb)
 
 
 def test_unknown_rule_and_bad_param(tmp_path: Path) -> None:

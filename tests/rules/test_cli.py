@@ -43,6 +43,18 @@ def test_screen_bad_input_exits_2_naming_file_line_column(tmp_path: Path) -> Non
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_screen_input_too_large_for_memory_exits_2_naming_the_file(tmp_path: Path) -> None:
+    _call(SynthCommand(), "--out", str(tmp_path / "in"), "--certificates", "5000",
+          "--format", "csv")
+    certs = tmp_path / "in" / "certificates.csv"
+    with pytest.raises(CommandError) as caught:
+        _call(ScreenCommand(), "--certificates", str(certs), "--out", str(tmp_path / "o.csv"),
+              "--memory-limit", "1MB")
+    assert caught.value.returncode == 2
+    assert "[E_TOO_LARGE]" in str(caught.value) and str(certs) in str(caught.value)
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_screen_bad_param_exits_2(tmp_path: Path) -> None:
     certs = write_csv(tmp_path / "c.csv", [cert()])
     with pytest.raises(CommandError) as caught:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 from django.core.management.base import BaseCommand, CommandError
 
 from certguard.catalog.reference import min_training_hours
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             code = getattr(exc, "code", "E_PARAM")
             message = str(exc) if isinstance(exc, InputError) else f"[{code}] {exc}"
             raise CommandError(message, returncode=2) from exc
-        except (OSError, RuntimeError, ValueError) as exc:  # disk full, engine failure
+        except (OSError, RuntimeError, ValueError, duckdb.Error) as exc:  # disk full, engine
             raise CommandError(f"[E_SCREEN] 筛查失败，未输出线索文件：{exc}", returncode=1) from exc
         self._table(result)
 
