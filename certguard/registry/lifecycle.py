@@ -91,7 +91,7 @@ def _status(code: str, reason: str, next_change: date | None = None,
 def status_code_on(on: date, record_status: str, valid_from: date, valid_until: date,
                    review_due: date | None, last_review: date | None) -> str:
     """The decision alone (positional, no text): what bulk checks need, and what
-    ``status_on`` explains."""
+    ``status_on`` explains. Takes dates, or all of them as ISO text (which compares alike)."""
     if record_status in ("revoked", "cancelled", "suspended"):
         return record_status
     if on < valid_from:

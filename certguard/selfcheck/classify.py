@@ -35,7 +35,7 @@ class Registry:
     """The fetched certificates, by number and by holder, for showing beside the declaration."""
 
     def __init__(self, rows: Sequence[tuple], *, as_of: date) -> None:
-        self.as_of = as_of
+        self.as_of = as_of.isoformat()  # the rows' dates are ISO text: compared as strings
         self._described: dict[int, dict] = {}
         self.by_cert: dict[str, list[tuple]] = {}
         self.by_id: dict[str, list[tuple]] = {}
@@ -72,14 +72,11 @@ class Registry:
         return self._described[key]
 
     def _describe(self, row: tuple) -> dict:
-        # The decision alone (status_code_on): the label is all that is shown here.
+        # The decision alone (status_code_on, which takes ISO text): the label is all shown.
         status = status_code_on(self.as_of, row[11], row[7], row[8], row[9], row[10])
-        review_due, last_review = row[9], row[10]
         return {"cert_no": row[0], "id_no": row[1], "name": row[2], "family": row[3],
-                "item_code": row[4], "issuer_code": row[5], "valid_from": row[7].isoformat(),
-                "valid_until": row[8].isoformat(),
-                "review_due": review_due.isoformat() if review_due else None,
-                "last_review": last_review.isoformat() if last_review else None,
+                "item_code": row[4], "issuer_code": row[5], "valid_from": row[7],
+                "valid_until": row[8], "review_due": row[9], "last_review": row[10],
                 "status": row[11], "status_label": STATUS_LABELS[status]}
 
 

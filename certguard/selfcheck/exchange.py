@@ -23,10 +23,11 @@ ROSTER_SCHEMA = pa.schema([
 
 
 def write_certificates(*, rows: Sequence[tuple], path: Path) -> int:
-    """Registry rows (``registry_fetch.COLUMNS`` order), one per certificate, as Parquet."""
+    """Registry rows (``registry_fetch.COLUMNS`` order, dates as ISO text), one per
+    certificate, as Parquet."""
     unique = {(r[0], r[3], r[4]): r for r in rows}  # cert_no, family, item: the registry's key
     columns = list(zip(*unique.values(), strict=True)) if unique else [[] for _ in COLUMNS]
-    table = pa.table([pa.array(col, type=CERT_SCHEMA.field(i).type)
+    table = pa.table([pa.array(col, type=pa.string()).cast(CERT_SCHEMA.field(i).type)
                       for i, col in enumerate(columns)], schema=CERT_SCHEMA)
     pq.write_table(table, path, compression="zstd")
     return table.num_rows
