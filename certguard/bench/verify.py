@@ -198,7 +198,7 @@ def _http(workdir: Path, env: dict, options: dict) -> dict:
     after = s.last_json_line(s.certguard("bench", "verify", "--phase", "audit-count",
                                          env=env))["audit_api_queries"]
     port = s.free_port()
-    bare_cmd = [sys.executable, "-m", "gunicorn", "certguard.bench.bare_wsgi:application",
+    bare_cmd = [sys.executable, "-m", "gunicorn", "certguard.bench._bare_wsgi:application",
                 "--bind", f"127.0.0.1:{port}", *workers, "--log-level", "warning"]
     with s.Server(bare_cmd, env=server_env, port=port):
         s.wait_for_answer(port, "/api/v1/verify", first)

@@ -9,7 +9,9 @@ import certguard.bench
 
 
 def _areas() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(certguard.bench.__path__))
+    """Benchmark modules; helpers start with an underscore."""
+    return sorted(m.name for m in pkgutil.iter_modules(certguard.bench.__path__)
+                  if not m.name.startswith("_"))
 
 
 class Command(BaseCommand):
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         try:
             parsed = parser.parse_args(options)
         except SystemExit as exc:
+            if exc.code == 0:  # --help: argparse has printed it
+                return
             raise CommandError("基准参数有误", returncode=2) from exc
         try:
             result = module.run(vars(parsed))
