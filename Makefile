@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: install demo test lint browser-deps java-deps office-deps system-deps bench-deps serve worker clean
+.PHONY: install demo test lint browser-deps java-deps office-deps qr-deps system-deps bench-deps serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ java-deps:
 office-deps:
 	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) libreoffice-calc-nogui poppler-utils; }
 
-system-deps: browser-deps java-deps office-deps
+# zbarimg reads the printed QR codes back, proving real scanners can decode them.
+qr-deps:
+	@command -v zbarimg >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) zbar-tools; }
+
+system-deps: browser-deps java-deps office-deps qr-deps
 
 # wrk drives the HTTP benchmarks (certguard bench verify).
 bench-deps: install
