@@ -14,6 +14,8 @@ import multiprocessing
 from collections.abc import Sequence
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from certguard.core.errors import AppError
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.report import (
@@ -30,23 +32,35 @@ from certguard.selfcheck.report import (
 
 def _serve(conn, path: str, title: str, as_of: str) -> None:
     """The child: build the book from the parent's messages; answer ("ok",) or ("error", text)."""
-    book = None
     try:
-        while True:
-            message = conn.recv()
-            if message[0] == "start":
-                book = ReportBook(path, title=title, as_of=as_of, several_sheets=message[1])
-            elif message[0] == "columns":
-                for table, source, cells, rows in message[1]:
-                    book.write_column(table, source, cells, rows)
-            elif message[0] == "close":
-                book.close(counts=message[1], rows=message[2])
-                conn.send(("ok",))
-                return
-            else:  # "abort"
-                return
+        answer = _build(conn, path=path, title=title, as_of=as_of)
+    except EOFError:
+        return  # the parent is gone: nothing to write, no one to tell
+    except (OSError, FileCreateError):
+        answer = ("error", f"无法写入 {path}：目录不存在或没有写权限")
     except Exception as exc:  # reported to the parent, which raises AppError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        answer = ("error", f"{type(exc).__name__}: {exc}")
+    if answer:
+        try:
+            conn.send(answer)
+        except OSError:
+            pass  # the parent is gone
+
+
+def _build(conn, *, path: str, title: str, as_of: str) -> tuple | None:
+    book = None
+    while True:
+        message = conn.recv()
+        if message[0] == "start":
+            book = ReportBook(path, title=title, as_of=as_of, several_sheets=message[1])
+        elif message[0] == "columns":
+            for table, source, cells, rows in message[1]:
+                book.write_column(table, source, cells, rows)
+        elif message[0] == "close":
+            book.close(counts=message[1], rows=message[2])
+            return ("ok",)
+        else:  # "abort"
+            return None
 
 
 class ReportProcess:

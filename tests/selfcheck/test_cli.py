@@ -81,3 +81,15 @@ def test_bad_file_exits_2_with_a_chinese_message(db, tmp_path, content, message)
         _run(str(bad), "--out", str(tmp_path / "R.xlsx"))
     assert failure.value.returncode == 2 and message in str(failure.value)
     assert not (tmp_path / "R.xlsx").exists()
+
+
+def test_a_report_that_cannot_be_written_is_a_clear_error(cast, tmp_path):
+    rows, _expected = build_registry_and_rows(cast)
+    roster = write_messy_roster(tmp_path / "roster.xlsx", rows)
+    target = tmp_path / "no-such-directory" / "REPORT.xlsx"
+    with pytest.raises(CommandError) as failure:
+        _run(str(roster), "--out", str(target), "--as-of", AS_OF.isoformat())
+    assert failure.value.returncode == 2
+    assert "[report_failed]" in str(failure.value) and "核验报告写出失败" in str(failure.value)
+    assert "目录不存在或没有写权限" in str(failure.value)
+    assert not target.exists()

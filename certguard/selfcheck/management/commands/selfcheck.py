@@ -27,7 +27,7 @@ class Command(BaseCommand):
         try:
             outcome = selfcheck_file(path=roster_file, out=out, as_of=day)
         except AppError as exc:
-            raise CommandError(f"无法读取花名册 [{exc.code}]：{exc.message}", returncode=2) \
+            raise CommandError(f"花名册核验未完成 [{exc.code}]：{exc.message}", returncode=2) \
                 from None
         if as_json:
             self.stdout.write(json.dumps(json_of(outcome, file=roster_file),
