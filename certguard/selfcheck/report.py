@@ -90,9 +90,9 @@ class ReportBook:
         self.title, self.as_of = title, as_of
         self.bold = self.book.add_format({"bold": True})
         self.summary = self.book.add_worksheet("汇总")
-        lead = (SHEET_COLUMN,) if several_sheets else ()
-        self.tables = {"all": (self.book.add_worksheet("核验结果"), lead + ALL_ROWS_COLUMNS),
-                       "detail": (self.book.add_worksheet("问题明细"), lead + DETAIL_COLUMNS)}
+        columns = table_columns(several_sheets=several_sheets)
+        self.tables = {"all": (self.book.add_worksheet("核验结果"), columns["all"]),
+                       "detail": (self.book.add_worksheet("问题明细"), columns["detail"])}
         for sheet, columns in self.tables.values():
             for j, (header, _source, width) in enumerate(columns):
                 sheet.set_column(j, j, width)
@@ -121,6 +121,12 @@ class ReportBook:
             if rows.get(table):
                 sheet.autofilter(0, 0, rows[table], len(columns) - 1)
         self.book.close()
+
+
+def table_columns(*, several_sheets: bool) -> dict[str, tuple[Column, ...]]:
+    """The columns of the two tables; a roster read from several sheets names the sheet."""
+    lead = (SHEET_COLUMN,) if several_sheets else ()
+    return {"all": lead + ALL_ROWS_COLUMNS, "detail": lead + DETAIL_COLUMNS}
 
 
 def several_sheets(items: Sequence[object]) -> bool:

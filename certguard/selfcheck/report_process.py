@@ -19,14 +19,12 @@ from xlsxwriter.exceptions import FileCreateError
 from certguard.core.errors import AppError
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.report import (
-    ALL_ROWS_COLUMNS,
-    DETAIL_COLUMNS,
-    SHEET_COLUMN,
     ReportBook,
     column_of,
     declared_column,
     is_declared,
     several_sheets,
+    table_columns,
 )
 
 
@@ -126,17 +124,17 @@ class ReportProcess:
     def _send(self, message: tuple) -> None:
         try:
             self._conn.send(message)
-        except OSError:  # the child died: say what it said, if anything
-            raise AppError("report_failed", "核验报告写出进程意外退出") from None
+        except OSError:  # the child has stopped: after an error it reported, or it died
+            answer = self._receive() if self._conn.poll(1) else ("error", "写出进程意外退出")
+            raise AppError("report_failed", f"核验报告写出失败（{answer[-1]}）") from None
 
     def _receive(self) -> tuple:
         try:
             return self._conn.recv()
-        except EOFError:
-            raise AppError("report_failed", "核验报告写出进程意外退出") from None
+        except (EOFError, OSError):
+            return ("error", "写出进程意外退出")
 
 
 def _sources(many: bool) -> dict[str, list[str]]:
-    lead = [SHEET_COLUMN[1]] if many else []
-    return {"all": lead + [c[1] for c in ALL_ROWS_COLUMNS],
-            "detail": lead + [c[1] for c in DETAIL_COLUMNS]}
+    return {table: [source for _h, source, _w in columns]
+            for table, columns in table_columns(several_sheets=many).items()}

@@ -88,3 +88,16 @@ def test_an_aborted_check_writes_nothing(tmp_path):
     writer.declared([_row(3)])
     writer.abort()
     assert not target.exists()
+
+
+def test_a_writer_that_dies_is_reported_not_waited_for(tmp_path):
+    target = tmp_path / "REPORT.xlsx"
+    writer = ReportProcess(path=target, title="花名册.xlsx", as_of="2025-06-01")
+    writer.declared([_row(3)])
+    writer._process.kill()  # what an out-of-memory kill would do
+    writer._process.join()
+    with pytest.raises(AppError) as failure:
+        writer.results([_outcome(3)])
+        writer.finish(outcomes=[_outcome(3)], counts={o.VALID: 1})
+    assert failure.value.code == "report_failed" and "写出进程意外退出" in failure.value.message
+    assert not target.exists()
