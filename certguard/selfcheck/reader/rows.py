@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 
 from certguard.selfcheck.reader import values
 from certguard.selfcheck.reader.headers import ID_FIELD, SheetMapping, match_header
@@ -112,7 +113,7 @@ class RowReader:
 
 
 def _date_parser(end: bool) -> Callable[[object], date | None]:
-    return lambda value: values.parse_date(value, end=end)
+    return partial(values.parse_date, end=end)  # a C-level wrapper: called for every row
 
 
 def _problem(field: str | None, code: str, message: str) -> values.ValueProblem:
