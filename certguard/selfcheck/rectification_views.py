@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
@@ -48,8 +49,6 @@ def rectify(request, pk: int, result_pk: int):
 
 
 def _back(upload: RosterUpload) -> str:
-    from django.urls import reverse
-
     return reverse("selfcheck:upload", args=[upload.pk])
 
 

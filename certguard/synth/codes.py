@@ -221,11 +221,6 @@ def _days() -> _Days:
     return _DAYS
 
 
-def ymd_of_days(days: np.ndarray) -> np.ndarray:
-    """yyyymmdd integers for days since 1970-01-01 (1860 to 2106), by table lookup."""
-    return _days().ymd[np.asarray(days, dtype=np.int64) - _YMD_FIRST]
-
-
 def year_chars(days: np.ndarray) -> np.ndarray:
     """The four ASCII year digits of each date, as 4-byte items (see rows())."""
     return _days().years[np.asarray(days, dtype=np.int64) - _YMD_FIRST]

@@ -299,9 +299,3 @@ def finish_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table
     clean = max(0, round((m - fraud_rows) / 1.10))  # 10 % of clean workers add a past stint
     builder.clean(clean)
     return builder.table(), pa.concat_tables(builder.truths)
-
-
-def make_roster(builder: RosterBuilder, *, m: int) -> tuple[pa.Table, pa.Table]:
-    """m roster rows (about: K06 adds a second row per case), with the truth of its frauds."""
-    plant_frauds(builder, m=m)
-    return finish_roster(builder, m=m)
