@@ -1,14 +1,12 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from certguard.core.api import JobDetailApi
+from certguard.core.api import JobDetailApi, SchemaApi, SchemaDocsApi
 from certguard.orgs import api as orgs_api
 from certguard.registry import api as registry_api
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[]),
-         name="api-docs"),
+    path("schema/", SchemaApi.as_view(), name="api-schema"),
+    path("docs/", SchemaDocsApi.as_view(url_name="api-schema"), name="api-docs"),
     path("me", orgs_api.MeApi.as_view()),
     path("organisations", orgs_api.OrganisationListApi.as_view()),
     path("organisations/<int:pk>", orgs_api.OrganisationDetailApi.as_view()),

@@ -31,6 +31,8 @@ class Cast:
     admin: object
     anonymous: None
     issuer: object  # issuing officer of the provincial emergency-management department
+    auditor: object  # audit administrator (三权分立)
+    security_officer: object  # security administrator
     enterprise_x: object
     enterprise_y: object
     construction_site_a: object
@@ -82,6 +84,8 @@ def cast(db) -> Cast:
         admin=_user("admin", yj_city, "admin", superuser=True),
         anonymous=None,
         issuer=_user("issuer", yj_province, "issuing_officer"),
+        auditor=_user("auditor", yj_province, "audit_admin"),
+        security_officer=_user("security_officer", yj_province, "security_admin"),
         issuing_authority=yj_province,
         enterprise_x=ent_x, enterprise_y=ent_y, construction_site_a=site_a,
         department_a=yj_a,
@@ -148,3 +152,101 @@ def _fast_test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Argon2 is deliberately slow; tests that check hashing ask for it themselves.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- The whole cast: every role in two counties of one city and in a second city -----------
+
+COUNTY_C, CITY_C, PROVINCE = "140423", "140400", "140000"  # 襄垣县 of 长治市; 山西省
+PLACES = {"A": COUNTY_A, "B": COUNTY_B, "C": COUNTY_C}
+# Roles held in a county's own departments: (role, department type).
+COUNTY_ROLES = [("inspector", "yj"), ("department_head", "yj"), ("analyst", "yj"),
+                ("campaign_office", "yj"), ("netgov_officer", "wx"), ("police", "ga"),
+                ("prosecutor", "jcy")]
+
+
+@dataclass
+class World:
+    """Everyone the permission matrix asks. ``users[(role, place)]``: place is "A", "B", "C"
+    (counties; A and B in 晋城, C in 长治), "city" (晋城), "province" or "" (no organisation);
+    the enterprise users and workers of the second enterprise of a county use place "A2" …"""
+
+    cast: Cast
+    users: dict[tuple[str, str], object]
+    orgs: dict[str, object]
+
+    def user(self, role: str, place: str = "A"):
+        return self.users[(role, place)]
+
+    def everyone(self) -> list[tuple[str, object]]:
+        """(label, user) for every member of the cast, the anonymous visitor included."""
+        return [("anonymous", None)] + [(f"{role}@{place}", user)
+                                        for (role, place), user in sorted(self.users.items())]
+
+    def one_per_role(self) -> list[tuple[str, object]]:
+        seen: dict[str, tuple[str, object]] = {}
+        for label, user in self.everyone():
+            seen.setdefault(label.split("@")[0], (label, user))
+        return list(seen.values())
+
+
+def _make_world(cast: Cast) -> World:
+    orgs = {"yj_A": cast.department_a, "yj_city": _org_named("晋城市应急管理局"),
+            "yj_province": cast.issuing_authority, "X": cast.enterprise_x,
+            "A2": cast.construction_site_a, "Y": cast.enterprise_y}
+    users: dict[tuple[str, str], object] = {
+        ("inspector", "A"): cast.inspector_a, ("inspector", "B"): cast.inspector_b,
+        ("inspector", "city"): cast.inspector_city, ("police", "A"): cast.police,
+        ("enterprise_user", "A"): cast.user_x, ("enterprise_user", "B"): cast.user_y,
+        ("issuing_officer", "province"): cast.issuer,
+    }
+    names = {"A": "沁水县", "B": "阳城县", "C": "襄垣县"}
+    kinds = {"yj": "应急管理局", "wx": "网信办", "ga": "公安局", "jcy": "人民检察院"}
+    for place, code in PLACES.items():
+        for department in kinds:
+            key = f"{department}_{place}"
+            if key not in orgs:
+                orgs[key] = _org("department", names[place] + kinds[department], code,
+                                 department=department)
+        for role, department in COUNTY_ROLES:
+            if (role, place) not in users:
+                users[(role, place)] = _user(f"{role}_{place.lower()}",
+                                             orgs[f"{department}_{place}"], role)
+        orgs[f"inst_{place}"] = _org("institution", f"{names[place]}安全培训中心", code,
+                                     credit_code=ids.make_credit_code(code, 40 + len(orgs)))
+        users[("institution_user", place)] = _user(f"inst_{place.lower()}", orgs[f"inst_{place}"],
+                                                   "institution_user")
+    orgs["Y2"] = _org("enterprise", "阳城县Y2冶金有限公司", COUNTY_B, sector="metallurgy",
+                      credit_code=ids.make_credit_code(COUNTY_B, 5))
+    orgs["W"] = _org("enterprise", "襄垣县W煤业有限公司", COUNTY_C, sector="coal_mine",
+                     credit_code=ids.make_credit_code(COUNTY_C, 6))
+    orgs["W2"] = _org("enterprise", "襄垣县W2化工有限公司", COUNTY_C, sector="hazardous_chemicals",
+                      credit_code=ids.make_credit_code(COUNTY_C, 7))
+    for key, place in (("A2", "A2"), ("Y2", "B2"), ("W", "C"), ("W2", "C2")):
+        users[("enterprise_user", place)] = _user(f"ent_{key.lower()}", orgs[key],
+                                                  "enterprise_user")
+    for key, place in (("X", "A"), ("Y", "B"), ("W", "C")):
+        users[("worker", place)] = _user(f"worker_{key.lower()}", orgs[key], "worker")
+    orgs["yj_C_city"] = _org("department", "长治市应急管理局", CITY_C, department="yj")
+    users[("inspector", "C_city")] = _user("inspector_c_city", orgs["yj_C_city"], "inspector")
+    for role in ("campaign_office", "analyst", "department_head"):
+        users[(role, "city")] = _user(f"{role}_city", orgs["yj_city"], role)
+    orgs["zj_province"] = _org("department", "山西省住房和城乡建设厅", PROVINCE, department="zj",
+                               issuer_code="140000-ZJ")
+    users[("issuing_officer", "province_zj")] = _user("issuer_zj", orgs["zj_province"],
+                                                      "issuing_officer")
+    users[("admin", "province")] = cast.admin
+    users[("audit_admin", "province")] = cast.auditor
+    users[("security_admin", "province")] = cast.security_officer
+    users[("public", "")] = _user("public_user", None, "")
+    return World(cast=cast, users=users, orgs=orgs)
+
+
+def _org_named(name: str):
+    from certguard.orgs.models import Organisation
+
+    return Organisation.objects.get(name=name)
+
+
+@pytest.fixture
+def world(cast) -> World:
+    return _make_world(cast)

@@ -11,8 +11,6 @@ from rest_framework.views import APIView
 from certguard.clues import selectors, services
 from certguard.clues.filters import FIELDS, ClueFilter
 from certguard.clues.models import Clue, ClueEvent
-from certguard.core.errors import Forbidden
-from certguard.core.scoping import actor_of
 from certguard.orgs.models import User
 
 
@@ -53,40 +51,36 @@ class DecisionSerializer(serializers.Serializer):
                                      help_text="承办人用户名（action=assign 时必填）")
 
 
-def _require_regulator(request) -> None:
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.is_regulator):
-        raise Forbidden("clues_forbidden", "无权查看线索")
-
-
 class ClueListApi(APIView):
+    policy = "clues.view"
+
     @extend_schema(summary="线索列表（按规则、严重程度、状态、地区、用人单位等筛选）",
                    responses=ClueSerializer(many=True),
                    parameters=[OpenApiParameter(n, str, required=False) for n in FIELDS])
     def get(self, request):
-        _require_regulator(request)
         filters = ClueFilter.from_query(request.query_params)
         clues = selectors.clues_for(user=request.user, filters=filters)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(clues, request, view=self)
-        selectors.clues_shown(user=request.user, rows=page, summary="接口查询线索列表")
         return paginator.get_paginated_response(ClueSerializer(page, many=True).data)
 
 
 class ClueDetailApi(APIView):
+    policy = "clues.view"
+
     @extend_schema(summary="线索详情（含证据与处理记录）", responses=ClueDetailSerializer)
     def get(self, request, pk: int):
-        _require_regulator(request)
         clue = selectors.clue_get(user=request.user, pk=pk)
-        selectors.clues_shown(user=request.user, rows=[clue], summary="接口查看线索")
         return Response(ClueDetailSerializer(clue).data)
 
 
 class ClueDecisionApi(APIView):
+    policy = {"write": "clues.work"}
+
     @extend_schema(summary="处理线索：分派、确认、排除（须填理由）、重新打开、备注",
                    request=DecisionSerializer, responses=ClueDetailSerializer)
     def post(self, request, pk: int):
-        _require_regulator(request)
+        selectors.clue_get(user=request.user, pk=pk, action="clues.work")
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         action, reason = data.validated_data["action"], data.validated_data["reason"]

@@ -13,7 +13,6 @@ from certguard.clues.reference import (
     SOURCE_CHOICES,
     STATUS_CHOICES,
     SUBJECTS,
-    WORKING_ROLES,
 )
 from certguard.core.models import TimeStampedModel
 from certguard.core.signals import Audited
@@ -81,13 +80,10 @@ class Clue(Audited, TimeStampedModel):
     def scope(cls, actor, action: str):
         """Regulators see clues placed in their region's subtree and within their remit (by
         certificate family, else by employer sector); clues no region could be found for stay
-        with the organisation that produced them. Analysts and inspectors work on what they
-        see. Enterprises, police and the public see nothing here."""
+        with the organisation that produced them. Who may work on them is the policy's."""
         if actor.is_admin:
             return Q()
         if not actor.is_regulator:
-            return None
-        if action != "view" and actor.role not in WORKING_ROLES:
             return None
         placed = Q(region__code__startswith=actor.region_prefix)
         unplaced = Q(region__isnull=True, organisation_id=actor.organisation_id)

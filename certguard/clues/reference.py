@@ -92,5 +92,3 @@ SOURCE_CHOICES = [("screening", "交叉比对筛查"), ("selfcheck", "企业自�
                   ("netwatch", "网络监测"), ("inspection", "执法检查")]
 EVENT_CHOICES = [("assign", "分派"), ("confirm", "确认"), ("dismiss", "排除"),
                  ("reopen", "重新打开"), ("note", "备注")]
-# Roles that may work on the clues they see (assign, confirm, dismiss).
-WORKING_ROLES = frozenset({"analyst", "inspector"})

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db.models import Count, QuerySet
 
 from certguard.clues.filters import ClueFilter
 from certguard.clues.models import Clue, ClueEvent
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
-from certguard.core.audit import audit_read
 from certguard.core.errors import NotFound
+from certguard.core.personal import logged_reads
 from certguard.core.scoping import actor_of
 
 PERSONAL_FIELDS = ("name", "id_no")
 
 
 def clues_for(*, user: object, filters: ClueFilter | None = None,
-              action: str = "view") -> QuerySet[Clue]:
+              action: str = "clues.view") -> QuerySet[Clue]:
     clues = Clue.objects.restrict(user, action)
     if filters is not None:
         clues = filters.apply(clues, user_id=actor_of(user).user_id)
-    return clues.select_related("region", "assignee").order_by("severity_rank", "rule", "id")
+    return _logged(clues.select_related("region", "assignee")
+                   .order_by("severity_rank", "rule", "id"), user)
 
 
-def clue_get(*, user: object, pk: int, action: str = "view") -> Clue:
-    clue = Clue.objects.restrict(user, action).select_related(
-        "region", "assignee", "decided_by", "organisation").filter(pk=pk).first()
+def clue_get(*, user: object, pk: int, action: str = "clues.view") -> Clue:
+    clue = _logged(Clue.objects.restrict(user, action).select_related(
+        "region", "assignee", "decided_by", "organisation").filter(pk=pk), user).first()
     if clue is None:
         raise NotFound("clue_not_found", "线索不存在或无权查看")
     return clue
@@ -47,12 +46,10 @@ def clue_events(*, clue: Clue) -> QuerySet[ClueEvent]:
     return clue.events.select_related("actor", "assignee")
 
 
-def clues_shown(*, user: object, rows: Iterable[Clue], summary: str) -> None:
-    """Log that the names and ID numbers of these clues were shown to the user."""
-    ids = [c.pk for c in rows if c.name or c.id_no]
-    if ids:
-        audit_read(object_type="clues.clue", object_ids=ids, fields=PERSONAL_FIELDS,
-                   summary=summary, user=user)
+def _logged(clues: QuerySet[Clue], user: object) -> QuerySet[Clue]:
+    """Names and ID numbers (and the evidence around them) are personal data."""
+    return logged_reads(clues, fields=PERSONAL_FIELDS + ("evidence",), summary="查看线索",
+                        user=user)
 
 
 def _offices_over(clue: Clue) -> dict:
@@ -73,4 +70,4 @@ def assignable_users(*, clue: Clue) -> list:
         is_active=True, memberships__active=True, memberships__role__in=("analyst", "inspector"),
         memberships__organisation__kind="department", **_offices_over(clue))
     return [u for u in candidates.distinct().order_by("username")[:100]
-            if Clue.objects.restrict(u, "change").filter(pk=clue.pk).exists()]
+            if Clue.objects.restrict(u, "clues.work").filter(pk=clue.pk).exists()]

@@ -71,9 +71,9 @@ def clue_bulk_create(*, path: Path, source_kind: str, source_id: int | None,
 # --- Handling one clue ------------------------------------------------------------------------
 
 def _locked(*, by: object, clue_id: int) -> Clue:
-    if Clue.objects.restrict(by, "view").filter(pk=clue_id).exists() is False:
+    if Clue.objects.restrict(by, "clues.view").filter(pk=clue_id).exists() is False:
         raise NotFound("clue_not_found", "线索不存在或无权查看")
-    clue = Clue.objects.restrict(by, "change").select_for_update().filter(pk=clue_id).first()
+    clue = Clue.objects.restrict(by, "clues.work").select_for_update().filter(pk=clue_id).first()
     if clue is None:
         raise Forbidden("clue_forbidden", "您可以查看此线索，但无权处理", status=403)
     return clue
@@ -105,7 +105,7 @@ def _event(clue: Clue, *, kind: str, by: object, reason: str = "",
 def clue_assign(*, by: object, clue_id: int, assignee: object, reason: str = "") -> Clue:
     clue = _locked(by=by, clue_id=clue_id)
     _require_open(clue, "分派")
-    if assignee is None or not Clue.objects.restrict(assignee, "change").filter(
+    if assignee is None or not Clue.objects.restrict(assignee, "clues.work").filter(
             pk=clue.pk).exists():
         raise AppError("assignee_invalid", "承办人无权处理此线索（不在其辖区或职责范围内）",
                        fields={"assignee": ["承办人无权处理此线索"]})
@@ -165,7 +165,7 @@ DECISIONS = {"confirm": clue_confirm, "dismiss": clue_dismiss, "reopen": clue_re
 
 
 def can_act(*, user: object, clue: Clue) -> bool:
-    return Clue.objects.restrict(user, "change").filter(pk=clue.pk).exists()
+    return Clue.objects.restrict(user, "clues.work").filter(pk=clue.pk).exists()
 
 
 @transaction.atomic

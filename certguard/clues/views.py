@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,30 +16,22 @@ from certguard.clues.forms import AssignForm, DecisionForm
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
-from certguard.core.scoping import actor_of
+from certguard.core.policy import requires
 from certguard.orgs.models import User
 
 
-def _require_regulator(request) -> None:
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.is_regulator):
-        raise PermissionDenied
-
-
-def _clue(request, pk: int):
+def _clue(request, pk: int, action: str = "clues.view"):
     try:
-        return selectors.clue_get(user=request.user, pk=pk)
+        return selectors.clue_get(user=request.user, pk=pk, action=action)
     except NotFound as exc:
         raise Http404 from exc
 
 
-@login_required
+@requires("clues.view")
 def inbox(request):
-    _require_regulator(request)
     filters = ClueFilter.from_query(request.GET)
     clues = selectors.clues_for(user=request.user, filters=filters)
     page = Paginator(clues, 50).get_page(request.GET.get("page"))
-    selectors.clues_shown(user=request.user, rows=page.object_list, summary="查看线索列表")
     return render(request, "clues/inbox.html", {
         "page": page, "query": filters.as_query(), "filters": filters,
         "counts": selectors.clue_counts(clues=clues), "rules": RULE_NAMES,
@@ -49,11 +39,9 @@ def inbox(request):
         "export_query": request.GET.urlencode()})
 
 
-@login_required
+@requires("clues.view")
 def detail(request, pk: int):
-    _require_regulator(request)
     clue = _clue(request, pk)
-    selectors.clues_shown(user=request.user, rows=[clue], summary="查看线索")
     can_act = services.can_act(user=request.user, clue=clue)
     users = selectors.assignable_users(clue=clue) if can_act else []
     return render(request, "clues/detail.html", {
@@ -68,10 +56,10 @@ def _fail(request, clue_pk: int, exc: AppError):
     return redirect("clues:detail", pk=clue_pk)
 
 
-@login_required
+@requires("clues.work")
 @require_POST
 def decide(request, pk: int):
-    _require_regulator(request)
+    _clue(request, pk, action="clues.work")
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择处理方式并填写理由")
@@ -87,10 +75,10 @@ def decide(request, pk: int):
     return redirect("clues:detail", pk=pk)
 
 
-@login_required
+@requires("clues.work")
 @require_POST
 def assign(request, pk: int):
-    _require_regulator(request)
+    _clue(request, pk, action="clues.work")
     assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first() \
         if str(request.POST.get("assignee", "")).isdigit() else None
     try:
@@ -110,9 +98,8 @@ def _export_audit(request, filters: ClueFilter, fmt: str, count: int) -> None:
                                                      "count": count}, user=request.user)
 
 
-@login_required
+@requires("clues.export")
 def export(request, fmt: str):
-    _require_regulator(request)
     filters = ClueFilter.from_query(request.GET)
     clues = selectors.clues_for(user=request.user, filters=filters)
     _export_audit(request, filters, fmt, min(clues.count(), exports.MAX_ROWS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,11 +55,17 @@ def exception_handler(exc, context):
                               fields=_flatten(exc.detail))
     code, message = next(((c, m) for cls, (c, m) in _DRF_CODES.items()
                           if isinstance(exc, cls)), ("error", str(exc.detail)))
+    if isinstance(exc, exceptions.PermissionDenied) and _is_chinese(str(exc.detail)):
+        message = str(exc.detail)  # the policy's refusal names what was refused
     result = error_response(code, message, response.status_code)
     for header in ("WWW-Authenticate", "Retry-After"):
         if header in response:
             result[header] = response[header]
     return result
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _flatten(detail) -> dict:
@@ -69,6 +76,16 @@ def _flatten(detail) -> dict:
 
 
 HTTP_500 = status.HTTP_500_INTERNAL_SERVER_ERROR
+
+
+# --- The schema and its documentation: public, like the verification they describe ---------
+
+class SchemaApi(SpectacularAPIView):
+    policy = "public.api_docs"
+
+
+class SchemaDocsApi(SpectacularSwaggerView):
+    policy = "public.api_docs"
 
 
 # --- Jobs -------------------------------------------------------------------------------------
@@ -85,6 +102,8 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobDetailApi(APIView):
+    policy = "jobs.view"
+
     @extend_schema(responses=JobSerializer, summary="查询后台任务进度")
     def get(self, request, pk: int):
         job = selectors.jobs_for(user=request.user).filter(pk=pk).first()

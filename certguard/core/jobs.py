@@ -16,15 +16,22 @@ from django.utils import timezone
 
 from certguard.core.errors import AppError
 from certguard.core.models import Job
+from certguard.core.policy import known, require
+from certguard.core.scoping import COMMAND_LINE
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., dict]
 _handlers: dict[str, Handler] = {}
+_actions: dict[str, str] = {}
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, action: str) -> Callable[[Handler], Handler]:
+    """Register a job kind; ``action`` is what its starter must be allowed to do."""
+    known(action)
+
     def register(func: Handler) -> Handler:
         _handlers[kind] = func
+        _actions[kind] = action
         return func
     return register
 
@@ -52,6 +59,7 @@ def job_start(*, kind: str, title: str, owner: object = None, organisation_id: i
               params: dict | None = None) -> Job:
     if kind not in _handlers:
         raise AppError("job_unknown", f"未知的任务类型：{kind}")
+    require(owner if owner is not None else COMMAND_LINE, _actions[kind])
     from certguard.core.tasks import run_job
 
     job = Job.objects.create(kind=kind, title=title, params=params or {},
@@ -92,7 +100,7 @@ def _finish(job: Job, *, status: str, result: dict | None = None, error: str = "
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
-@job_handler("audit_verify")
+@job_handler("audit_verify", action="audit.verify")
 def verify_audit_log(*, job: Job, progress: Progress) -> dict:
     from certguard.core.audit import audit_seal, audit_verify
 

@@ -41,11 +41,13 @@ class Actor:
 
 
 REGULATOR_ROLES = frozenset({
-    "inspector", "analyst", "issuing_officer", "netgov_officer", "campaign_office",
+    "inspector", "department_head", "analyst", "issuing_officer", "netgov_officer",
+    "campaign_office",
 })
 ANONYMOUS = Actor()
-# The operator at the server's command line, who already holds every right the shell gives.
-COMMAND_LINE = Actor(username="命令行", role="admin", is_admin=True)
+# The operator at the server's command line, who already holds every right the shell gives,
+# and the platform itself in background work: the policy lets the "system" role do anything.
+COMMAND_LINE = Actor(username="命令行", role="system", is_admin=True)
 _resolver: Callable[[object], Actor] | None = None
 
 
@@ -69,11 +71,12 @@ def actor_of(user: object) -> Actor:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: object, action: str = "view") -> RestrictedQuerySet:
-        scope = getattr(self.model, "scope", None)
-        if scope is None:
-            raise TypeError(f"{self.model.__name__} has no scope(); it cannot be restricted")
-        condition = scope(actor_of(user), action)
+    def restrict(self, user: object, action: str) -> RestrictedQuerySet:
+        """The rows ``user`` may ``action`` (a name from ``core.rights``): the policy's role
+        check, then the model's ``scope(actor, mode)``."""
+        from certguard.core.policy import scope_for
+
+        condition = scope_for(self.model, user, action)
         if condition is None:
             return self.none()
         return self.filter(condition)

@@ -3,16 +3,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from certguard.core.models import AuditEntry, Job
-from certguard.core.scoping import actor_of
+from certguard.core.policy import allows
 
 
 def jobs_for(*, user: object) -> QuerySet[Job]:
-    return Job.objects.restrict(user, "view").select_related("owner")
+    return Job.objects.restrict(user, "jobs.view").select_related("owner")
 
 
 def audit_entries(*, user: object, query: dict) -> QuerySet[AuditEntry]:
-    """Administrators read the log, filtered by actor, action or object."""
-    if not actor_of(user).is_admin:
+    """The audit administrator reads the log, filtered by actor, action or object."""
+    if not allows(user, "audit.view"):
         return AuditEntry.objects.none()
     entries = AuditEntry.objects.order_by("-id")
     if query.get("actor"):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from certguard.core import selectors
 from certguard.core.jobs import job_start
+from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
 
 
@@ -39,36 +38,29 @@ def error_500(request):
     return _error(request, 500, "internal_error", "服务器内部错误，已记录，请稍后再试或联系管理员")
 
 
-@login_required
+@requires("jobs.view")
 def job_detail(request, pk: int):
     job = get_object_or_404(selectors.jobs_for(user=request.user), pk=pk)
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
     return render(request, template, {"job": job})
 
 
-@login_required
+@requires("jobs.view")
 def job_list(request):
     jobs = selectors.jobs_for(user=request.user)[:100]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 
-def _require_admin(request) -> None:
-    if not actor_of(request.user).is_admin:
-        raise PermissionDenied
-
-
-@login_required
+@requires("audit.view")
 def audit_log(request):
-    _require_admin(request)
     entries = selectors.audit_entries(user=request.user, query=request.GET)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page, "query": request.GET})
 
 
-@login_required
+@requires("audit.verify")
 @require_POST
 def audit_verify_start(request):
-    _require_admin(request)
     job = job_start(kind="audit_verify", title="审计日志完整性校验", owner=request.user,
                     organisation_id=actor_of(request.user).organisation_id)
     return redirect("core:job", pk=job.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,7 +44,7 @@ def _cbor(data: bytes) -> HttpResponse:
 
 
 class VerifyApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    policy = "public.scan"
 
     @extend_schema(summary="核验电子证书载荷（签名、有效期、吊销列表、证书库）",
                    description="返回与命令行 `certguard ecert verify` 相同的 JSON；"
@@ -62,7 +62,7 @@ class VerifyApi(APIView):
 
 
 class TrustListApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    policy = "public.trust_lists"
 
     @extend_schema(summary="信任列表：各发证机关的签名公钥（含已轮换的旧密钥）",
                    parameters=[ENCODING], responses={200: {"type": "object"}})
@@ -78,7 +78,7 @@ class TrustListApi(APIView):
 
 
 class RevocationsApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    policy = "public.trust_lists"
 
     @extend_schema(summary="吊销列表（完整，或 since=N 时自版本 N 起的增量）",
                    description="条目为 SHA-256(机关代码 \\x1f 证书编号) 的前16字节（十六进制），"

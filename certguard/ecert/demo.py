@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from certguard.core.scoping import Actor
+from certguard.core.scoping import COMMAND_LINE
 from certguard.ecert import services
 from certguard.ecert.models import EcertKey
 from certguard.orgs.models import Organisation
 
 DEMO_ALGS = {"140000-YJ": "ed25519", "140000-ZJ": "sm2", "140000-SJ": "es256"}
 # The demo builds keys as the system itself, not as a signed-in user.
-SYSTEM = Actor(username="system", role="admin", is_admin=True)
+SYSTEM = COMMAND_LINE
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from certguard.core.audit import audit_query, audit_record
 from certguard.core.errors import AppError, Forbidden
-from certguard.core.scoping import actor_of
+from certguard.core.policy import require
 from certguard.ecert import algorithms, keys, revocation, trustlist, urlcheck
 from certguard.ecert.fields import CertificateFields
 from certguard.ecert.issue import sign_certificate
@@ -38,10 +38,10 @@ def _now() -> datetime:
 # --- keys ---------------------------------------------------------------------------------
 
 def _may_manage_keys(by: object, authority: Organisation) -> None:
-    actor = actor_of(by)
+    actor = require(by, "ecert.keys_manage")
     if actor.is_admin:
         return
-    if actor.role != "issuing_officer" or actor.organisation_id != authority.pk:
+    if actor.organisation_id != authority.pk:
         raise Forbidden("not_key_manager", "只有本发证机关的发证人员或系统管理员可以管理签名密钥")
 
 
@@ -129,7 +129,7 @@ def _digest(fields: CertificateFields) -> str:
 
 
 def _signable(by: object, certificate: Certificate) -> Certificate:
-    cert = (Certificate.objects.restrict(by, "change").select_related("holder")
+    cert = (Certificate.objects.restrict(by, "ecert.print").select_related("holder")
             .filter(pk=certificate.pk).first())
     if cert is None:
         raise Forbidden("not_your_certificate", "只有发证机关的发证人员可以签发该证书的电子证书")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -16,6 +15,7 @@ from certguard.catalog.services import item_names
 from certguard.core.audit import audit_read
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
+from certguard.core.policy import requires
 from certguard.core.ratelimit import rate_limit
 from certguard.ecert import qr, services
 from certguard.ecert.result import STEPS
@@ -30,7 +30,7 @@ STEP_STATES = {"ok": "通过", "failed": "未通过", "skipped": "跳过", "not_
 
 
 def _certificate(request, pk: int) -> Certificate:
-    cert = (Certificate.objects.restrict(request.user, "change")
+    cert = (Certificate.objects.restrict(request.user, "ecert.print")
             .select_related("holder", "family", "issuer").filter(pk=pk).first())
     if cert is None:
         raise Http404
@@ -45,7 +45,7 @@ def _payload(request, pk: int) -> tuple[Certificate, str]:
         raise Http404(exc.message) from None
 
 
-@login_required
+@requires("ecert.print")
 def certificate_print(request, pk: int):
     """A4 / phone page of one electronic certificate: what the paper shows, and its QR."""
     cert = _certificate(request, pk)
@@ -68,7 +68,7 @@ def certificate_print(request, pk: int):
                   status=400 if "error" in context else 200)
 
 
-@login_required
+@requires("ecert.print")
 def qr_png(request, pk: int):
     cert, payload = _payload(request, pk)
     response = HttpResponse(qr.render_png(payload, scale=6), content_type="image/png")
@@ -76,7 +76,7 @@ def qr_png(request, pk: int):
     return response
 
 
-@login_required
+@requires("ecert.print")
 def qr_svg(request, pk: int):
     cert, payload = _payload(request, pk)
     response = HttpResponse(qr.render_svg(payload), content_type="image/svg+xml")
@@ -92,11 +92,13 @@ def _binary(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+@requires("public.trust_lists")
 @require_GET
 def trust_list(request):
     return _binary(services.trust_list_build_signed(), "certguard-trust-list.cbor")
 
 
+@requires("public.trust_lists")
 @require_GET
 def root_key(request):
     response = HttpResponse(services.root_key_ensure().public_key_pem,
@@ -105,6 +107,7 @@ def root_key(request):
     return response
 
 
+@requires("public.trust_lists")
 @require_GET
 def revocations(request):
     since = request.GET.get("since", "")
@@ -147,6 +150,7 @@ def _masked(verification: dict | None) -> dict | None:
                      if masked else fields["cert_no"]}
 
 
+@requires("public.scan")
 def scan(request):
     """Scan with the phone camera (static JS + jsQR) or paste; the server does the checks."""
     form = ScanForm(request.POST or None)

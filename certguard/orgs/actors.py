@@ -21,7 +21,7 @@ def actor_for_user(user) -> Actor:
     if membership is None:
         return Actor(user_id=user.pk, username=user.get_username(),
                      role="admin" if user.is_superuser else "public",
-                     is_admin=user.is_superuser)
+                     is_admin=user.is_superuser)  # the installation's first account
     org = membership.organisation
     _, families, sectors = DEPARTMENTS.get(org.department, ("", frozenset(), frozenset()))
     return Actor(
@@ -29,5 +29,7 @@ def actor_for_user(user) -> Actor:
         organisation_id=org.pk, organisation_kind=org.kind, department=org.department,
         region_code=org.region_id, region_prefix=region_prefix(org.region_id),
         families=families, sectors=sectors,
-        is_admin=user.is_superuser or membership.role == "admin",
+        # An account acts in the role of its membership only (三权分立: a superuser flag
+        # does not add the system administrator's rights to an auditor's account).
+        is_admin=membership.role == "admin",
     )

@@ -38,6 +38,8 @@ class OrganisationCreateSerializer(serializers.Serializer):
 
 
 class MeApi(APIView):
+    policy = "account.use"
+
     @extend_schema(summary="当前用户及其代表的单位和角色",
                    responses={200: {"type": "object"}})
     def get(self, request):
@@ -48,6 +50,8 @@ class MeApi(APIView):
 
 
 class OrganisationListApi(APIView):
+    policy = {"read": "organisations.view", "write": "organisations.create"}
+
     @extend_schema(summary="可见范围内的单位", responses=OrganisationSerializer(many=True),
                    parameters=[OpenApiParameter(n, str, required=False)
                                for n in ("kind", "sector", "region", "q")])
@@ -70,6 +74,8 @@ class OrganisationListApi(APIView):
 
 
 class OrganisationDetailApi(APIView):
+    policy = "organisations.view"
+
     @extend_schema(summary="单位详情", responses=OrganisationSerializer)
     def get(self, request, pk: int):
         org = selectors.organisations_for(user=request.user).filter(pk=pk).first()
@@ -79,6 +85,8 @@ class OrganisationDetailApi(APIView):
 
 
 class RegionDetailApi(APIView):
+    policy = "reference.view"
+
     @extend_schema(summary="行政区划代码查询", responses=RegionSerializer)
     def get(self, request, code: str):
         return Response(RegionSerializer(services.region_get(code=code)).data)

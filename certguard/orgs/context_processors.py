@@ -1,6 +1,6 @@
+from certguard.core.rights import ROLES
 from certguard.core.scoping import actor_of
 from certguard.orgs.navigation import nav_for
-from certguard.orgs.reference import ROLES
 
 
 def acting(request) -> dict:
@@ -11,6 +11,6 @@ def acting(request) -> dict:
     return {
         "actor": actor,
         "nav": nav_for(actor),
-        "role_label": "系统管理员" if actor.is_admin else ROLES.get(actor.role, actor.role),
+        "role_label": ROLES.get(actor.role, actor.role),
         "memberships": [m for m in user.memberships.all() if m.active],
     }

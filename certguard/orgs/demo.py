@@ -136,6 +136,9 @@ def demo_world_build(*, seed: int = 2024) -> list[DemoLogin]:
                       and e.region_id == "140521")
     logins = [
         _login("demo_admin", "系统管理员", depts[("province", "yj")], "admin", superuser=True),
+        _login("demo_security", "安全管理员", depts[("province", "yj")], "security_admin"),
+        _login("demo_auditor", "审计管理员", depts[("province", "yj")], "audit_admin"),
+        _login("demo_head", "沁水县应急管理局局长", depts[("140521", "yj")], "department_head"),
         _login("demo_inspector", "沁水县执法员", depts[("140521", "yj")], "inspector"),
         _login("demo_analyst", "晋城市数据分析员", depts[("140500", "yj")], "analyst"),
         _login("demo_issuer", "省厅发证员", depts[("province", "yj")], "issuing_officer"),
@@ -148,9 +151,10 @@ def demo_world_build(*, seed: int = 2024) -> list[DemoLogin]:
         _login("demo_worker", "张建军", first_mine, "worker"),
         _login("demo_public", "王丽", None, "public"),
     ]
-    admin = User.objects.get(username="demo_admin")
-    TOTPDevice.objects.get_or_create(user=admin, confirmed=True,
-                                     defaults={"name": "演示验证器", "key": DEMO_ADMIN_TOTP_HEX})
+    for username in ("demo_admin", "demo_security", "demo_auditor"):
+        TOTPDevice.objects.get_or_create(user=User.objects.get(username=username), confirmed=True,
+                                         defaults={"name": "演示验证器",
+                                                   "key": DEMO_ADMIN_TOTP_HEX})
     return logins
 
 

@@ -4,20 +4,7 @@ Remit is configuration, not law: which certificate families and enterprise secto
 of department oversees. Change it here (one place) when a province assigns duties differently.
 """
 
-ROLES = {
-    "public": "社会公众",
-    "worker": "从业人员",
-    "enterprise_user": "企业用户",
-    "institution_user": "培训/考试机构用户",
-    "issuing_officer": "发证人员",
-    "inspector": "执法检查人员",
-    "analyst": "数据分析人员",
-    "netgov_officer": "网络治理人员",
-    "police": "公安民警",
-    "prosecutor": "检察官",
-    "campaign_office": "专项行动办公室",
-    "admin": "系统管理员",
-}
+from certguard.core.rights import ROLES  # noqa: F401  (the one table of roles)
 
 ORG_KINDS = {
     "department": "政府部门",

@@ -7,8 +7,8 @@ from certguard.orgs.models import LoginEvent, Membership, Organisation
 
 
 def organisations_for(*, user: object, kind: str = "", sector: str = "", region: str = "",
-                      q: str = "") -> QuerySet[Organisation]:
-    orgs = Organisation.objects.restrict(user, "view").select_related("region")
+                      q: str = "", action: str = "organisations.view") -> QuerySet[Organisation]:
+    orgs = Organisation.objects.restrict(user, action).select_related("region")
     if kind:
         orgs = orgs.filter(kind=kind)
     if sector:
@@ -20,14 +20,26 @@ def organisations_for(*, user: object, kind: str = "", sector: str = "", region:
     return orgs
 
 
+def own_organisation(*, user: object) -> Organisation | None:
+    """The organisation the user acts for, if they may see it."""
+    from certguard.core.scoping import actor_of
+
+    pk = actor_of(user).organisation_id
+    if pk is None:
+        return None
+    return organisations_for(user=user, action="organisations.view_own").filter(pk=pk).first()
+
+
 def enterprise_counts_by_sector(*, user: object) -> list[dict]:
-    return list(Organisation.objects.restrict(user, "view").filter(kind="enterprise")
+    return list(Organisation.objects.restrict(user, "organisations.view")
+                .filter(kind="enterprise")
                 .values("sector").annotate(n=Count("pk")).order_by("sector"))
 
 
 def members_for(*, user: object, organisation_id: int | None = None) -> list[Membership]:
     """Staff of an organisation: names and phones are personal data, so the read is logged."""
-    members = Membership.objects.restrict(user, "view").select_related("user", "organisation")
+    members = Membership.objects.restrict(user, "members.view").select_related(
+        "user", "organisation")
     if organisation_id is not None:
         members = members.filter(organisation_id=organisation_id)
     rows = list(members.order_by("organisation_id", "role", "user__username"))

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from certguard import ids
 from certguard.core.errors import AppError, Forbidden
-from certguard.core.scoping import actor_of
+from certguard.core.policy import require
 from certguard.orgs.models import Membership, Organisation, Region, User
 from certguard.orgs.reference import DEPARTMENTS, ORG_KINDS, ROLES, SECTORS
 
@@ -36,8 +36,9 @@ def organisation_create(*, by: object, kind: str, name: str, region_code: str,
                         credit_code: str = "", sector: str = "", department: str = "",
                         issuer_code: str = "", address: str = "",
                         contact_phone: str = "") -> Organisation:
-    """Register an organisation. Regulators may register enterprises inside their region."""
-    actor = actor_of(by)
+    """Register an organisation. Regulators may register enterprises inside their region;
+    the system administrator any organisation."""
+    actor = require(by, "organisations.create")
     if kind not in ORG_KINDS:
         raise AppError("org_kind_unknown", f"未知的单位类型：{kind}")
     name = name.strip()

@@ -1,14 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from certguard.core.policy import requires
 from certguard.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.front, name="front"),
     path("home/", views.home, name="home"),
-    path("account/login/", views.LoginView.as_view(), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/login/", requires("account.login")(views.LoginView.as_view()), name="login"),
+    path("account/logout/", requires("account.login")(auth_views.LogoutView.as_view()),
+         name="logout"),
     path("account/otp/verify/", views.otp_verify, name="otp_verify"),
     path("account/otp/setup/", views.otp_setup, name="otp_setup"),
     path("account/", views.account, name="account"),

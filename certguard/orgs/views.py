@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.policy import allows, requires
 from certguard.core.scoping import actor_of
 from certguard.orgs import otp, selectors, services
 from certguard.orgs.forms import LoginForm, OrganisationForm, TokenForm
@@ -32,12 +32,13 @@ def _next_url(request, default: str = "orgs:home") -> str:
     return default
 
 
+@requires("public.verify")
 def front(request):
     """Signed-in users go to their home; everyone else to the public verification page."""
     return redirect("orgs:home" if request.user.is_authenticated else "registry:verify")
 
 
-@login_required
+@requires("account.use")
 def otp_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,7 @@ def otp_verify(request):
     return render(request, "orgs/otp_verify.html", {"form": form})
 
 
-@login_required
+@requires("account.use")
 def otp_setup(request):
     device = otp.totp_pending_device(user=request.user)
     form = TokenForm(request.POST or None)
@@ -68,19 +69,17 @@ def otp_setup(request):
         "qr_svg": otp.totp_qr_svg(device)})
 
 
-@login_required
+@requires("account.use")
 def home(request):
     actor = actor_of(request.user)
     role = "admin" if actor.is_admin else actor.role
     context = {"role": role}
-    if actor.is_regulator or actor.is_admin:
+    if allows(request.user, "organisations.view"):
         context["sector_counts"] = [
             {"label": SECTORS.get(row["sector"], row["sector"]), **row}
             for row in selectors.enterprise_counts_by_sector(user=request.user)]
-    if actor.organisation_id:
-        context["organisation"] = selectors.organisations_for(user=request.user).filter(
-            pk=actor.organisation_id).first()
-    if actor.is_admin:
+    context["organisation"] = selectors.own_organisation(user=request.user)
+    if allows(request.user, "audit.view"):
         from certguard.core.models import AuditEntry
 
         context["audit_pending"] = AuditEntry.objects.filter(seq=None).count()
@@ -88,7 +87,7 @@ def home(request):
     return render(request, "orgs/home.html", context)
 
 
-@login_required
+@requires("account.use")
 @require_POST
 def switch_membership(request):
     try:
@@ -103,18 +102,17 @@ def switch_membership(request):
     return redirect("orgs:home")
 
 
-@login_required
+@requires("organisations.view")
 def organisations(request):
     query = {k: request.GET.get(k, "") for k in ("kind", "sector", "region", "q")}
     orgs = selectors.organisations_for(user=request.user, **query)
     page = Paginator(orgs, 30).get_page(request.GET.get("page"))
-    actor = actor_of(request.user)
     return render(request, "orgs/organisation_list.html", {
         "page": page, "query": query, "kinds": ORG_KINDS, "sectors": SECTORS,
-        "can_create": actor.is_admin or actor.is_regulator})
+        "can_create": allows(request.user, "organisations.create")})
 
 
-@login_required
+@requires("organisations.view")
 def organisation_detail(request, pk: int):
     org = selectors.organisations_for(user=request.user).filter(pk=pk).first()
     if org is None:
@@ -122,15 +120,15 @@ def organisation_detail(request, pk: int):
     return render(request, "orgs/organisation_detail.html", {"org": org})
 
 
-@login_required
+@requires("organisations.view_own")
 def my_organisation(request):
-    actor = actor_of(request.user)
-    if actor.organisation_id is None:
+    org = selectors.own_organisation(user=request.user)
+    if org is None:
         raise Http404
-    return organisation_detail(request, actor.organisation_id)
+    return render(request, "orgs/organisation_detail.html", {"org": org})
 
 
-@login_required
+@requires("organisations.create")
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,14 +145,14 @@ def organisation_create(request):
     return render(request, "orgs/organisation_form.html", {"form": form})
 
 
-@login_required
+@requires("members.view")
 def members(request):
     rows = selectors.members_for(user=request.user,
                                  organisation_id=actor_of(request.user).organisation_id)
     return render(request, "orgs/members.html", {"members": rows})
 
 
-@login_required
+@requires("account.use")
 def account(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +166,7 @@ def account(request):
         "token": request.session.pop("new_api_token", None)})
 
 
-@login_required
+@requires("account.api_token")
 @require_POST
 def api_token_rotate(request):
     request.session["new_api_token"] = otp.api_token_rotate(user=request.user)

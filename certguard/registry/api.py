@@ -6,7 +6,7 @@ from csp.decorators import csp_exempt
 from django.conf import settings
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -79,7 +79,7 @@ def parse_query(item: object) -> VerifyQuery:
 
 @method_decorator(csp_exempt(), name="dispatch")  # JSON answers: no page to protect
 class VerifyApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    policy = "public.verify"
 
     @extend_schema(summary="核验一张证书（身份证号或证书编号 + 姓名）", request=VerifyRequest,
                    responses={200: {"type": "object"}}, examples=[ANSWER_EXAMPLE])
@@ -90,7 +90,7 @@ class VerifyApi(APIView):
 
 
 class VerifyBatchApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    policy = "public.verify"
 
     @extend_schema(summary="批量核验（每批最多1000条，逐条返回结果或错误）",
                    request=BatchRequest, responses={200: {"type": "object"}})

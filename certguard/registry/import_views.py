@@ -7,13 +7,12 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from certguard.core import selectors as core_selectors
 from certguard.core.jobs import job_start
+from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
 
 SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".xls", ".parquet")
@@ -36,12 +35,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _require_issuer(request) -> None:
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.role == "issuing_officer"):
-        raise PermissionDenied
-
-
 def _store(upload) -> Path:
     suffix = next(s for s in SUFFIXES if upload.name.lower().endswith(s))
     folder = Path(settings.VAR_DIR) / "uploads" / "registry"
@@ -53,9 +46,8 @@ def _store(upload) -> Path:
     return path
 
 
-@login_required
+@requires("certificates.import")
 def import_upload(request):
-    _require_issuer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -68,7 +60,7 @@ def import_upload(request):
     return render(request, "registry/issuer/import.html", {"form": form})
 
 
-@login_required
+@requires("certificates.import")
 def import_result(request, pk: int):
     job = core_selectors.jobs_for(user=request.user).filter(pk=pk, kind="registry_import").first()
     if job is None:
@@ -76,7 +68,7 @@ def import_result(request, pk: int):
     return render(request, "registry/issuer/import_result.html", {"job": job})
 
 
-@login_required
+@requires("certificates.import")
 def import_rejects(request, pk: int):
     job = core_selectors.jobs_for(user=request.user).filter(pk=pk, kind="registry_import").first()
     if job is None or not job.finished:

@@ -23,8 +23,8 @@ from django.utils import timezone
 from certguard import ids
 from certguard.catalog.models import Item
 from certguard.core.audit import audit_record
-from certguard.core.errors import AppError, Forbidden
-from certguard.core.scoping import actor_of
+from certguard.core.errors import AppError
+from certguard.core.policy import require
 from certguard.orgs.models import Organisation
 from certguard.registry.models import Certificate, Holder, ImportBatch
 from certguard.registry.names import normalise_cert_no, normalise_name
@@ -269,9 +269,7 @@ def _write(rows: list[dict], batch: ImportBatch, progress: Progress | None) -> t
 def certificates_import(*, by: object, path: str | Path, dry_run: bool = False,
                         progress: Progress | None = None) -> ImportReport:
     """Check a certificates file and load its good rows; returns the per-row report."""
-    actor = actor_of(by)
-    if not (actor.is_admin or actor.role == "issuing_officer"):
-        raise Forbidden("forbidden", "只有发证机关或系统管理员可以导入证书数据")
+    require(by, "certificates.import")
     path = Path(path)
     with tempfile.TemporaryDirectory() as workdir:
         con, report = _read(path, Path(workdir))

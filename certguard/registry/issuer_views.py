@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.shortcuts import redirect, render
 from certguard.catalog.models import Family
 from certguard.catalog.services import item_names
 from certguard.core.errors import AppError
+from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
 from certguard.orgs.models import Organisation
 from certguard.orgs.reference import DEPARTMENTS
@@ -45,13 +44,6 @@ ACTIONS = {
 }
 
 
-def _require_issuer(request) -> None:
-    """These screens are the issuing authority's desk; inspectors browse elsewhere."""
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.role == "issuing_officer"):
-        raise PermissionDenied
-
-
 def _families(request) -> frozenset[str] | None:
     actor = actor_of(request.user)
     if actor.is_admin:
@@ -69,15 +61,13 @@ def _put_error(form, exc: AppError) -> None:
             form.add_error(name, extra)
 
 
-@login_required
+@requires("certificates.view")
 def certificate_list(request):
-    _require_issuer(request)
     query = {k: request.GET.get(k, "") for k in FILTERS}
     on = services.today()
     rows = selectors.certificates_for(user=request.user, on=on, **query)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    selectors.certificates_shown(user=request.user, rows=shown, summary="发证机关查看证书列表")
     families = _families(request)
     names = item_names()
     return render(request, "registry/issuer/list.html", {
@@ -88,14 +78,11 @@ def certificate_list(request):
                                              else {})).order_by("key")})
 
 
-@login_required
+@requires("certificates.view")
 def certificate_detail(request, pk: int):
-    _require_issuer(request)
     cert = selectors.certificate_for(user=request.user, pk=pk)
     if cert is None:
         raise Http404
-    selectors.certificates_shown(user=request.user, rows=[cert],
-                                 summary=f"发证机关查看证书 {cert.pk}")
     state = cert.status_on(services.today())
     return render(request, "registry/issuer/detail.html", {
         "cert": cert, "state": state, "actions": ACTIONS,
@@ -103,9 +90,8 @@ def certificate_detail(request, pk: int):
         "events": selectors.certificate_history(certificate=cert)})
 
 
-@login_required
+@requires("certificates.issue")
 def certificate_issue(request):
-    _require_issuer(request)
     choices = f.item_choices(families=_families(request), on=services.today())
     form = f.IssueForm(request.POST or None, item_choices=choices,
                        initial={"first_issued": services.today()})
@@ -124,11 +110,10 @@ def certificate_issue(request):
                   {"form": form, "title": "发证"}, status=status)
 
 
-@login_required
+@requires("certificates.change")
 def certificate_action(request, pk: int, action: str):
-    _require_issuer(request)
     spec = ACTIONS.get(action)
-    cert = selectors.certificate_for(user=request.user, pk=pk)
+    cert = selectors.certificate_for(user=request.user, pk=pk, action="certificates.change")
     if spec is None or cert is None:
         raise Http404
     form = spec.form(request.POST or None, initial={"on": services.today()})

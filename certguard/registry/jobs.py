@@ -10,7 +10,7 @@ from certguard.orgs.models import User
 from certguard.registry.importer import certificates_import
 
 
-@job_handler("registry_import")
+@job_handler("registry_import", action="certificates.import")
 def import_certificates(*, job: Job, progress: Progress) -> dict:
     progress(0, None, "正在检查文件")
     user = User.objects.get(pk=job.owner_id)

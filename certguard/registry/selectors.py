@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
-from certguard.core.audit import audit_read
+from certguard.core.personal import logged_reads
 from certguard.registry.models import Certificate, CertificateEvent
 from certguard.registry.names import normalise_cert_no, normalise_name
 
@@ -39,8 +39,8 @@ def status_condition(code: str, on: date) -> Q:
 def certificates_for(*, user: object, on: date, family: str = "", item: str = "",
                      status: str = "", q: str = "") -> QuerySet[Certificate]:
     """The certificates the user works on, filtered; ``q`` is a number or a holder's name."""
-    rows = (Certificate.objects.restrict(user, "view")
-            .select_related("holder", "family", "issuer").order_by("-pk"))
+    rows = _logged(Certificate.objects.restrict(user, "certificates.view")
+                   .select_related("holder", "family", "issuer").order_by("-pk"), user)
     if family:
         rows = rows.filter(family_id=family)
     if item:
@@ -55,16 +55,16 @@ def certificates_for(*, user: object, on: date, family: str = "", item: str = ""
     return rows
 
 
-def certificates_shown(*, user: object, rows: list[Certificate], summary: str) -> None:
-    """Names and ID numbers on screen are personal data: log which holders were shown."""
-    if rows:
-        audit_read(object_type="registry.holder", object_ids=[c.holder_id for c in rows],
-                   fields=PERSONAL_FIELDS, summary=summary, user=user)
+def _logged(rows: QuerySet[Certificate], user: object) -> QuerySet[Certificate]:
+    """Names and ID numbers are personal data: every fetched holder is logged."""
+    return logged_reads(rows, fields=PERSONAL_FIELDS, summary="查看证书及持证人信息", user=user,
+                        object_type="registry.holder", id_field="holder_id")
 
 
-def certificate_for(*, user: object, pk: int) -> Certificate | None:
-    return (Certificate.objects.restrict(user, "view")
-            .select_related("holder", "family", "issuer").filter(pk=pk).first())
+def certificate_for(*, user: object, pk: int,
+                    action: str = "certificates.view") -> Certificate | None:
+    return _logged(Certificate.objects.restrict(user, action)
+                   .select_related("holder", "family", "issuer").filter(pk=pk), user).first()
 
 
 def certificate_history(*, certificate: Certificate) -> QuerySet[CertificateEvent]:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
+from certguard.core.policy import requires
 from certguard.core.ratelimit import RateLimited, rate_limit
 from certguard.registry.verification import VerifyQuery, verify_certificate
 
@@ -18,6 +19,7 @@ class VerifyForm(forms.Form):
     name = forms.CharField(label="持证人姓名", max_length=50)
 
 
+@requires("public.verify")
 def verify_page(request):
     """The public verification page: phone-friendly, rate-limited, every query audited."""
     form = VerifyForm(request.POST or None)

@@ -9,8 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.clues.reference import RULE_NAMES
-from certguard.core.errors import Forbidden
-from certguard.core.scoping import actor_of
 from certguard.screening import selectors, services
 from certguard.screening.models import ScreeningRun
 
@@ -54,14 +52,13 @@ class RunCreateSerializer(serializers.Serializer):
 
 
 class RunListApi(APIView):
+    policy = {"write": "screening.run"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(summary="发起交叉比对筛查（后台任务）", request={
         "multipart/form-data": RunCreateSerializer, "application/json": RunCreateSerializer},
         responses={202: RunSerializer})
     def post(self, request):
-        if not selectors.can_start(user=request.user):
-            raise Forbidden("screening_forbidden", "只有数据分析人员和执法检查人员可以发起筛查")
         data = RunCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -75,9 +72,8 @@ class RunListApi(APIView):
 
 
 class RunDetailApi(APIView):
+    policy = "screening.view"
+
     @extend_schema(summary="筛查批次：参数、输入指纹、进度与各规则结果", responses=RunSerializer)
     def get(self, request, pk: int):
-        actor = actor_of(request.user)
-        if not (actor.is_admin or actor.is_regulator):
-            raise Forbidden("screening_forbidden", "无权查看筛查批次")
         return Response(RunSerializer(selectors.run_get(user=request.user, pk=pk)).data)

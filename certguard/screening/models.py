@@ -10,8 +10,6 @@ from django.db.models import Q
 from certguard.core.models import TimeStampedModel
 from certguard.core.signals import Audited
 
-RUNNING_ROLES = frozenset({"analyst", "inspector"})
-
 
 class ScreeningRun(Audited, TimeStampedModel):
     class Source(models.TextChoices):
@@ -64,14 +62,13 @@ class ScreeningRun(Audited, TimeStampedModel):
     @classmethod
     def scope(cls, actor, action: str):
         """Runs of the user's own organisation, and (to view) those of organisations inside
-        the regulator's region; analysts and inspectors start runs."""
+        the regulator's region. Which roles may start runs is the policy's business."""
         if actor.is_admin:
             return Q()
         if not actor.is_regulator:
             return None
         if action != "view":
-            return Q(organisation_id=actor.organisation_id) \
-                if actor.role in RUNNING_ROLES else None
+            return Q(organisation_id=actor.organisation_id)
         return Q(organisation_id=actor.organisation_id) | Q(
             organisation__region__code__startswith=actor.region_prefix)
 

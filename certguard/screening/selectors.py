@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from certguard.core.errors import NotFound
+from certguard.core.policy import allows
 from certguard.screening.models import ScreeningRun
 
 
 def runs_for(*, user: object) -> QuerySet[ScreeningRun]:
-    return ScreeningRun.objects.restrict(user, "view").select_related("owner", "organisation",
-                                                                        "job")
+    return ScreeningRun.objects.restrict(user, "screening.view").select_related(
+        "owner", "organisation", "job")
 
 
 def run_get(*, user: object, pk: int) -> ScreeningRun:
@@ -19,7 +20,4 @@ def run_get(*, user: object, pk: int) -> ScreeningRun:
 
 
 def can_start(*, user: object) -> bool:
-    from certguard.core.scoping import actor_of
-
-    actor = actor_of(user)
-    return actor.is_admin or (actor.is_regulator and actor.role in ("analyst", "inspector"))
+    return allows(user, "screening.run")

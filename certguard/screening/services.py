@@ -10,8 +10,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from certguard.core.errors import AppError, Forbidden
+from certguard.core.errors import AppError
 from certguard.core.jobs import job_start
+from certguard.core.policy import require
 from certguard.core.scoping import actor_of
 from certguard.screening import inputs as files
 from certguard.screening.models import ScreeningRun
@@ -35,19 +36,13 @@ def _check_rules_and_params(rules: Sequence[str], params: Mapping[str, str]) -> 
         raise AppError("params_invalid", str(exc), fields={"params": [str(exc)]}) from exc
 
 
-def _require_runner(by: object) -> None:
-    actor = actor_of(by)
-    if not (actor.is_admin or (actor.is_regulator and actor.role in ("analyst", "inspector"))):
-        raise Forbidden("screening_forbidden", "只有数据分析人员和执法检查人员可以发起筛查")
-
-
 @transaction.atomic
 def run_create(*, by: object, uploads: Mapping[str, object], use_registry: bool = False,
                as_of: date | None = None, rules: Sequence[str] = (),
                params: Mapping[str, str] | None = None, title: str = "",
                on_bad_rows: str = "error") -> ScreeningRun:
     """Store the files, record the run with its parameters, start the job (after commit)."""
-    _require_runner(by)
+    require(by, "screening.run")
     rules, params = sorted({r.strip().upper() for r in rules if r.strip()}), dict(params or {})
     _check_rules_and_params(rules, params)
     given = {k: v for k, v in uploads.items() if v is not None and k in files.KINDS}

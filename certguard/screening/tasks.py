@@ -5,7 +5,7 @@ from __future__ import annotations
 from certguard.core.jobs import job_handler
 
 
-@job_handler("screening_run")
+@job_handler("screening_run", action="screening.run")
 def screening_run(*, job, progress) -> dict:
     from certguard.screening.execute import run_execute
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,30 +9,21 @@ from django.shortcuts import redirect, render
 from certguard.clues.reference import RULE_NAMES
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
-from certguard.core.scoping import actor_of
+from certguard.core.policy import requires
 from certguard.screening import selectors, services
 from certguard.screening.forms import RunForm
 from certguard.screening.inputs import KIND_LABELS, run_dir
 
 
-def _require_regulator(request) -> None:
-    actor = actor_of(request.user)
-    if not (actor.is_admin or actor.is_regulator):
-        raise PermissionDenied
-
-
-@login_required
+@requires("screening.view")
 def run_list(request):
-    _require_regulator(request)
     page = Paginator(selectors.runs_for(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "screening/run_list.html", {
         "page": page, "query": {}, "can_start": selectors.can_start(user=request.user)})
 
 
-@login_required
+@requires("screening.run")
 def run_new(request):
-    if not selectors.can_start(user=request.user):
-        raise PermissionDenied
     form = RunForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +41,6 @@ def run_new(request):
 
 
 def _run(request, pk: int):
-    _require_regulator(request)
     try:
         return selectors.run_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -66,20 +54,20 @@ def _context(run) -> dict:
                           for r in run.rule_stats]}
 
 
-@login_required
+@requires("screening.view")
 def run_detail(request, pk: int):
     run = _run(request, pk)
     return render(request, "screening/run_detail.html", _context(run))
 
 
-@login_required
+@requires("screening.view")
 def run_rules(request, pk: int):
     """The per-rule table alone, polled by the run page until the run has finished."""
     run = _run(request, pk)
     return render(request, "screening/_run_rules.html", _context(run))
 
 
-@login_required
+@requires("screening.view")
 def run_rejects(request, pk: int):
     """The rows a run skipped as unusable (file, line, column, problem, value)."""
     run = _run(request, pk)

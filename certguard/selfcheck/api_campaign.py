@@ -10,7 +10,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certguard.core.errors import AppError, Forbidden, NotFound
+from certguard.core.errors import AppError, NotFound
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import figures
 from certguard.selfcheck.models import Reminder
@@ -93,8 +93,6 @@ class FiguresResponse(serializers.Serializer):
 
 
 def _figures_query(request) -> tuple[figures.Period, dict[str, str]]:
-    if not figures.can_see_figures(user=request.user):
-        raise Forbidden("figures_forbidden", "只有监管部门可以查看自查统计")
     params = request.query_params
     period = figures.period_parse(start=params.get("start", ""), end=params.get("end", ""))
     return period, figures.filters_clean(region=params.get("region", ""),
@@ -102,6 +100,8 @@ def _figures_query(request) -> tuple[figures.Period, dict[str, str]]:
 
 
 class FiguresApi(APIView):
+    policy = "selfcheck.figures"
+
     @extend_schema(summary="自查统计：各单位，并按地区、行业合计（与统计页相同的数字）",
                    parameters=PERIOD_PARAMETERS, responses=FiguresResponse)
     def get(self, request):
@@ -124,6 +124,8 @@ class FiguresApi(APIView):
 
 
 class NotFiledApi(APIView):
+    policy = "selfcheck.figures"
+
     @extend_schema(summary="期间内未报送自查的单位（含被退回待重报的）",
                    parameters=PERIOD_PARAMETERS, responses=EmployerBriefSerializer(many=True))
     def get(self, request):
@@ -158,6 +160,8 @@ class ReminderSentSerializer(serializers.Serializer):
 
 
 class ReminderListApi(APIView):
+    policy = {"read": "selfcheck.reminders", "write": "selfcheck.remind"}
+
     @extend_schema(summary="自查提醒（企业：收到的；监管部门：辖区内单位收到的）",
                    parameters=[OpenApiParameter("unread", bool, description="true：只看未读")],
                    responses=ReminderSerializer(many=True))
@@ -174,8 +178,6 @@ class ReminderListApi(APIView):
     @extend_schema(summary="提醒未报送自查的单位（监管部门；每家一条）", request=ReminderRequest,
                    responses={201: ReminderSentSerializer})
     def post(self, request):
-        if not figures.can_remind(user=request.user):
-            raise Forbidden("remind_forbidden", "无权发送自查提醒")
         data = ReminderRequest(data=request.data)
         data.is_valid(raise_exception=True)
         sent = figures.reminder_send(by=request.user, employer_ids=data.validated_data["employers"],
@@ -187,6 +189,8 @@ class ReminderListApi(APIView):
 
 
 class ReminderReadApi(APIView):
+    policy = {"write": "selfcheck.reminder_read"}
+
     @extend_schema(summary="把收到的提醒标记为已读（仅收到提醒的单位；重复标记保留首次时间）",
                    request=None, responses=ReminderSerializer)
     def post(self, request, pk: int):

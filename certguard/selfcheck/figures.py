@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
+from certguard.core.policy import allows
 from certguard.core.scoping import actor_of
 from certguard.orgs.models import Organisation
 from certguard.orgs.reference import SECTORS
@@ -26,7 +27,6 @@ from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import Reminder, RosterUpload, WorkerResult
 from certguard.selfcheck.selectors import reminders_for
 
-REMIND_ROLES = frozenset({"inspector", "analyst", "campaign_office"})
 DEFAULT_MESSAGE = "请于规定时间内完成“三项岗位人员”证书自查并在平台报送自查结果。"
 
 
@@ -137,12 +137,11 @@ class EmployerRow:
 
 
 def can_see_figures(*, user: object) -> bool:
-    actor = actor_of(user)
-    return actor.is_admin or actor.is_regulator
+    return allows(user, "selfcheck.figures")
 
 
 def employers_in_scope(*, user: object) -> QuerySet[Organisation]:
-    return Organisation.objects.restrict(user, "view").filter(kind="enterprise")
+    return Organisation.objects.restrict(user, "selfcheck.figures").filter(kind="enterprise")
 
 
 def _filed_uploads(period: Period) -> QuerySet[RosterUpload]:
@@ -230,8 +229,7 @@ def rollup(rows: Iterable[EmployerRow]) -> Rollup:
 # --- Reminders --------------------------------------------------------------------------------
 
 def can_remind(*, user: object) -> bool:
-    actor = actor_of(user)
-    return actor.is_admin or (actor.is_regulator and actor.role in REMIND_ROLES)
+    return allows(user, "selfcheck.remind")
 
 
 def _sender_name(user: object) -> str:
@@ -282,8 +280,7 @@ def reminders_of(*, user: object, unread: bool = False) -> QuerySet[Reminder]:
 
 
 def can_mark_read(*, user: object, reminder: Reminder) -> bool:
-    actor = actor_of(user)
-    return actor.organisation_kind == "enterprise" and actor.organisation_id == reminder.employer_id
+    return allows(user, "selfcheck.reminder_read", reminder)
 
 
 @transaction.atomic

@@ -6,8 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.policy import requires
 from certguard.selfcheck import figures as f
 
 
@@ -26,14 +25,8 @@ def _period(request) -> f.Period:
         return f.Period.this_year(timezone.localdate())
 
 
-def _regulator(request) -> None:
-    if not f.can_see_figures(user=request.user):
-        raise PermissionDenied
-
-
-@login_required
+@requires("selfcheck.figures")
 def figures(request):
-    _regulator(request)
     period = _period(request)
     query = {k: request.GET.get(k, "").strip() for k in ("region", "sector")}
     rows = f.employer_rows(user=request.user, period=period, **query)
@@ -43,10 +36,9 @@ def figures(request):
         "can_remind": f.can_remind(user=request.user), "message": f.DEFAULT_MESSAGE})
 
 
-@login_required
+@requires("selfcheck.remind")
 @require_POST
 def remind(request):
-    _regulator(request)
     ids = [i for i in request.POST.getlist("employer") if i.isdigit()]
     try:
         sent = f.reminder_send(by=request.user, employer_ids=ids,
@@ -58,7 +50,7 @@ def remind(request):
     return redirect(f"{reverse('selfcheck:figures')}?{urlencode(keep)}")
 
 
-@login_required
+@requires("selfcheck.reminder_read")
 @require_POST
 def reminder_read(request, pk: int):
     reminder = f.reminders_of(user=request.user).filter(pk=pk).first()

@@ -6,7 +6,7 @@ from certguard.core.jobs import Progress, job_handler
 from certguard.core.models import Job
 
 
-@job_handler("selfcheck_verify")
+@job_handler("selfcheck_verify", action="selfcheck.file")
 def selfcheck_verify(*, job: Job, progress: Progress) -> dict:
     from certguard.selfcheck.services import upload_verify
 

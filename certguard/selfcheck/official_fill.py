@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
-from certguard.core.scoping import COMMAND_LINE, actor_of
+from certguard.core.policy import allows
+from certguard.core.scoping import COMMAND_LINE
 from certguard.ids import mask_id_no
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import outcomes as o
@@ -181,9 +182,7 @@ def _number(value: object) -> int | None:
 def official_answers_save(*, by: object, upload: RosterUpload, checklist: list[dict[str, str]],
                           details: dict[str, object]) -> OfficialAnswers:
     """The employer's answers to the seven items and the header fields."""
-    actor = actor_of(by)
-    if not (actor.is_admin or (actor.organisation_id == upload.employer_id
-            and actor.organisation_kind == "enterprise")):
+    if not allows(by, "selfcheck.file", upload):
         raise Forbidden("not_owner", "只有本单位可以填报自查表", status=403)
     _check_verified(upload)
     if len(checklist) != len(CHECKLIST):

@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from certguard.core.errors import AppError
-from certguard.selfcheck import official_fill, selectors, services
+from certguard.core.policy import allows, requires
+from certguard.selfcheck import official_fill, selectors
 from certguard.selfcheck.models import RosterUpload
 from certguard.selfcheck.official.data import CHECKLIST
 from certguard.selfcheck.official.layout import CHECKLIST_FORM, MANAGEMENT_FORM, REGISTER
@@ -33,7 +33,7 @@ def _posted_checklist(post) -> list[dict[str, str]]:
             for i in range(len(CHECKLIST))]
 
 
-@login_required
+@requires("selfcheck.view", post="selfcheck.file")
 def official_form(request, pk: int):
     upload = _upload(request, pk)
     if request.method == "POST":
@@ -53,7 +53,7 @@ def official_form(request, pk: int):
     return render(request, "selfcheck/official.html", {
         "upload": upload, "data": data, "answers": answers, "items": items,
         "tables": TABLE_NAMES.items(), "ledger_counts": ledger,
-        "can_edit": services.actor_employer_id(request.user) == upload.employer_id})
+        "can_edit": allows(request.user, "selfcheck.file", upload)})
 
 
 def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> FileResponse:
@@ -71,7 +71,7 @@ def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> F
                         filename=f"{TABLE_NAMES[table]}-{upload.pk}.{fmt}")
 
 
-@login_required
+@requires("selfcheck.view")
 def official_download(request, pk: int, table: str, fmt: str):
     upload = _upload(request, pk)
     if table not in TABLE_NAMES or fmt not in official_fill.FORMATS:

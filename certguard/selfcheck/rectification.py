@@ -16,9 +16,10 @@ from django.utils import timezone
 from certguard.clues.placement import ClueHints
 from certguard.clues.selectors import clues_for
 from certguard.clues.services import clue_bulk_create, clue_evidence_add
-from certguard.core.audit import audit_read
 from certguard.core.errors import AppError, Forbidden
-from certguard.core.scoping import COMMAND_LINE, actor_of
+from certguard.core.personal import logged_reads
+from certguard.core.policy import allows
+from certguard.core.scoping import COMMAND_LINE
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import Rectification, RosterUpload, UploadEvent, WorkerResult
 
@@ -33,7 +34,6 @@ REPORTED_RULES = {o.EXPIRED: ("R07", "medium"), o.REVIEW_OVERDUE: ("R08", "mediu
 CLUE_COLUMNS = ("rule", "severity", "subject", "cert_no", "id_no", "name", "employer_code",
                 "institution_code", "exam_center_code", "detail", "evidence")
 SOURCE_KEY = "employer_cert_source"  # evidence key: where the employer says the cert came from
-RETURN_ROLES = frozenset({"inspector", "analyst", "campaign_office"})
 
 
 # --- Clues ------------------------------------------------------------------------------------
@@ -103,10 +103,8 @@ def upload_report_fakes(*, upload_id: int) -> int:
 # --- Rectification ----------------------------------------------------------------------------
 
 def can_rectify(*, user: object, upload: RosterUpload) -> bool:
-    """Only the employer itself (or an administrator) records rectification and re-files."""
-    actor = actor_of(user)
-    return actor.is_admin or (actor.organisation_kind == "enterprise"
-                              and actor.organisation_id == upload.employer_id)
+    """Only the employer itself records rectification and re-files."""
+    return allows(user, "selfcheck.file", upload)
 
 
 def check_employer(*, by: object, upload: RosterUpload) -> None:
@@ -165,10 +163,13 @@ def _clue_follow_up(*, result: WorkerResult, action: str, cert_source: str) -> N
 def rectifications_for(*, user: object, upload: RosterUpload,
                        result_id: int | None = None) -> QuerySet[Rectification]:
     """The upload's rectification records the user may see, per row newest first."""
-    rows = Rectification.objects.restrict(user, "view").filter(upload=upload)
+    rows = Rectification.objects.restrict(user, "selfcheck.view").filter(upload=upload)
     if result_id is not None:
         rows = rows.filter(result_id=result_id)
-    return rows.select_related("by", "result").order_by("result_id", "-done_on", "-id")
+    return logged_reads(rows.select_related("by", "result").order_by("result_id", "-done_on",
+                                                                     "-id"),
+                        fields=("worker_name",), summary="查看整改记录", user=user,
+                        object_type="selfcheck.workerresult", id_field="result_id")
 
 
 def rectifications_of(*, user: object, upload: RosterUpload) -> dict[int, list[Rectification]]:
@@ -176,14 +177,6 @@ def rectifications_of(*, user: object, upload: RosterUpload) -> dict[int, list[R
     for r in rectifications_for(user=user, upload=upload):
         history.setdefault(r.result_id, []).append(r)
     return history
-
-
-def rectifications_shown(*, user: object, rows: list[Rectification]) -> None:
-    """Log that the workers named beside these records were shown (personal data)."""
-    if rows:
-        audit_read(object_type="selfcheck.workerresult",
-                   object_ids=sorted({r.result_id for r in rows}), fields=("worker_name",),
-                   summary="查看整改记录", user=user)
 
 
 # --- Progress and send-back -------------------------------------------------------------------
@@ -200,10 +193,7 @@ def with_progress(uploads: QuerySet[RosterUpload]) -> QuerySet[RosterUpload]:
 
 
 def _may_return(*, user: object, upload: RosterUpload) -> bool:
-    actor = actor_of(user)
-    allowed = actor.is_admin or (actor.is_regulator and actor.role in RETURN_ROLES)
-    return bool(allowed and RosterUpload.objects.restrict(user, "view").filter(pk=upload.pk)
-                .exists())
+    return allows(user, "selfcheck.return", upload)
 
 
 def can_return(*, user: object, upload: RosterUpload) -> bool:

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.policy import requires
 from certguard.selfcheck import rectification, selectors
 from certguard.selfcheck.models import RosterUpload
 
 
-def _upload(request, pk: int) -> RosterUpload:
-    upload = selectors.upload_for(user=request.user, pk=pk)
+def _upload(request, pk: int, action: str) -> RosterUpload:
+    upload = selectors.upload_for(user=request.user, pk=pk, action=action)
     if upload is None:
         raise Http404
     return upload
@@ -30,10 +30,10 @@ def _date(text: str) -> date | None:
         raise AppError("date_invalid", "整改日期格式应为 YYYY-MM-DD") from None
 
 
-@login_required
+@requires("selfcheck.file")
 @require_POST
 def rectify(request, pk: int, result_pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, "selfcheck.file")
     result = selectors.results_for(user=request.user, upload=upload).filter(pk=result_pk).first()
     if result is None:
         raise Http404
@@ -52,10 +52,10 @@ def _back(upload: RosterUpload) -> str:
     return reverse("selfcheck:upload", args=[upload.pk])
 
 
-@login_required
+@requires("selfcheck.return")
 @require_POST
 def send_back(request, pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, "selfcheck.return")
     try:
         rectification.upload_return(by=request.user, upload=upload,
                                     reason=request.POST.get("reason", ""))
@@ -65,10 +65,10 @@ def send_back(request, pk: int):
     return redirect(_back(upload))
 
 
-@login_required
+@requires("selfcheck.file")
 @require_POST
 def refile(request, pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, "selfcheck.file")
     try:
         rectification.upload_refile(by=request.user, upload=upload,
                                     note=request.POST.get("note", ""))

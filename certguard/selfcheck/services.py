@@ -14,6 +14,7 @@ from django.utils import timezone
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.jobs import Progress, job_start
+from certguard.core.policy import allows
 from certguard.core.scoping import actor_of
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.check import SelfcheckRun, selfcheck_run
@@ -237,5 +238,8 @@ def upload_report(*, user: object, upload: RosterUpload, path: Path) -> Path:
 
 
 def actor_employer_id(user: object) -> int | None:
+    """The enterprise the user files self-checks for, if they may file at all."""
     actor = actor_of(user)
-    return actor.organisation_id if actor.organisation_kind == "enterprise" else None
+    if actor.organisation_kind != "enterprise" or not allows(user, "selfcheck.file"):
+        return None
+    return actor.organisation_id

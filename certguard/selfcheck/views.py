@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.policy import allows, requires
 from certguard.orgs.models import Organisation
 from certguard.selfcheck import outcomes, rectification, selectors, services
 from certguard.selfcheck.models import Rectification, RosterUpload
@@ -28,14 +28,14 @@ def _as_of(text: str) -> date | None:
         raise AppError("date_invalid", "核验基准日格式应为 YYYY-MM-DD") from None
 
 
-def _upload(request, pk: int) -> RosterUpload:
-    upload = selectors.upload_for(user=request.user, pk=pk)
+def _upload(request, pk: int, action: str = "selfcheck.view") -> RosterUpload:
+    upload = selectors.upload_for(user=request.user, pk=pk, action=action)
     if upload is None:
         raise Http404
     return upload
 
 
-@login_required
+@requires("selfcheck.view")
 def upload_list(request):
     employer_id = services.actor_employer_id(request.user)
     uploads = rectification.with_progress(selectors.uploads_for(user=request.user)) \
@@ -46,7 +46,7 @@ def upload_list(request):
                    "reminders": selectors.reminders_for(user=request.user)[:5]})
 
 
-@login_required
+@requires("selfcheck.file")
 @require_POST
 def upload_create(request):
     employer_id = services.actor_employer_id(request.user)
@@ -65,7 +65,7 @@ def upload_create(request):
     return redirect("selfcheck:upload", pk=upload.pk)
 
 
-@login_required
+@requires("selfcheck.view")
 def upload_detail(request, pk: int):
     upload = _upload(request, pk)
     context = {"upload": upload, "labels": outcomes.LABELS}
@@ -78,17 +78,16 @@ def upload_detail(request, pk: int):
         rows = selectors.results_for(user=request.user, upload=upload, result=query["result"],
                                      query=query["q"])
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        selectors.results_shown(user=request.user, rows=list(page))
         context.update(page=page, query=query, counts=[
             (code, label, upload.counts.get(code, 0)) for code, label in outcomes.LABELS.items()])
         context.update(_rectification_context(request, upload, rows=list(page)))
     return render(request, "selfcheck/upload_detail.html", context)
 
 
-@login_required
+@requires("selfcheck.file")
 @require_POST
 def upload_mapping(request, pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, "selfcheck.file")
     overrides: dict[str, dict[str, str | None]] = {}
     for i, sheet in enumerate(upload.mapping):
         for column in sheet["columns"]:
@@ -103,10 +102,10 @@ def upload_mapping(request, pk: int):
     return redirect("selfcheck:upload", pk=upload.pk)
 
 
-@login_required
+@requires("selfcheck.file")
 @require_POST
 def upload_confirm(request, pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, "selfcheck.file")
     try:
         services.upload_confirm(by=request.user, upload=upload,
                                 as_of=_as_of(request.POST.get("as_of", "")))
@@ -115,7 +114,7 @@ def upload_confirm(request, pk: int):
     return redirect("selfcheck:upload", pk=upload.pk)
 
 
-@login_required
+@requires("selfcheck.view")
 def upload_export(request, pk: int):
     upload = _upload(request, pk)
     fd, name = tempfile.mkstemp(prefix="certguard-report-", suffix=".xlsx")
@@ -137,12 +136,11 @@ def _rectification_context(request, upload: RosterUpload, *, rows: list) -> dict
     progress = rectification.with_progress(selectors.uploads_for(user=request.user)) \
         .filter(pk=upload.pk).values("found", "rectified").first() or {"found": 0,
                                                                          "rectified": 0}
-    employer_id = services.actor_employer_id(request.user)
     history = rectification.rectifications_of(user=request.user, upload=upload)
     for row in rows:
         row.history = history.get(row.pk, [])
     return {"actions": Rectification.Action.choices, "progress": progress,
             "outstanding": progress["found"] - progress["rectified"],
-            "can_rectify": employer_id == upload.employer_id,
+            "can_rectify": allows(request.user, "selfcheck.file", upload),
             "can_return": rectification.can_return(user=request.user, upload=upload),
             "events": upload.events.select_related("by"), "today": timezone.localdate().isoformat()}

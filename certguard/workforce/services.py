@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from certguard.core.audit import audit_record
 from certguard.core.errors import Forbidden
+from certguard.core.policy import allows
+from certguard.core.rights import SYSTEM
 from certguard.core.scoping import actor_of
 from certguard.workforce.models import TRACKED_FIELDS, LedgerChange, LedgerEntry
 
@@ -44,10 +46,11 @@ class LedgerApplyReport:
 
 
 def may_change_ledger(*, by: object, employer: object) -> bool:
-    """The employer's own users change its ledger; administrators (and the command line) too."""
+    """The employer's own users change its ledger (and the platform's own jobs)."""
+    if not allows(by, "ledger.change"):
+        return False
     actor = actor_of(by)
-    return actor.is_admin or (actor.organisation_kind == "enterprise"
-                              and actor.organisation_id == employer.pk)
+    return actor.role == SYSTEM or actor.organisation_id == employer.pk
 
 
 def _check_may_change(*, by: object, employer: object) -> None:

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from certguard.core.policy import requires
 from certguard.workforce import selectors
 
 _ACTIVE = {"": True, "all": None, "ended": False}
 
 
-@login_required
+@requires("ledger.view")
 def ledger_list(request):
     query = {k: request.GET.get(k, "").strip() for k in ("q", "status", "employer")}
     employer = int(query["employer"]) if query["employer"].isdigit() else None
     entries = selectors.ledger_for(user=request.user, employer_id=employer, query=query["q"],
                                    active=_ACTIVE.get(query["status"], True))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    selectors.ledger_shown(user=request.user, entries=list(page))
     return render(request, "workforce/ledger_list.html", {"page": page, "query": query})
 
 
-@login_required
+@requires("ledger.view")
 def entry_detail(request, pk: int):
     entry = selectors.entry_for(user=request.user, pk=pk)
     if entry is None:

@@ -13,6 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOME_TITLES = {
     "demo_admin": "系统管理",
+    "demo_security": "安全管理",
+    "demo_auditor": "审计管理",
+    "demo_head": "部门负责人工作台",
     "demo_inspector": "执法检查工作台",
     "demo_analyst": "数据比对工作台",
     "demo_issuer": "发证工作台",
@@ -41,7 +44,7 @@ def _log_in(browser, live_server, username):
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    if username == "demo_admin":  # administrators must pass the TOTP step
+    if username in ("demo_admin", "demo_security", "demo_auditor"):  # they need TOTP
         _wait(browser, By.NAME, "token")
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         browser.find_element(By.NAME, "token").send_keys(f"{totp(device.bin_key):06d}")
@@ -58,8 +61,10 @@ def test_each_role_lands_on_its_home(browser, live_server, demo, username):
     assert "首页" in nav
     if username in ("demo_inspector", "demo_analyst"):
         assert "辖区单位" in nav
-    if username == "demo_admin":
+    if username == "demo_auditor":
         assert "审计日志" in nav
+    if username == "demo_admin":
+        assert "审计日志" not in nav and "管理后台" in nav  # 三权分立
     if username in ("demo_public", "demo_worker"):
         assert "cx.mem.gov.cn" in browser.page_source
 
@@ -91,7 +96,7 @@ def test_wrong_password_shows_chinese_message(browser, live_server, demo):
 
 
 def test_job_progress_bar_updates_in_the_page(browser, live_server, demo, settings):
-    _log_in(browser, live_server, "demo_admin")
+    _log_in(browser, live_server, "demo_auditor")
     browser.find_element(By.CSS_SELECTOR, "form[action='/audit/verify/'] button").click()
     job = WebDriverWait(browser, 15).until(
         lambda b: b.find_element(By.CSS_SELECTOR, "[data-testid=job]"))

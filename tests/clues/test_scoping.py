@@ -9,7 +9,7 @@ from tests.api import api_as
 
 
 def _seen(user) -> set[str]:
-    return set(Clue.objects.restrict(user, "view").values_list("name", flat=True))
+    return set(Clue.objects.restrict(user, "clues.view").values_list("name", flat=True))
 
 
 def test_county_inspector_sees_own_county_in_remit_and_own_unplaced(cast, clues):
@@ -41,7 +41,7 @@ def test_issuing_officer_sees_but_may_not_act(cast, clues):
     # The provincial issuer is a regulator (it sees the province's clues in its remit) but
     # handling clues is the analysts' and inspectors' work.
     assert "县甲" in _seen(cast.issuer)
-    assert not Clue.objects.restrict(cast.issuer, "change").exists()
+    assert not Clue.objects.restrict(cast.issuer, "clues.work").exists()
 
 
 def test_inbox_page_lists_only_visible_clues(cast, clues, client):

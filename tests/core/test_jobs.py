@@ -6,20 +6,20 @@ from certguard.core.jobs import job_handler, job_run, job_start
 from certguard.core.models import Job
 
 
-@job_handler("test_count")
+@job_handler("test_count", action="jobs.view")
 def _count(*, job, progress):
     for i in range(job.params["n"]):
         progress(i + 1, job.params["n"], f"第 {i + 1} 项")
     return {"counted": job.params["n"]}
 
 
-@job_handler("test_fail")
+@job_handler("test_fail", action="jobs.view")
 def _fail(*, job, progress):
     progress(1, 2, "做了一半")
     raise AppError("bad_input", "第 3 行身份证号列缺失")
 
 
-@job_handler("test_crash")
+@job_handler("test_crash", action="jobs.view")
 def _crash(*, job, progress):
     raise RuntimeError("boom")
 
@@ -80,9 +80,9 @@ def test_job_page_and_api_are_scoped_to_the_owner(cast, client, django_capture_o
     assert api.get(f"/api/v1/jobs/{job.pk}").json()["percent"] == 100
 
 
-def test_admin_starts_audit_verification_as_a_job(cast, verified_client,
-                                                   django_capture_on_commit_callbacks):
-    client = verified_client(cast.admin)
+def test_auditor_starts_audit_verification_as_a_job(cast, verified_client,
+                                                     django_capture_on_commit_callbacks):
+    client = verified_client(cast.auditor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/audit/verify/")
     job = Job.objects.get(kind="audit_verify")

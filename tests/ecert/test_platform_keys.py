@@ -71,7 +71,7 @@ def test_only_the_authority_manages_its_keys(cast, who):
     with pytest.raises(AppError) as failure:
         services.key_generate(by=getattr(cast, who), authority=cast.issuing_authority,
                               alg="ed25519")
-    assert failure.value.code == "not_key_manager"
+    assert failure.value.code == "permission_denied"
 
 
 def test_admin_may_generate_but_not_for_a_non_issuer(cast):

@@ -11,11 +11,13 @@ EXPECTED = {
     "inspector_b": {"enterprise_y"},
     "inspector_city": {"enterprise_x", "enterprise_y"},  # the city sees both counties
     "construction_inspector_a": {"construction_site_a"},  # 住建 remit: construction only
-    "user_x": {"enterprise_x"},
-    "user_y": {"enterprise_y"},
-    "police": set(),  # nothing has been referred to the police
+    # The list of a region's organisations is a regulator's: enterprise users see their own
+    # at /my-organisation/, the police what is referred to them (refused: None).
+    "user_x": None,
+    "user_y": None,
+    "police": None,
     "admin": {"enterprise_x", "enterprise_y", "construction_site_a"},
-    "anonymous": set(),
+    "anonymous": None,
 }
 ENTERPRISES = ("enterprise_x", "enterprise_y", "construction_site_a")
 
@@ -36,13 +38,16 @@ def _names(cast, attrs):
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_selector_scope(cast, who):
     orgs = selectors.organisations_for(user=getattr(cast, who), kind="enterprise")
-    assert {o.name for o in orgs} == _names(cast, EXPECTED[who])
+    assert {o.name for o in orgs} == _names(cast, EXPECTED[who] or ())
 
 
 @pytest.mark.parametrize("who", [w for w in EXPECTED if w != "anonymous"])
 def test_api_list_scope(cast, who):
     client = _api_client(getattr(cast, who))
     response = client.get("/api/v1/organisations", {"kind": "enterprise"})
+    if EXPECTED[who] is None:
+        assert response.status_code == 403
+        return
     assert response.status_code == 200
     assert {o["name"] for o in response.json()["results"]} == _names(cast, EXPECTED[who])
 
@@ -52,7 +57,9 @@ def test_api_list_scope(cast, who):
 def test_api_detail_is_404_outside_scope(cast, who, target):
     client = _api_client(getattr(cast, who))
     response = client.get(f"/api/v1/organisations/{getattr(cast, target).pk}")
-    if target in EXPECTED[who]:
+    if EXPECTED[who] is None:
+        assert response.status_code == 403
+    elif target in EXPECTED[who]:
         assert response.status_code == 200
     else:
         assert response.status_code == 404
@@ -68,7 +75,13 @@ def test_anonymous_api_gets_error_shape(cast):
 @pytest.mark.parametrize("who", [w for w in EXPECTED if w not in ("anonymous", "admin")])
 def test_ui_list_and_detail_scope(cast, client, who):
     client.force_login(getattr(cast, who))
-    page = client.get("/organisations/?kind=enterprise").content.decode()
+    response = client.get("/organisations/?kind=enterprise")
+    if EXPECTED[who] is None:
+        assert response.status_code == 403
+        own = client.get("/my-organisation/")
+        assert own.status_code == 200  # their own organisation, in its own page
+        return
+    page = response.content.decode()
     for target in ENTERPRISES:
         name = getattr(cast, target).name
         assert (name in page) == (target in EXPECTED[who]), (who, target)

@@ -104,7 +104,7 @@ def test_gzip_xlsx_and_parquet(cast, tmp_path):
 def test_only_issuers_and_admins_import(cast, tmp_path):
     with pytest.raises(AppError) as failure:
         certificates_import(by=cast.inspector_a, path=_csv(tmp_path, [_row()]))
-    assert failure.value.code == "forbidden"
+    assert failure.value.code == "permission_denied"
 
 
 def test_cli_prints_the_report_and_writes_rejects(cast, tmp_path, capsys):

@@ -69,8 +69,8 @@ def test_figures_are_scoped(cast, dataset, who, names):  # noqa: F811
 @pytest.mark.parametrize("who", ["user_x", "police"])
 def test_figures_refuse_employers_and_police(cast, dataset, who):  # noqa: F811
     api = api_as(getattr(cast, who))
-    api_error(api.get("/api/v1/selfcheck/figures", QUERY), 403, "figures_forbidden")
-    api_error(api.get("/api/v1/selfcheck/figures/not-filed", QUERY), 403, "figures_forbidden")
+    api_error(api.get("/api/v1/selfcheck/figures", QUERY), 403, "permission_denied")
+    api_error(api.get("/api/v1/selfcheck/figures/not-filed", QUERY), 403, "permission_denied")
 
 
 @pytest.mark.parametrize(("query", "code", "field"), [
@@ -127,10 +127,10 @@ def test_reminders_refused_out_of_scope_or_badly_formed(cast, dataset):  # noqa:
            400, "employer_invalid")  # Y is in county B
     api_error(api_as(cast.user_x).post("/api/v1/selfcheck/reminders",
                                   {"employers": [cast.enterprise_x.pk]}, format="json"),
-           403, "remind_forbidden")
+           403, "permission_denied")
     api_error(api_as(cast.police).post("/api/v1/selfcheck/reminders",
                                   {"employers": [cast.enterprise_x.pk]}, format="json"),
-           403, "remind_forbidden")
+           403, "permission_denied")
     api = api_as(cast.inspector_city)
     api_error(api.post("/api/v1/selfcheck/reminders", {"employers": []}, format="json"),
            400, "employer_invalid")

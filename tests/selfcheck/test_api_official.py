@@ -58,14 +58,14 @@ def test_every_table_as_xlsx_and_pdf(cast, upload):
 
 
 @pytest.mark.parametrize(("who", "status"), [
-    ("user_y", 404), ("inspector_b", 404), ("construction_inspector_a", 404), ("police", 404),
+    ("user_y", 404), ("inspector_b", 404), ("construction_inspector_a", 404), ("police", 403),
     ("inspector_a", 200), ("inspector_city", 200),
 ])
 def test_downloads_are_scoped(cast, upload, who, status):
     response = api_as(getattr(cast, who)).get(_url(upload, "register.pdf"))
     assert response.status_code == status
-    if status == 404:
-        api_error(response, 404, "not_found")
+    if status in (403, 404):
+        api_error(response, status, "not_found" if status == 404 else "permission_denied")
         assert not AuditEntry.objects.filter(action="export").exists()
 
 

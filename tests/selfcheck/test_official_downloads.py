@@ -79,7 +79,7 @@ def test_principals_and_managers_come_from_the_ledger(cast, upload):
 
 
 def test_downloads_and_form_are_scoped(cast, client, upload):
-    for user, status in ((cast.user_y, 404), (cast.inspector_b, 404), (cast.police, 404),
+    for user, status in ((cast.user_y, 404), (cast.inspector_b, 404), (cast.police, 403),
                          (cast.inspector_a, 200), (cast.inspector_city, 200)):
         client.force_login(user)
         url = f"/selfcheck/uploads/{upload.pk}/official/register.xlsx"

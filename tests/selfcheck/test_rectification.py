@@ -40,10 +40,10 @@ def test_suspected_fakes_become_clues_once(cast, upload):
 
 def test_the_responsible_regulator_sees_the_clue(cast, client, upload):
     clue = Clue.objects.get(source_kind="selfcheck", rule="R01")
-    assert Clue.objects.restrict(cast.inspector_a, "view").filter(pk=clue.pk).exists()
-    assert Clue.objects.restrict(cast.inspector_city, "view").filter(pk=clue.pk).exists()
+    assert Clue.objects.restrict(cast.inspector_a, "clues.view").filter(pk=clue.pk).exists()
+    assert Clue.objects.restrict(cast.inspector_city, "clues.view").filter(pk=clue.pk).exists()
     for outsider in (cast.inspector_b, cast.user_x, cast.user_y, cast.police):
-        assert not Clue.objects.restrict(outsider, "view").filter(pk=clue.pk).exists()
+        assert not Clue.objects.restrict(outsider, "clues.view").filter(pk=clue.pk).exists()
 
 
 def test_rectification_is_recorded_with_history_and_audited(cast, client, upload):

@@ -86,9 +86,13 @@ def test_api_lists_and_marks_read(cast, reminder):
         assert [(r["id"], r["is_read"]) for r in rows] == [(reminder.pk, True)]
 
 
-@pytest.mark.parametrize("who", ["user_x", "inspector_a", "construction_inspector_a", "police"])
+@pytest.mark.parametrize("who", ["user_x", "inspector_a", "construction_inspector_a"])
 def test_reminders_of_others_are_not_listed(cast, reminder, who):
     assert api_as(getattr(cast, who)).get("/api/v1/selfcheck/reminders").json()["count"] == 0
+
+
+def test_police_do_not_read_reminders(cast, reminder):
+    assert api_as(cast.police).get("/api/v1/selfcheck/reminders").status_code == 403
 
 
 def test_api_refuses_others_and_bad_input(cast, reminder):
@@ -97,8 +101,8 @@ def test_api_refuses_others_and_bad_input(cast, reminder):
     assert response.json()["error"]["code"] == "reminder_not_found"
     response = api_as(cast.inspector_b).post(f"/api/v1/selfcheck/reminders/{reminder.pk}/read")
     assert response.status_code == 403
-    assert response.json()["error"] == {"code": "not_recipient",
-                                        "message": "只有收到提醒的单位可以标记为已读"}
+    assert response.json()["error"] == {"code": "permission_denied",
+                                        "message": "无权确认收到自查提醒"}
     response = api_as(cast.user_y).get("/api/v1/selfcheck/reminders", {"unread": "maybe"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unread_invalid"

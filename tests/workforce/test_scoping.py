@@ -26,7 +26,7 @@ def verified_upload(cast, django_capture_on_commit_callbacks) -> RosterUpload:
 
 
 SEES = {"user_x": True, "user_y": False, "inspector_a": True, "inspector_city": True,
-        "inspector_b": False, "construction_inspector_a": False, "police": False}
+        "inspector_b": False, "construction_inspector_a": False}
 
 
 @pytest.mark.parametrize(("who", "sees"), SEES.items())
@@ -51,6 +51,14 @@ def test_api_is_scoped_the_same_way(cast, client, verified_upload, who, sees):
     assert bool(listed) is sees
 
 
+def test_police_may_not_open_ledgers_or_uploads(cast, client, verified_upload):
+    client.force_login(cast.police)
+    for url in ("/workforce/ledger/", "/selfcheck/uploads/",
+                f"/selfcheck/uploads/{verified_upload.pk}/",
+                f"/api/v1/selfcheck/uploads/{verified_upload.pk}"):
+        assert client.get(url).status_code == 403, url
+
+
 def test_admin_sees_everything(cast, verified_client, verified_upload):
     client = verified_client(cast.admin)
     assert "赵台账" in client.get("/workforce/ledger/").content.decode()
@@ -62,7 +70,7 @@ def test_only_the_enterprise_uploads(cast, client):
     response = client.post("/api/v1/selfcheck/uploads",
                            {"file": _file(), "confirm": "true"})
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "selfcheck_forbidden"
+    assert response.json()["error"]["code"] == "permission_denied"
     assert not RosterUpload.objects.exists()
 
 

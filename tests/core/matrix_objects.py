@@ -1,0 +1,192 @@
+"""The records the permission matrix asks about: one of each kind, in county A (enterprise X,
+the provincial 应急 authority), and the URL arguments of every route that takes an object.
+
+A route with arguments that is missing here fails the matrix: a new view must say which
+record it shows, so that "inside" and "outside" each role's scope can be tried.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from django.utils import timezone
+
+from certguard import ids
+from tests.conftest import COUNTY_A, World
+
+ID_NO = ids.make_id_no(COUNTY_A, date(1985, 3, 14), 31)
+
+
+class Records:
+    """Built on first use: most routes need one record, none needs all of them."""
+
+    def __init__(self, world: World, tmp_path, capture) -> None:
+        self.world, self.tmp_path, self.capture = world, tmp_path, capture
+
+    def kwargs(self, route: str) -> tuple[dict, object, str]:
+        """URL kwargs for ``route``, the record whose scope decides the answer, and the action
+        whose scope applies to it ('' = the route's own action)."""
+        by_route = ROUTE_OBJECTS.get(route)
+        if by_route is None:
+            raise KeyError(f"权限矩阵不知道 {route} 指向哪条记录：请在 ROUTE_OBJECTS 中登记")
+        kwargs, record, *scope = by_route(self)
+        return kwargs, record, scope[0] if scope else ""
+
+    @cached_property
+    def organisation(self):
+        return self.world.cast.enterprise_x
+
+    @cached_property
+    def job(self):
+        return _job(self.world.cast.user_x, "selfcheck_verify")
+
+    @cached_property
+    def import_job(self):
+        stored = self.tmp_path / "import.csv"
+        stored.write_text("", encoding="utf-8")
+        stored.with_suffix(".rejected.csv").write_text("line,reason\n", encoding="utf-8")
+        return _job(self.world.cast.issuer, "registry_import", status="succeeded",
+                    finished_at=timezone.now(),
+                    params={"path": str(stored), "file_name": "import.csv"})
+
+    @cached_property
+    def certificate(self):
+        return _certificate(self.world)
+
+    @cached_property
+    def run(self):
+        return _run(self.world)
+
+    @cached_property
+    def clue(self):
+        return _clue(self.world)
+
+    @cached_property
+    def ledger_entry(self):
+        return _ledger_entry(self.world)
+
+    @cached_property
+    def upload(self):
+        from tests.selfcheck.verified import verified_upload
+
+        return verified_upload(self.world.cast, self.tmp_path, self.capture)
+
+    @cached_property
+    def result(self):
+        return self.upload.results.exclude(result__in=("valid", "rejected")).first()
+
+    @cached_property
+    def reminder(self):
+        return _reminder(self.world)
+
+
+def _job(owner, kind: str, **extra):
+    from certguard.core.models import Job
+
+    return Job.objects.create(kind=kind, title="矩阵测试任务", owner=owner, **extra)
+
+
+def _certificate(world: World):
+    from certguard.ecert import services as ecert
+    from certguard.registry import services
+
+    ecert.key_generate(by=world.user("admin", "province"),
+                       authority=world.cast.issuing_authority, alg="ed25519")
+    return services.certificate_issue(by=world.cast.issuer, id_no=ID_NO, name="李建国",
+                                      family="special_ops", item_code="1.2",
+                                      first_issued=date(2024, 5, 6))
+
+
+def _run(world: World):
+    from certguard.screening.inputs import run_dir
+    from certguard.screening.models import ScreeningRun
+    from certguard.screening.services import REJECTS_FILE
+
+    analyst = world.user("analyst", "A")
+    run = ScreeningRun.objects.create(owner=analyst, organisation=world.orgs["yj_A"],
+                                      as_of=date(2024, 9, 1),
+                                      status=ScreeningRun.Status.COMPLETE,
+                                      finished_at=timezone.now())
+    (run_dir(run.pk) / REJECTS_FILE).write_text("file,line,column,problem,value\n",
+                                                encoding="utf-8")
+    return run
+
+
+def _clue(world: World):
+    from tests.clues.conftest import make_clue
+
+    return make_clue(region_id=COUNTY_A, family="special_ops", cert_no="T" + ID_NO,
+                     id_no=ID_NO, employer_code=world.cast.enterprise_x.credit_code,
+                     name="李建国")
+
+
+def _ledger_entry(world: World):
+    from certguard.workforce.models import LedgerEntry
+
+    return LedgerEntry.objects.create(employer=world.cast.enterprise_x, worker_id_no=ID_NO,
+                                      worker_name="李建国", post="电工", cert_no="T" + ID_NO)
+
+
+def _reminder(world: World):
+    from certguard.selfcheck.models import Reminder
+
+    return Reminder.objects.create(employer=world.cast.enterprise_x, message="请尽快自查",
+                                   sent_by=world.cast.inspector_a, sender_name="沁水县应急管理局")
+
+
+def _upload(r: Records, **extra) -> tuple[dict, object]:
+    return {"pk": r.upload.pk, **extra}, r.upload
+
+
+ROUTE_OBJECTS = {
+    "organisations/<int:pk>/": lambda r: ({"pk": r.organisation.pk}, r.organisation),
+    "jobs/<int:pk>/": lambda r: ({"pk": r.job.pk}, r.job),
+    "issuer/certificates/<int:pk>/": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "issuer/certificates/<int:pk>/<slug:action>/":
+        lambda r: ({"pk": r.certificate.pk, "action": "review"}, r.certificate),
+    # an import's result is a job: only its owner sees it
+    "issuer/import/<int:pk>/": lambda r: ({"pk": r.import_job.pk}, r.import_job, "jobs.view"),
+    "issuer/import/<int:pk>/rejected.csv":
+        lambda r: ({"pk": r.import_job.pk}, r.import_job, "jobs.view"),
+    "ecert/certificates/<int:pk>/": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "ecert/certificates/<int:pk>/qr.png": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "ecert/certificates/<int:pk>/qr.svg": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "screening/runs/<int:pk>/": lambda r: ({"pk": r.run.pk}, r.run),
+    "screening/runs/<int:pk>/rules/": lambda r: ({"pk": r.run.pk}, r.run),
+    "screening/runs/<int:pk>/rejects.csv": lambda r: ({"pk": r.run.pk}, r.run),
+    "clues/<int:pk>/": lambda r: ({"pk": r.clue.pk}, r.clue),
+    "clues/<int:pk>/decide/": lambda r: ({"pk": r.clue.pk}, r.clue),
+    "clues/<int:pk>/assign/": lambda r: ({"pk": r.clue.pk}, r.clue),
+    "workforce/ledger/<int:pk>/": lambda r: ({"pk": r.ledger_entry.pk}, r.ledger_entry),
+    "selfcheck/uploads/<int:pk>/": _upload,
+    "selfcheck/uploads/<int:pk>/mapping/": _upload,
+    "selfcheck/uploads/<int:pk>/confirm/": _upload,
+    "selfcheck/uploads/<int:pk>/report.xlsx": _upload,
+    "selfcheck/uploads/<int:pk>/results/<int:result_pk>/rectify/":
+        lambda r: _upload(r, result_pk=r.result.pk),
+    "selfcheck/uploads/<int:pk>/return/": _upload,
+    "selfcheck/uploads/<int:pk>/refile/": _upload,
+    "selfcheck/uploads/<int:pk>/official/": _upload,
+    "selfcheck/uploads/<int:pk>/official/<str:table>.<str:fmt>":
+        lambda r: _upload(r, table="register", fmt="xlsx"),
+    "selfcheck/reminders/<int:pk>/read/": lambda r: ({"pk": r.reminder.pk}, r.reminder),
+    # the API
+    "api/v1/organisations/<int:pk>": lambda r: ({"pk": r.organisation.pk}, r.organisation),
+    "api/v1/regions/<str:code>": lambda r: ({"code": COUNTY_A}, None),
+    "api/v1/jobs/<int:pk>": lambda r: ({"pk": r.job.pk}, r.job),
+    "api/v1/clues/<int:pk>": lambda r: ({"pk": r.clue.pk}, r.clue),
+    "api/v1/clues/<int:pk>/decision": lambda r: ({"pk": r.clue.pk}, r.clue),
+    "api/v1/screening/runs/<int:pk>": lambda r: ({"pk": r.run.pk}, r.run),
+    "api/v1/selfcheck/uploads/<int:pk>": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/confirm": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/results": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/results/<int:result_pk>/rectifications":
+        lambda r: _upload(r, result_pk=r.result.pk),
+    "api/v1/selfcheck/uploads/<int:pk>/rectifications": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/return": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/refile": _upload,
+    "api/v1/selfcheck/uploads/<int:pk>/official/<str:table>.<str:fmt>":
+        lambda r: _upload(r, table="register", fmt="xlsx"),
+    "api/v1/selfcheck/reminders/<int:pk>/read": lambda r: ({"pk": r.reminder.pk}, r.reminder),
+}
