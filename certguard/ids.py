@@ -21,6 +21,9 @@ ID_CHECK_CHARS = "10X98765432"  # index = (sum of digit × weight) mod 11
 RESIDENCE_PERMIT_CODES = frozenset({"810000", "820000", "830000"})
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
+# GB 32100-2015 (代码结构): positions 3-8 are the registering authority's GB/T 2260 code; 100000
+# stands for registration at national level (central government bodies).
+NATIONAL_REGION_CODE = "100000"
 CREDIT_WEIGHTS: tuple[int, ...] = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 # What a spreadsheet makes of an 18-digit number typed into a numeric cell: 1.10105E+17.
@@ -87,7 +90,12 @@ def id_check_char(first17: str) -> str:
 
 @cache
 def region_code_years() -> dict[str, tuple[int | None, int | None]]:
-    """Address code -> (first year in use, last year in use); None = open-ended."""
+    """Address code -> (first year in use, year abolished); None = open-ended.
+
+    The abolition year is inclusive: whoever was born in it, before the change, holds a number
+    with the old code (certguard/data/README.md). Every check of an address code, here and in
+    the screening SQL, compares the birth year with it as ``year <= end``.
+    """
     table: dict[str, tuple[int | None, int | None]] = {}
     source = resources.files("certguard.data").joinpath("gbt2260_region_codes.csv")
     with source.open(encoding="utf-8") as handle:
@@ -133,8 +141,17 @@ def _region_valid_for(region: str, birth: date) -> bool:
     if years is None:
         return False
     _, end = years
-    # An abandoned code stays valid for people born (and registered) before it was abandoned.
+    # An abandoned code stays valid for people born up to and including its abolition year.
     return end is None or birth.year <= end
+
+
+def _region_message(region: str) -> str:
+    years = region_code_years().get(region)
+    if years is None or years[1] is None:
+        return f"身份证号的地址码{region}不是有效的行政区划代码"
+    end = years[1]
+    return (f"身份证号的地址码{region}（{region_names()[region]}）已于{end}年撤销，"
+            f"{end + 1}年及以后出生的人不会有这个地址码")
 
 
 def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
@@ -163,7 +180,7 @@ def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
         return _fail(id_no, "id_birth_date",
                      f"身份证号中的出生日期{id_no[6:14]}不存在", **parts)
     if not _region_valid_for(region, birth):
-        return _fail(id_no, "id_region", f"身份证号的地址码{region}不是有效的行政区划代码", **parts)
+        return _fail(id_no, "id_region", _region_message(region), **parts)
     expected = id_check_char(id_no[:17])
     if id_no[17] != expected:
         return _fail(id_no, "id_check_char",
@@ -180,7 +197,7 @@ def _check_legacy(id_no: str, *, as_of: date | None) -> IdCheck:
         return _fail(id_no, "id_birth_date",
                      f"15位身份证号中的出生日期{id_no[6:12]}不存在", **parts)
     if not _region_valid_for(region, birth):
-        return _fail(id_no, "id_region", f"身份证号的地址码{region}不是有效的行政区划代码", **parts)
+        return _fail(id_no, "id_region", _region_message(region), **parts)
     return IdCheck(id_no=id_no, ok=True, code="ok", message="15位旧版身份证号有效", **parts)
 
 
@@ -222,11 +239,24 @@ def check_credit_code(raw: object) -> CreditCheck:
     if bad:
         return CreditCheck(code, False, "credit_chars",
                            f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用I、O、Z、S、V）")
+    region = _credit_region_problem(code[2:8])
+    if region is not None:
+        return CreditCheck(code, False, region[0], region[1])
     expected = credit_check_char(code[:17])
     if code[17] != expected:
         return CreditCheck(code, False, "credit_check_char",
                            f"统一社会信用代码校验位错误：末位应为{expected}，实际为{code[17]}")
     return CreditCheck(code, True, "ok", "统一社会信用代码有效")
+
+
+def _credit_region_problem(region: str) -> tuple[str, str] | None:
+    if not region.isdigit():
+        return ("credit_region_chars",
+                f"统一社会信用代码第3至8位应为登记管理机关的行政区划代码（6位数字），实际为{region}")
+    if region != NATIONAL_REGION_CODE and region not in region_code_years():
+        return ("credit_region",
+                f"统一社会信用代码第3至8位{region}不是有效的行政区划代码")
+    return None
 
 
 def make_credit_code(region_code: str, serial: int, *, kind: str = "91") -> str:

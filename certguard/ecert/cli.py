@@ -38,7 +38,8 @@ def add_arguments(parser: Any) -> None:
                         help="吊销列表：先完整列表，再按序的增量（可重复）")
     verify.add_argument("--at", help="核验时间（YYYY-MM-DD 或 ISO 8601），默认当前")
     verify.add_argument("--offline", action="store_true", help="不查询证书库")
-    verify.add_argument("--prefix", action="append", help="只接受这些前缀，如 CG1")
+    verify.add_argument("--prefix", action="append",
+                        help="只接受这些前缀（CG1 或 HC1，可重复）；默认两者都接受")
     keygen = sub.add_parser("keygen", help="生成发证机关密钥对")
     keygen.add_argument("--alg", required=True, help="ed25519 / es256 / ps256 / sm2")
     keygen.add_argument("--authority", required=True, help="发证机关代码")
@@ -47,7 +48,7 @@ def add_arguments(parser: Any) -> None:
     sign.add_argument("--key", required=True, help="私钥 PEM")
     sign.add_argument("--fields", required=True, help="证书字段 JSON 文件")
     sign.add_argument("--issued-at", help="签发时间，默认当前")
-    sign.add_argument("--prefix", default="CG1:")
+    sign.add_argument("--prefix", default="CG1:", help="载荷前缀，本平台的电子证书为 CG1:")
     sign.add_argument("--png", help="同时输出二维码 PNG")
     sign.add_argument("--svg", help="同时输出二维码 SVG")
     _add_trustlist(sub)
@@ -146,8 +147,19 @@ def _verify(options: dict[str, Any]) -> tuple[int, Any]:
         _payload_text(options["payload"]), trust=trust, revocations=revocations,
         at=_parse_moment(options.get("at"), "--at"),
         registry_lookup=None if options.get("offline") else registry_lookup(),
-        prefixes=set(options["prefix"]) if options.get("prefix") else None)
+        prefixes=_prefixes(options.get("prefix")))
     return (0 if result.valid else 1), result.to_dict()
+
+
+def _prefixes(values: list[str] | None) -> frozenset[str] | None:
+    if not values:
+        return None
+    wanted = codec.normalise_contexts(values)
+    unknown = sorted(wanted - codec.KNOWN_CONTEXTS)
+    if unknown:
+        raise UsageError(f"不支持的前缀 [bad_prefix]: {'、'.join(unknown)}，"
+                         f"只能是 {codec.OUR_CONTEXT} 或 {codec.DCC_CONTEXT}")
+    return wanted
 
 
 def registry_lookup() -> Any:

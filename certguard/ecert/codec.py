@@ -21,6 +21,11 @@ except ImportError:  # pragma: no cover
     _np = None
 
 OUR_PREFIX = "CG1:"
+# The contexts a payload may carry: ours, and the EU DCC's HC1 (the only context of its spec;
+# the DCC vectors H1 "HL0:" and H2 "HC2:" must fail). Anything else is refused, so a genuine
+# payload relabelled with another context never verifies.
+OUR_CONTEXT, DCC_CONTEXT = "CG1", "HC1"
+KNOWN_CONTEXTS = frozenset({OUR_CONTEXT, DCC_CONTEXT})
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 # A context identifier as in the DCC spec: two upper-case letters, a version digit, a colon.
 _PREFIX_RE = re.compile(r"([A-Z]{2}[0-9]):")
@@ -41,14 +46,25 @@ def clean_scanned(text: str) -> str:
 
 
 def split_prefix(text: str, *, accept: Collection[str] | None = None) -> tuple[str, str]:
-    """Return (context, body). ``accept`` limits contexts (e.g. {"CG1"}); None accepts any XXn."""
+    """Return (context, body). ``accept`` limits the known contexts further (e.g. {"CG1"})."""
+    allowed = KNOWN_CONTEXTS if accept is None else KNOWN_CONTEXTS & normalise_contexts(accept)
     match = _PREFIX_RE.match(text)
     if match is None:
-        raise EcertError("bad_prefix", "缺少形如 XX1: 的前缀")
+        raise EcertError("bad_prefix", f"缺少前缀，应以 {_shown(allowed)} 开头")
     context = match.group(1)
-    if accept is not None and context not in {a.rstrip(":") for a in accept}:
-        raise EcertError("bad_prefix", f"不支持的前缀 {context}:")
+    if context not in allowed:
+        raise EcertError("bad_prefix", f"不支持的前缀 {context}:，只接受 {_shown(allowed)}")
     return context, text[match.end():]
+
+
+def _shown(contexts: frozenset[str]) -> str:
+    ordered = sorted(contexts, key=lambda c: (c != OUR_CONTEXT, c))
+    return "、".join(f"{c}:" for c in ordered) or "（无）"
+
+
+def normalise_contexts(values: Collection[str]) -> frozenset[str]:
+    """{"CG1:", "cg1"} -> {"CG1"}: how people type a prefix on a command line."""
+    return frozenset(v.strip().rstrip(":").upper() for v in values)
 
 
 def b45encode(data: bytes) -> str:
@@ -109,12 +125,26 @@ def inflate(data: bytes) -> bytes:
     try:
         out = inflater.decompress(data, MAX_INFLATED)
     except zlib.error as exc:
-        raise EcertError("bad_zlib", str(exc)) from None
+        raise EcertError("bad_zlib", _zlib_detail(str(exc))) from None
     if inflater.unconsumed_tail:
         raise EcertError("bad_zlib", "解压后数据过大")
     if not inflater.eof or inflater.unused_data:
         raise EcertError("bad_zlib", "压缩数据不完整")
     return out
+
+
+# zlib's own text ("Error -3 while decompressing data: incorrect data check") is for
+# programmers: people get what it means, in Chinese (RFC 1950 header, deflate data, Adler-32).
+_ZLIB_DETAILS = {
+    "incorrect header check": "不是 zlib 压缩数据",
+    "unknown compression method": "不是 zlib 压缩数据",
+    "invalid window size": "不是 zlib 压缩数据",
+    "incorrect data check": "校验和不符，内容已被改动",
+}
+
+
+def _zlib_detail(text: str) -> str:
+    return next((v for k, v in _ZLIB_DETAILS.items() if k in text), "压缩数据已损坏")
 
 
 def deflate(data: bytes) -> bytes:

@@ -57,8 +57,8 @@ def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
 def decode_sign1(data: bytes) -> Sign1:
     try:
         obj = cbor2.loads(data)
-    except Exception as exc:
-        raise EcertError("bad_cose", f"CBOR 解码失败: {exc}") from None
+    except Exception:  # cbor2's message is English and names its internals
+        raise EcertError("bad_cose", "CBOR 解码失败：数据不完整或格式错误") from None
     if isinstance(obj, cbor2.CBORTag) and obj.tag == TAG_CWT:
         obj = obj.value
     if isinstance(obj, cbor2.CBORTag):

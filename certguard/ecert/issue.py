@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import cbor2
 
 from certguard.ecert import codec, cose
+from certguard.ecert.errors import EcertError
 from certguard.ecert.fields import BEIJING, CertificateFields
 from certguard.ecert.keys import SigningKey
 
@@ -31,8 +32,12 @@ def expiry_for(fields: CertificateFields) -> datetime:
 def sign_certificate(*, fields: CertificateFields, key: SigningKey,
                      issued_at: datetime | None = None, expires_at: datetime | None = None,
                      prefix: str = codec.OUR_PREFIX) -> str:
+    if codec.normalise_contexts([prefix]) != {codec.OUR_CONTEXT}:
+        # Verifiers bind the context to the content: our fields travel only under CG1.
+        raise EcertError("bad_prefix", f"本平台的电子证书只能以 {codec.OUR_PREFIX} 为前缀，"
+                                       f"不能用 {prefix}")
     issued = issued_at or datetime.now(UTC)
     claims = build_claims(fields=fields, issuer=key.authority or fields.issuer_code,
                           issued_at=issued, expires_at=expires_at or expiry_for(fields))
     signed = cose.encode_sign1(payload=claims, alg=key.alg, kid=key.kid, signer=key.sign)
-    return codec.encode_payload(signed, prefix=prefix)
+    return codec.encode_payload(signed, prefix=codec.OUR_PREFIX)

@@ -6,6 +6,7 @@ the network or Django; ``registry_lookup`` is how an online caller adds the regi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -19,6 +20,7 @@ from certguard.ecert.result import VerificationResult
 from certguard.ecert.revocation import RevocationList
 from certguard.ecert.trustlist import TrustList, from_public_key
 
+logger = logging.getLogger(__name__)
 Trust = TrustList | PublicKey | bytes | str
 RegistryLookup = Callable[[CertificateFields], Mapping[str, Any] | None]
 REVOKED_STATUSES = frozenset({"revoked", "cancelled", "suspended", "吊销", "注销", "撤销",
@@ -46,14 +48,15 @@ def verify_payload(text: str, *, trust: Trust, revocations: RevocationList | Non
                    at: datetime | date | None = None,
                    registry_lookup: RegistryLookup | None = None,
                    prefixes: Collection[str] | None = None) -> VerificationResult:
-    """Verify a scanned payload. ``prefixes`` limits contexts (e.g. {"CG1"}); None: any XXn:."""
+    """Verify a scanned payload: ``CG1:`` or the DCC's ``HC1:``; ``prefixes`` narrows that."""
     result = VerificationResult()
     trust_list = as_trust_list(trust)
-    cose_bytes = _unwrap(codec.clean_scanned(text), result, prefixes)
-    if cose_bytes is None:
+    unwrapped = _unwrap(codec.clean_scanned(text), result, prefixes)
+    if unwrapped is None:
         return result
+    context, cose_bytes = unwrapped
     return _verify_cose(cose_bytes, result, trust_list, revocations, as_moment(at),
-                        registry_lookup)
+                        registry_lookup, context=context)
 
 
 def verify_cose(data: bytes, *, trust: Trust, revocations: RevocationList | None = None,
@@ -68,10 +71,10 @@ def verify_cose(data: bytes, *, trust: Trust, revocations: RevocationList | None
 
 
 def _unwrap(text: str, result: VerificationResult,
-            prefixes: Collection[str] | None) -> bytes | None:
+            prefixes: Collection[str] | None) -> tuple[str, bytes] | None:
     step = "prefix"
     try:
-        _, body = codec.split_prefix(text, accept=prefixes)
+        context, body = codec.split_prefix(text, accept=prefixes)
         result.passed(step)
         step = "base45"
         compressed = codec.b45decode(body)
@@ -79,7 +82,7 @@ def _unwrap(text: str, result: VerificationResult,
         step = "zlib"
         inflated = codec.inflate(compressed)
         result.passed(step)
-        return inflated
+        return context, inflated
     except EcertError as exc:
         result.fail(step, exc.code, exc.detail)
         return None
@@ -87,7 +90,8 @@ def _unwrap(text: str, result: VerificationResult,
 
 def _verify_cose(data: bytes, result: VerificationResult, trust: TrustList,
                  revocations: RevocationList | None, moment: datetime,
-                 registry_lookup: RegistryLookup | None) -> VerificationResult:
+                 registry_lookup: RegistryLookup | None, *,
+                 context: str | None = None) -> VerificationResult:
     try:
         sign1 = cose.decode_sign1(data)
         claims = cose.decode_claims(sign1.payload)
@@ -96,6 +100,9 @@ def _verify_cose(data: bytes, result: VerificationResult, trust: TrustList,
         return result.fail("cose", exc.code, exc.detail)
     result.passed("cose")
     _describe(result, sign1, claims, fields)
+    mismatch = context_mismatch(context, has_fields=cose.CLAIM_CERT in claims)
+    if mismatch is not None:
+        return result.fail("prefix", "bad_prefix", mismatch)
     if not _check_signature(result, sign1, trust, claims, moment):
         return result
     if not _check_expiry(result, claims, fields, moment):
@@ -105,6 +112,16 @@ def _verify_cose(data: bytes, result: VerificationResult, trust: TrustList,
     if not _check_registry(result, fields, registry_lookup):
         return result
     return result.succeed()
+
+
+def context_mismatch(context: str | None, *, has_fields: bool) -> str | None:
+    """The prefix is not signed, so it must agree with what the signed content is: a CG1
+    payload carries our certificate fields, a DCC (HC1) payload does not."""
+    if context == codec.OUR_CONTEXT and not has_fields:
+        return "前缀 CG1: 与内容不符：载荷不含本平台的证书字段"
+    if context == codec.DCC_CONTEXT and has_fields:
+        return "前缀 HC1: 与内容不符：这是本平台的电子证书，应以 CG1: 开头"
+    return None
 
 
 def _describe(result: VerificationResult, sign1: cose.Sign1, claims: Mapping[Any, Any],
@@ -200,8 +217,10 @@ def _check_registry(result: VerificationResult, fields: CertificateFields | None
         return True
     try:
         record = registry_lookup(fields)
-    except Exception as exc:
-        result.skipped("registry", f"证书库暂不可用: {type(exc).__name__}")
+    except Exception:
+        # An unreachable registry does not void a signature; the operator gets the cause.
+        logger.warning("ecert registry lookup failed", exc_info=True)
+        result.skipped("registry", "证书库暂不可用，未比对")
         return True
     if record is None:
         result.fail("registry", "not_in_registry", f"证书编号 {fields.cert_no}")

@@ -1,7 +1,8 @@
 """GB 11643 as SQL, built from certguard.ids' constants so there is one algorithm, not two.
 
 The order of checks and the reason codes mirror ids.check_id_no: length, characters, birth
-date, address code (abandoned codes stay valid for people born before they were abandoned),
+date, address code (an abandoned code stays valid for births up to and including the year it
+was abolished: SQL `year > end_year` is the same test as ids `year <= end`),
 check character. The address table is loaded from ids.region_code_years() by the engine.
 Dates are handled as yyyymmdd integers: plain arithmetic is several times faster than building
 date strings and casting them, and reads the same on DuckDB and Spark.

@@ -133,3 +133,45 @@ def test_command_valid_invalid_and_bad_usage(flow) -> None:
     assert code == 1 and json.loads(out)["valid"] is False and message
     code, _, message = call_command_exit("verify", flow["payload"], "--trust", "/no/such")
     assert code == 2 and "file_error" in message
+
+
+@pytest.mark.parametrize("prefix", ["HC2:", "HL0:", "HC1:"])
+def test_command_refuses_a_relabelled_payload(flow, prefix) -> None:
+    # HC2: / HL0: are unknown contexts; HC1: is known but our fields never travel under it.
+    code, out, _ = call_command_exit("verify", prefix + flow["payload"][4:],
+                                     "--trust", flow["pub"], "--at", "2026-01-15",
+                                     "--offline")
+    answer = json.loads(out)
+    assert code == 1 and answer["reason"] == "bad_prefix" and answer["valid"] is False
+    assert "前缀" in answer["message"]
+
+
+def test_verify_prefix_option_accepts_only_known_contexts(flow) -> None:
+    base = ("verify", flow["payload"], "--trust", flow["pub"], "--at", "2026-01-15",
+            "--offline")
+    assert run(*base, "--prefix", "cg1:")[0] == 0
+    code, out = run(*base, "--prefix", "HC1")
+    assert code == 1 and out["reason"] == "bad_prefix"
+    code, _, message = call_command_exit(*base, "--prefix", "HC2")
+    assert code == 2 and "不支持的前缀" in message and "HC2" in message
+
+
+def test_command_tampered_zlib_says_so_in_chinese(flow) -> None:
+    from certguard.ecert import codec
+
+    data = bytearray(codec.b45decode(flow["payload"][4:]))
+    data[-2] ^= 0x10  # inside the Adler-32 trailer
+    code, out, _ = call_command_exit("verify", "CG1:" + codec.b45encode(bytes(data)),
+                                     "--trust", flow["pub"], "--at", "2026-01-15", "--offline")
+    answer = json.loads(out)
+    assert code == 1 and answer["reason"] == "bad_zlib"
+    assert "Error" not in out and "decompress" not in out
+    assert answer["details"]["zlib"] == "校验和不符，内容已被改动"
+
+
+def test_signing_under_another_prefix_is_a_usage_error(flow, tmp_path) -> None:
+    fields = tmp_path / "f.json"
+    fields.write_text(json.dumps(FIELDS, ensure_ascii=False), encoding="utf-8")
+    key = next(Path(flow["dir"], "keys").glob("*.key.pem"))
+    with pytest.raises(cli.UsageError, match="bad_prefix"):
+        run("sign", "--key", str(key), "--fields", str(fields), "--prefix", "HC1:")

@@ -38,6 +38,61 @@ def test_bad_prefix(text, ed_key) -> None:
     check(verify_payload(text, trust=ed_key.public, at=CHECKED), "bad_prefix", "prefix")
 
 
+ENGLISH_OR_INTERNALS = ("Error", "error", "decompress", "zlib.", "Exception", "Traceback")
+
+
+def chinese_only(message: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in message) and not any(
+        word in message for word in ENGLISH_OR_INTERNALS)
+
+
+@pytest.mark.parametrize("prefix", ["HL0:", "HC2:", "ZZ9:", "CG2:"])
+def test_unknown_context_is_refused_even_for_a_genuine_payload(prefix, payload, ed_key) -> None:
+    # DCC vectors H1 (HL0:) and H2 (HC2:): a context other than CG1 / HC1 never verifies.
+    result = verify_payload(prefix + payload[4:], trust=ed_key.public, at=CHECKED)
+    check(result, "bad_prefix", "prefix")
+    assert f"不支持的前缀 {prefix}" in result.message and chinese_only(result.message)
+
+
+def test_genuine_payload_relabelled_as_a_dcc_is_refused(payload, ed_key) -> None:
+    result = verify_payload("HC1:" + payload[4:], trust=ed_key.public, at=CHECKED)
+    assert (result.valid, result.reason) == (False, "bad_prefix")
+    assert result.steps["prefix"] == "failed" and result.steps["signature"] == "not_reached"
+    assert "应以 CG1: 开头" in result.message
+
+
+def test_cg1_payload_without_our_fields_is_refused(ed_key) -> None:
+    claims = cbor2.dumps({cose.CLAIM_ISS: "DE", cose.CLAIM_IAT: int(ISSUED.timestamp()),
+                          -260: {1: {"v": []}}})  # a health certificate, not ours
+    raw = cose.encode_sign1(payload=claims, alg=ed_key.alg, kid=ed_key.kid, signer=ed_key.sign)
+    result = verify_payload(codec.encode_payload(raw), trust=ed_key.public, at=CHECKED)
+    assert (result.valid, result.reason) == (False, "bad_prefix")
+    assert "不含本平台的证书字段" in result.message
+
+
+@pytest.mark.parametrize("where", [-1, -3, 40])
+def test_tampered_compressed_data_gets_a_chinese_reason(where, payload, ed_key) -> None:
+    # A changed byte in the deflate data or its Adler-32 trailer (zlib: "Error -3 while
+    # decompressing data: incorrect data check") must read as Chinese, not as zlib's text.
+    data = bytearray(codec.b45decode(payload[4:]))
+    data[where] ^= 0x55
+    result = verify_payload("CG1:" + codec.b45encode(bytes(data)), trust=ed_key.public,
+                            at=CHECKED)
+    assert not result.valid
+    assert result.reason in ("bad_zlib", "bad_cose", "bad_signature")
+    assert chinese_only(result.message), result.message
+    assert all(chinese_only(detail) for detail in result.details.values()), result.details
+
+
+def test_adler32_mismatch_names_the_changed_content(payload, ed_key) -> None:
+    data = bytearray(codec.b45decode(payload[4:]))
+    data[-1] ^= 0x01
+    result = verify_payload("CG1:" + codec.b45encode(bytes(data)), trust=ed_key.public,
+                            at=CHECKED)
+    check(result, "bad_zlib", "zlib")
+    assert result.message == "解压失败：二维码内容已损坏或未经压缩：校验和不符，内容已被改动"
+
+
 def test_bad_base45_from_foreign_characters(payload, ed_key) -> None:
     tampered = payload[:20] + "a" + payload[21:]  # lower case is outside the base45 alphabet
     check(verify_payload(tampered, trust=ed_key.public, at=CHECKED), "bad_base45", "base45")
@@ -186,6 +241,7 @@ def test_registry_match_and_outage(payload, ed_key) -> None:
 
     offline = verify_payload(payload, trust=ed_key.public, at=CHECKED, registry_lookup=down)
     assert offline.valid and offline.steps["registry"] == "skipped"
+    assert offline.details["registry"] == "证书库暂不可用，未比对"  # no exception class name
 
 
 def test_result_is_json_serialisable(payload, ed_key) -> None:

@@ -87,6 +87,24 @@ def test_scan_tampered_payload_names_the_failing_step(cast, cert, client):
     assert re.search(r'data-step-state="failed">[^<]*未通过', page)
 
 
+def test_scan_tampered_compressed_data_reads_as_chinese(cast, cert, client):
+    from certguard.ecert import codec
+
+    data = bytearray(codec.b45decode(
+        services.certificate_sign(by=cast.issuer, certificate=cert).payload[4:]))
+    data[-1] ^= 0x01  # zlib: "Error -3 while decompressing data: incorrect data check"
+    page = _scan(client, "CG1:" + codec.b45encode(bytes(data))).content.decode()
+    assert 'data-reason="bad_zlib"' in page and "校验和不符，内容已被改动" in page
+    assert "Error" not in page and "decompress" not in page
+
+
+def test_scan_relabelled_payload_is_refused(cast, cert, client):
+    payload = services.certificate_sign(by=cast.issuer, certificate=cert).payload
+    page = _scan(client, "HC2:" + payload[4:]).content.decode()
+    assert 'data-valid="false"' in page and 'data-reason="bad_prefix"' in page
+    assert "不支持的前缀 HC2:" in page
+
+
 def test_scan_revoked_payload(cast, cert, client):
     from certguard.registry import services as registry
 

@@ -92,12 +92,30 @@ def test_tampered_name_fails_exactly_at_the_signature_step(cast, cert):
 
 def test_damaged_transport_layers_name_their_step(cast, cert):
     payload = _payload(cast, cert)
-    assert _verify("XX:" + payload[4:])["steps"]["prefix"] in ("ok", "failed")
+    assert _verify("XX:" + payload[4:])["steps"]["prefix"] == "failed"
     broken = _verify("CG1:" + payload[4:-3] + "::")
     assert broken["valid"] is False
     failed = [s for s, v in broken["steps"].items() if v == "failed"]
     assert failed and failed[0] in ("base45", "zlib")
     assert _verify("hello")["steps"]["prefix"] == "failed"
+
+
+def test_a_genuine_payload_relabelled_is_refused(cast, cert):
+    payload = _payload(cast, cert)
+    for prefix in ("HC2:", "HL0:", "HC1:"):
+        answer = _verify(prefix + payload[4:])
+        assert (answer["valid"], answer["reason"]) == (False, "bad_prefix"), prefix
+        assert answer["steps"]["prefix"] == "failed"
+        assert answer["steps"]["signature"] == "not_reached"
+
+
+def test_tampered_compressed_payload_gets_a_chinese_reason(cast, cert):
+    data = bytearray(codec.b45decode(_payload(cast, cert)[4:]))
+    data[-1] ^= 0x01  # Adler-32: zlib itself says "Error -3 … incorrect data check"
+    answer = _verify("CG1:" + codec.b45encode(bytes(data)))
+    assert answer["reason"] == "bad_zlib"
+    assert answer["message"] == "解压失败：二维码内容已损坏或未经压缩：校验和不符，内容已被改动"
+    assert "Error" not in str(answer) and "decompress" not in str(answer)
 
 
 def test_verification_is_audited(cast, cert):

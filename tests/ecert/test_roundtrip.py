@@ -85,11 +85,25 @@ def test_base45_rejects_invalid(text) -> None:
     assert info.value.code == "bad_base45"
 
 
-def test_any_xxn_prefix_is_accepted_by_default_and_can_be_limited(ed_key, fields) -> None:
-    payload = sign_certificate(fields=fields, key=ed_key, issued_at=ISSUED, prefix="ZZ9:")
+def test_only_cg1_and_hc1_are_accepted_and_prefixes_narrow_them(ed_key, fields) -> None:
+    payload = sign_certificate(fields=fields, key=ed_key, issued_at=ISSUED)
+    assert payload.startswith("CG1:")
     assert verify_payload(payload, trust=ed_key.public, at=CHECKED).valid
-    limited = verify_payload(payload, trust=ed_key.public, at=CHECKED, prefixes={"CG1"})
-    assert limited.reason == "bad_prefix"
+    assert verify_payload(payload, trust=ed_key.public, at=CHECKED, prefixes={"cg1:"}).valid
+    limited = verify_payload(payload, trust=ed_key.public, at=CHECKED, prefixes={"HC1"})
+    assert limited.reason == "bad_prefix" and "只接受 HC1:" in limited.message
+    for other in ("ZZ9:", "HC2:", "HL0:", "CG2:"):
+        refused = verify_payload(other + payload[4:], trust=ed_key.public, at=CHECKED)
+        assert refused.reason == "bad_prefix", other
+        assert f"不支持的前缀 {other}" in refused.message
+
+
+def test_issuing_under_another_prefix_is_refused(ed_key, fields) -> None:
+    from certguard.ecert.errors import EcertError
+
+    with pytest.raises(EcertError) as info:
+        sign_certificate(fields=fields, key=ed_key, issued_at=ISSUED, prefix="ZZ9:")
+    assert info.value.code == "bad_prefix" and "CG1:" in info.value.detail
 
 
 def test_payload_fits_a_small_qr(ed_key, fields) -> None:

@@ -85,3 +85,47 @@ def test_unrolled_check_character_matches_the_weights():
         first17 = "".join(rng.choice("0123456789") for _ in range(17))
         total = sum(int(c) * w for c, w in zip(first17, ids.ID_WEIGHTS, strict=True))
         assert ids.id_check_char(first17) == ids.ID_CHECK_CHARS[total % 11]
+
+
+# --- address codes and their years (GB 11643-1999 5.2, GB/T 2260) -------------------------
+
+def test_person_born_in_the_abolition_year_keeps_a_valid_number():
+    # 崇文区 (110103) was merged into 东城区 in July 2010: a child born in March 2010 has it.
+    assert ids.check_id_no("110103201003150014", as_of=date(2024, 1, 1)).ok
+    late = ids.check_id_no(ids.make_id_no("110103", date(2011, 3, 15), 1), as_of=date(2024, 1, 1))
+    assert late.code == "id_region"
+    assert "崇文区" in late.message and "2010年撤销" in late.message
+
+
+def test_every_abolished_code_is_valid_through_its_abolition_year_and_not_after():
+    closed = {code: end for code, (_, end) in ids.region_code_years().items() if end is not None}
+    assert len(closed) > 3_600
+    wrong = [code for code, end in closed.items()
+             if not ids.check_id_no(ids.make_id_no(code, date(end, 12, 31), 1)).ok
+             or ids.check_id_no(ids.make_id_no(code, date(end + 1, 1, 1), 1)).ok]
+    assert wrong == []
+
+
+def test_legacy_fifteen_digit_number_follows_the_same_years():
+    assert ids.region_code_years()["140523"] == (1985, 1993)  # 高平县 → 高平市 in 1993
+    assert ids.check_id_no("140523931231001").ok
+    assert ids.check_id_no("140523940101001").code == "id_region"
+
+
+@pytest.mark.parametrize(("code", "name"), [
+    ("350404", "三元区"), ("610981", "旬阳市"), ("659012", "白杨市"), ("540481", "米林市"),
+    ("653228", "和康县"), ("500157", "两江新区"), ("330113", "临平区"),
+])
+def test_codes_created_since_2020_are_known(code, name):
+    assert ids.region_names()[code] == name
+    assert ids.region_code_years()[code][1] is None
+    assert ids.check_id_no(ids.make_id_no(code, date(1990, 5, 1), 21), as_of=date(2026, 1, 1)).ok
+
+
+@pytest.mark.parametrize(("code", "end"), [
+    ("350403", 2021), ("350402", 2021), ("540422", 2023), ("500112", 2025), ("330103", 2021)])
+def test_codes_abolished_since_2021_carry_their_year(code, end):
+    assert ids.region_code_years()[code][1] == end
+    assert ids.check_id_no(ids.make_id_no(code, date(end, 6, 1), 3), as_of=date(2026, 1, 1)).ok
+    later = ids.check_id_no(ids.make_id_no(code, date(end + 1, 1, 2), 3), as_of=date(2026, 9, 1))
+    assert later.code == "id_region"

@@ -51,7 +51,7 @@ def test_enterprise_user_cannot_register_organisations(cast):
 
 def test_abandoned_region_code_is_kept_with_its_years(db):
     region = region_get(code="140523")  # 高平县, became 高平市 (140581) in 1993
-    assert region.end_year == 1992 and not region.in_use
+    assert region.end_year == 1993 and not region.in_use  # 停用年份: the abolition year
 
 
 def test_api_create_returns_error_shape_with_field(cast):

@@ -62,7 +62,9 @@ def test_every_rule_gives_identical_clues_on_synthetic_data(spark: object, tmp_p
 def test_edge_cases_agree_across_engines(spark: object, tmp_path: Path) -> None:
     odd_ids = ["11010519800501001", "1101051980050100AX", "110105198002300113",
                ids.make_id_no("999999", date(1980, 5, 1), 11), "110105800501001",
-               ids.make_id_no("110105", date(2006, 1, 1), 11)]
+               ids.make_id_no("110105", date(2006, 1, 1), 11),
+               # born in the abolition year of 崇文区 (2010) and the year after
+               "110103201003150014", ids.make_id_no("110103", date(2011, 3, 15), 1)]
     certs = [cert(id_no=x, cert_no=f"N{i}", family="construction", review_due="",
                   first_issued="2023-02-28", valid_from="2024-02-29")
              for i, x in enumerate(odd_ids)] + [cert(name='张"伟\\')]

@@ -58,6 +58,18 @@ def test_r02_abandoned_address_code_valid_for_people_born_before(run: Run) -> No
     assert [c["id_no"] for c in clues] == [after]
 
 
+def test_r02_code_valid_until_the_birth_year_does_not_fire(run: Run) -> None:
+    # 崇文区 (110103) was abolished in 2010: born 2010 is fine, born 2011 is not; the same for
+    # a legacy 15-digit number of 高平县 (140523, abolished 1993).
+    born_2010, born_2011 = "110103201003150014", ids.make_id_no("110103", date(2011, 3, 15), 1)
+    legacy_1993, legacy_1994 = "140523931231001", "140523940101001"
+    clues = run(rules=["R02"], certificates=[
+        cert(id_no=x, cert_no=f"N{i}", family="construction", review_due="")
+        for i, x in enumerate([born_2010, born_2011, legacy_1993, legacy_1994])])
+    assert sorted(c["id_no"] for c in clues) == sorted([born_2011, legacy_1994])
+    assert {json.loads(c["evidence"])["reason"] for c in clues} == {"id_region"}
+
+
 def test_r11_too_young_at_issue_or_past_retirement(run: Run) -> None:
     young = ids.make_id_no("110105", date(2003, 1, 1), 11)
     old_man = ids.make_id_no("110105", date(1960, 1, 1), 13)
