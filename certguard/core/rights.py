@@ -147,3 +147,24 @@ RIGHTS: dict[str, Right] = {
 
 def action_labels() -> dict[str, str]:
     return {action: right.label for action, right in RIGHTS.items()}
+
+
+def policy_markdown() -> str:
+    """The table in ``docs/policy.md``: actions as rows, roles as columns (✓ = may)."""
+    roles = [ANONYMOUS, *ROLES]
+    head = "| 动作 | 说明 | " + " | ".join(f"{ROLE_LABELS[r]}<br>`{r}`" for r in roles) + " |"
+    rule = "|" + "---|" * (len(roles) + 2)
+    rows = [f"| `{action}` | {right.label} | "
+            + " | ".join("✓" if r in right.roles else "" for r in roles) + " |"
+            for action, right in RIGHTS.items()]
+    intro = ("# 权限表（who may do what）\n\n"
+             "Generated from `certguard/core/rights.py` — edit that table, then run\n"
+             "`python -m certguard.core.rights > docs/policy.md` (a test fails while they\n"
+             "differ). The command line and the platform's background work act as the `system`\n"
+             "role, which may do everything. Scope (region, remit, own organisation) is applied\n"
+             "on top by each model's `scope()`.\n\n")
+    return intro + "\n".join([head, rule, *rows]) + "\n"
+
+
+if __name__ == "__main__":
+    print(policy_markdown(), end="")
