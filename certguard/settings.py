@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "certguard.selfcheck",
     "certguard.screening",
     "certguard.synth",
+    "certguard.console",
 ]
 
 MIDDLEWARE = [
