@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.clues import selectors, services
-from certguard.clues.filters import FIELDS, ClueFilter
+from certguard.clues.filters import ClueFilterSet
 from certguard.clues.models import Clue, ClueEvent
+from certguard.core.filters import apply_filters, filter_parameters
 from certguard.orgs.models import User
 
 
@@ -56,10 +57,10 @@ class ClueListApi(APIView):
 
     @extend_schema(summary="线索列表（按规则、严重程度、状态、地区、用人单位等筛选）",
                    responses=ClueSerializer(many=True),
-                   parameters=[OpenApiParameter(n, str, required=False) for n in FIELDS])
+                   parameters=filter_parameters(ClueFilterSet))
     def get(self, request):
-        filters = ClueFilter.from_query(request.query_params)
-        clues = selectors.clues_for(user=request.user, filters=filters)
+        clues = apply_filters(ClueFilterSet, data=request.query_params, request=request,
+                              queryset=selectors.clues_for(user=request.user))
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(clues, request, view=self)
         return paginator.get_paginated_response(ClueSerializer(page, many=True).data)

@@ -1,71 +1,44 @@
-"""One filter for the clue list, shared by the inbox, the API and the exports (as a FilterSet)."""
+"""One filter for the clue list, shared by the inbox, the API and the exports."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-
+import django_filters
 from django.db.models import Q, QuerySet
 
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, SOURCE_CHOICES, STATUS_CHOICES
+from certguard.core.filters import MAX_ID, REGION_CODE, StrictFilterSet
 
-FIELDS = ("rule", "severity", "status", "region", "employer", "q", "source_kind", "source_id",
-          "mine")
-_STATUSES = {k for k, _ in STATUS_CHOICES} | {"open"}
 OPEN = ("new", "assigned")
-_SOURCES = {k for k, _ in SOURCE_CHOICES}
 
 
-def _choice(value: str, allowed) -> str:
-    return value if value in allowed else ""
+class ClueFilterSet(StrictFilterSet):
+    rule = django_filters.ChoiceFilter(label="规则", choices=sorted(RULE_NAMES.items()))
+    severity = django_filters.ChoiceFilter(label="严重程度", choices=list(SEVERITIES.items()))
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=[("open", "未处理完（待处理、已分派）"), *STATUS_CHOICES],
+        method="filter_status")
+    region = django_filters.CharFilter(label="地区", method="filter_region",
+                                       validators=[REGION_CODE])
+    employer = django_filters.CharFilter(label="用人单位代码", field_name="employer_code",
+                                         max_length=40)
+    q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=100)
+    source_kind = django_filters.ChoiceFilter(label="来源", choices=SOURCE_CHOICES)
+    source_id = django_filters.NumberFilter(label="来源批次", min_value=1,
+                                            max_value=MAX_ID)
+    mine = django_filters.BooleanFilter(label="只看分派给我的", method="filter_mine")
 
+    def filter_status(self, clues: QuerySet, name: str, value: str) -> QuerySet:
+        return clues.filter(status__in=OPEN) if value == "open" else clues.filter(status=value)
 
-def _digits(value: str, limit: int) -> str:
-    value = value.strip()
-    return value[:limit] if value.isdigit() else ""
+    def filter_region(self, clues: QuerySet, name: str, value: str) -> QuerySet:
+        return clues.filter(region__code__startswith=value)
 
+    def filter_text(self, clues: QuerySet, name: str, value: str) -> QuerySet:
+        """A certificate or ID number, a name, or text of the detail."""
+        text = value.strip()
+        return clues.filter(Q(cert_no=text) | Q(id_no=text) | Q(name=text)
+                            | Q(detail__contains=text))
 
-@dataclass(frozen=True)
-class ClueFilter:
-    rule: str = ""
-    severity: str = ""
-    status: str = ""  # one status, or "open" (new or assigned)
-    region: str = ""  # region code prefix, e.g. 1405 = the whole city
-    employer: str = ""  # employer credit code (exact)
-    q: str = ""  # certificate number, ID number, name or text of the detail
-    source_kind: str = ""
-    source_id: str = ""
-    mine: str = ""  # "1": assigned to me
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> ClueFilter:
-        """Unknown values are dropped rather than refused: a stale link still opens."""
-        get = lambda key: str(query.get(key, "") or "").strip()  # noqa: E731
-        return cls(
-            rule=_choice(get("rule").upper(), RULE_NAMES), severity=_choice(get("severity"),
-                                                                             SEVERITIES),
-            status=_choice(get("status"), _STATUSES), region=_digits(get("region"), 6),
-            employer=get("employer")[:40], q=get("q")[:100],
-            source_kind=_choice(get("source_kind"), _SOURCES),
-            source_id=_digits(get("source_id"), 18), mine="1" if get("mine") == "1" else "")
-
-    def as_query(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
-
-    def apply(self, clues: QuerySet, *, user_id: int | None = None) -> QuerySet:
-        exact = {"rule": self.rule, "severity": self.severity, "employer_code": self.employer,
-                 "source_kind": self.source_kind}
-        clues = clues.filter(**{k: v for k, v in exact.items() if v})
-        if self.status:
-            clues = clues.filter(status__in=OPEN) if self.status == "open" else clues.filter(
-                status=self.status)
-        if self.source_id:
-            clues = clues.filter(source_id=int(self.source_id))
-        if self.region:
-            clues = clues.filter(region__code__startswith=self.region)
-        if self.mine and user_id is not None:
-            clues = clues.filter(assignee_id=user_id)
-        if self.q:
-            clues = clues.filter(Q(cert_no=self.q) | Q(id_no=self.q) | Q(name=self.q)
-                                 | Q(detail__contains=self.q))
-        return clues
+    def filter_mine(self, clues: QuerySet, name: str, value: bool) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        return clues.filter(assignee_id=getattr(user, "pk", None)) if value else clues

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from certguard.clues.filters import ClueFilter
 from certguard.clues.models import Clue, ClueEvent
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
-from certguard.core.scoping import actor_of
 
 PERSONAL_FIELDS = ("name", "id_no")
 
 
-def clues_for(*, user: object, filters: ClueFilter | None = None,
-              action: str = "clues.view") -> QuerySet[Clue]:
+def clues_for(*, user: object, action: str = "clues.view") -> QuerySet[Clue]:
+    """The clues the user may see (or work on), in inbox order; filter with ClueFilterSet."""
     clues = Clue.objects.restrict(user, action)
-    if filters is not None:
-        clues = filters.apply(clues, user_id=actor_of(user).user_id)
     return _logged(clues.select_related("region", "assignee")
                    .order_by("severity_rank", "rule", "id"), user)
 

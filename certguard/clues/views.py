@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from certguard.clues import exports, selectors, services
 from certguard.clues.evidence import comparisons, evidence_rows
-from certguard.clues.filters import ClueFilter
+from certguard.clues.filters import ClueFilterSet
 from certguard.clues.forms import AssignForm, DecisionForm
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
+from certguard.core.filters import apply_filters, page_filters
 from certguard.core.policy import requires
 from certguard.orgs.models import User
 
@@ -29,11 +30,12 @@ def _clue(request, pk: int, action: str = "clues.view"):
 
 @requires("clues.view")
 def inbox(request):
-    filters = ClueFilter.from_query(request.GET)
-    clues = selectors.clues_for(user=request.user, filters=filters)
+    clues, filter_error = page_filters(ClueFilterSet, request=request,
+                                       queryset=selectors.clues_for(user=request.user))
     page = Paginator(clues, 50).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k in ClueFilterSet.base_filters and v}
     return render(request, "clues/inbox.html", {
-        "page": page, "query": filters.as_query(), "filters": filters,
+        "page": page, "query": query, "filters": query, "filter_error": filter_error,
         "counts": selectors.clue_counts(clues=clues), "rules": RULE_NAMES,
         "severities": SEVERITIES, "statuses": dict(STATUS_CHOICES),
         "export_query": request.GET.urlencode()})
@@ -92,17 +94,22 @@ def assign(request, pk: int):
     return redirect("clues:detail", pk=pk)
 
 
-def _export_audit(request, filters: ClueFilter, fmt: str, count: int) -> None:
+def _export_audit(request, fmt: str, count: int) -> None:
+    query = {k: v for k, v in request.GET.items() if k in ClueFilterSet.base_filters and v}
     audit_record(action="export", object_type="clues.clue", object_id=f"{count} 条",
-                 summary=f"导出线索（{fmt}）", data={"filters": filters.as_query(),
-                                                     "count": count}, user=request.user)
+                 summary=f"导出线索（{fmt}）", data={"filters": query, "count": count},
+                 user=request.user)
 
 
 @requires("clues.export")
 def export(request, fmt: str):
-    filters = ClueFilter.from_query(request.GET)
-    clues = selectors.clues_for(user=request.user, filters=filters)
-    _export_audit(request, filters, fmt, min(clues.count(), exports.MAX_ROWS))
+    try:
+        clues = apply_filters(ClueFilterSet, data=request.GET, request=request,
+                              queryset=selectors.clues_for(user=request.user))
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("clues:inbox")
+    _export_audit(request, fmt, min(clues.count(), exports.MAX_ROWS))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         return FileResponse(exports.xlsx_file(clues), as_attachment=True,

@@ -6,7 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from certguard.core import selectors
+from certguard.core.audit_filters import AuditFilterSet
+from certguard.core.filters import page_filters
 from certguard.core.jobs import job_start
+from certguard.core.models import AuditEntry
 from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
 
@@ -53,9 +56,12 @@ def job_list(request):
 
 @requires("audit.view")
 def audit_log(request):
-    entries = selectors.audit_entries(user=request.user, query=request.GET)
+    entries, filter_error = page_filters(AuditFilterSet, request=request,
+                                         queryset=selectors.audit_entries(user=request.user))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "query": request.GET})
+    return render(request, "core/audit_log.html", {"page": page, "query": request.GET,
+                                                   "filter_error": filter_error,
+                                                   "actions": AuditEntry.Action.choices})
 
 
 @requires("audit.verify")

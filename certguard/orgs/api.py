@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import NotFound
+from certguard.core.filters import apply_filters, filter_parameters
 from certguard.core.scoping import actor_of
 from certguard.orgs import selectors, services
+from certguard.orgs.filters import OrganisationFilterSet
 from certguard.orgs.models import Organisation, Region
 from certguard.orgs.reference import ORG_KINDS, SECTORS
 
@@ -53,11 +55,10 @@ class OrganisationListApi(APIView):
     policy = {"read": "organisations.view", "write": "organisations.create"}
 
     @extend_schema(summary="可见范围内的单位", responses=OrganisationSerializer(many=True),
-                   parameters=[OpenApiParameter(n, str, required=False)
-                               for n in ("kind", "sector", "region", "q")])
+                   parameters=filter_parameters(OrganisationFilterSet))
     def get(self, request):
-        query = {k: request.query_params.get(k, "") for k in ("kind", "sector", "region", "q")}
-        orgs = selectors.organisations_for(user=request.user, **query)
+        orgs = apply_filters(OrganisationFilterSet, data=request.query_params, request=request,
+                             queryset=selectors.organisations_for(user=request.user))
         from rest_framework.pagination import LimitOffsetPagination
 
         paginator = LimitOffsetPagination()

@@ -11,9 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.filters import page_filters
 from certguard.core.policy import allows, requires
 from certguard.core.scoping import actor_of
 from certguard.orgs import otp, selectors, services
+from certguard.orgs.filters import OrganisationFilterSet
 from certguard.orgs.forms import LoginForm, OrganisationForm, TokenForm
 from certguard.orgs.middleware import SESSION_KEY
 from certguard.orgs.reference import ORG_KINDS, SECTORS
@@ -104,11 +106,13 @@ def switch_membership(request):
 
 @requires("organisations.view")
 def organisations(request):
-    query = {k: request.GET.get(k, "") for k in ("kind", "sector", "region", "q")}
-    orgs = selectors.organisations_for(user=request.user, **query)
+    orgs, filter_error = page_filters(OrganisationFilterSet, request=request,
+                                      queryset=selectors.organisations_for(user=request.user))
     page = Paginator(orgs, 30).get_page(request.GET.get("page"))
+    query = {k: request.GET.get(k, "") for k in OrganisationFilterSet.base_filters}
     return render(request, "orgs/organisation_list.html", {
         "page": page, "query": query, "kinds": ORG_KINDS, "sectors": SECTORS,
+        "filter_error": filter_error,
         "can_create": allows(request.user, "organisations.create")})
 
 

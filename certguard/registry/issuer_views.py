@@ -16,15 +16,15 @@ from django.shortcuts import redirect, render
 from certguard.catalog.models import Family
 from certguard.catalog.services import item_names
 from certguard.core.errors import AppError
+from certguard.core.filters import page_filters
 from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
 from certguard.orgs.models import Organisation
 from certguard.orgs.reference import DEPARTMENTS
 from certguard.registry import issuer_forms as f
 from certguard.registry import selectors, services
+from certguard.registry.filters import CertificateFilterSet
 from certguard.registry.lifecycle import STATUS_LABELS
-
-FILTERS = ("family", "item", "status", "q")
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,18 @@ def _put_error(form, exc: AppError) -> None:
 
 @requires("certificates.view")
 def certificate_list(request):
-    query = {k: request.GET.get(k, "") for k in FILTERS}
     on = services.today()
-    rows = selectors.certificates_for(user=request.user, on=on, **query)
+    rows, filter_error = page_filters(CertificateFilterSet, request=request,
+                                      queryset=selectors.certificates_for(user=request.user,
+                                                                          on=on))
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    query = {k: request.GET.get(k, "") for k in CertificateFilterSet.base_filters}
     shown = list(page.object_list)
     families = _families(request)
     names = item_names()
     return render(request, "registry/issuer/list.html", {
         "page": page, "query": query, "on": on, "statuses": STATUS_LABELS,
+        "filter_error": filter_error,
         "rows": [(c, c.status_on(on), names.get((c.family_id, c.item_code), ""))
                  for c in shown],
         "families": Family.objects.filter(**({"key__in": families} if families is not None

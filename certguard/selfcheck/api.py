@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError, NotFound
+from certguard.core.filters import apply_filters, filter_parameters
 from certguard.orgs.models import Organisation
 from certguard.selfcheck import official_fill, rectification, selectors, services
+from certguard.selfcheck.filters import ResultFilterSet
 from certguard.selfcheck.models import (
     Rectification,
     RosterUpload,
@@ -145,17 +147,17 @@ class UploadResultsApi(ListAPIView):
     policy = "selfcheck.view"
     serializer_class = ResultSerializer
 
-    @extend_schema(summary="逐行核验结果（可按结果筛选）", parameters=[
-        OpenApiParameter("result", str, description="结果代码，如 not_found；problems = 全部问题"),
-        OpenApiParameter("q", str, description="姓名、身份证号或证书编号")])
+    @extend_schema(summary="逐行核验结果（可按结果筛选）",
+                   parameters=filter_parameters(ResultFilterSet))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         upload = _upload(self.request, self.kwargs["pk"])
-        return selectors.results_for(user=self.request.user, upload=upload,
-                                     result=self.request.query_params.get("result", ""),
-                                     query=self.request.query_params.get("q", ""))
+        return apply_filters(ResultFilterSet, data=self.request.query_params,
+                             request=self.request,
+                             queryset=selectors.results_for(user=self.request.user,
+                                                            upload=upload))
 
 
 # --- Rectification, send-back and re-filing (issue 5, item 4) ---------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from certguard.core.personal import logged_reads
 from certguard.selfcheck.models import Reminder, RosterUpload, WorkerResult
@@ -18,16 +18,9 @@ def upload_for(*, user: object, pk: int, action: str = "selfcheck.view") -> Rost
     return uploads_for(user=user, action=action).filter(pk=pk).first()
 
 
-def results_for(*, user: object, upload: RosterUpload, result: str = "",
-                query: str = "") -> QuerySet[WorkerResult]:
+def results_for(*, user: object, upload: RosterUpload) -> QuerySet[WorkerResult]:
+    """The upload's results the user may see; filter with ResultFilterSet."""
     rows = WorkerResult.objects.restrict(user, "selfcheck.view").filter(upload=upload)
-    if result == "problems":
-        rows = rows.exclude(result__in=("valid", "rejected"))
-    elif result:
-        rows = rows.filter(result=result)
-    if query:
-        rows = rows.filter(Q(worker_name__contains=query) | Q(worker_id_no=query.upper())
-                           | Q(cert_no=query.upper()))
     return logged_reads(rows.order_by("id"), fields=SHOWN_FIELDS, summary="查看花名册核验结果",
                         user=user)
 

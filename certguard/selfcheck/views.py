@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.filters import page_filters
 from certguard.core.policy import allows, requires
 from certguard.orgs.models import Organisation
 from certguard.selfcheck import outcomes, rectification, selectors, services
+from certguard.selfcheck.filters import ResultFilterSet
 from certguard.selfcheck.models import Rectification, RosterUpload
 
 
@@ -74,10 +76,12 @@ def upload_detail(request, pk: int):
                        fields=services.FIELD_LABELS)
         return render(request, "selfcheck/upload_preview.html", context)
     if upload.status == RosterUpload.Status.VERIFIED:
-        query = {k: request.GET.get(k, "").strip() for k in ("result", "q")}
-        rows = selectors.results_for(user=request.user, upload=upload, result=query["result"],
-                                     query=query["q"])
+        rows, filter_error = page_filters(
+            ResultFilterSet, request=request,
+            queryset=selectors.results_for(user=request.user, upload=upload))
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = {k: request.GET.get(k, "") for k in ResultFilterSet.base_filters}
+        context["filter_error"] = filter_error
         context.update(page=page, query=query, counts=[
             (code, label, upload.counts.get(code, 0)) for code, label in outcomes.LABELS.items()])
         context.update(_rectification_context(request, upload, rows=list(page)))

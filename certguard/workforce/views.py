@@ -6,20 +6,21 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from certguard.core.filters import page_filters
 from certguard.core.policy import requires
 from certguard.workforce import selectors
-
-_ACTIVE = {"": True, "all": None, "ended": False}
+from certguard.workforce.filters import LedgerFilterSet
 
 
 @requires("ledger.view")
 def ledger_list(request):
-    query = {k: request.GET.get(k, "").strip() for k in ("q", "status", "employer")}
-    employer = int(query["employer"]) if query["employer"].isdigit() else None
-    entries = selectors.ledger_for(user=request.user, employer_id=employer, query=query["q"],
-                                   active=_ACTIVE.get(query["status"], True))
+    entries, filter_error = page_filters(
+        LedgerFilterSet, request=request,
+        queryset=selectors.ledger_for(user=request.user, active=None))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "workforce/ledger_list.html", {"page": page, "query": query})
+    query = {k: request.GET.get(k, "") for k in LedgerFilterSet.base_filters}
+    return render(request, "workforce/ledger_list.html", {
+        "page": page, "query": query, "filter_error": filter_error})
 
 
 @requires("ledger.view")
