@@ -92,6 +92,23 @@ class Clue(Audited, TimeStampedModel):
                  | Q(family="", employer_sector="", organisation_id=actor.organisation_id))
         return (placed | unplaced) & remit
 
+    @classmethod
+    def row_in_scope(cls, actor, *, region_id: str | None, family: str, employer_sector: str,
+                     organisation_id: int | None) -> bool:
+        """``scope(actor, "view")`` for a clue not yet written (a test holds them equal): a
+        detector run by a regulator writes only clues that regulator could see."""
+        if actor.is_admin:
+            return True
+        if not actor.is_regulator:
+            return False
+        placed = bool(region_id) and region_id.startswith(actor.region_prefix)
+        unplaced = not region_id and organisation_id == actor.organisation_id
+        remit = (family in actor.families
+                 or (not family and employer_sector in actor.sectors)
+                 or (not family and not employer_sector
+                     and organisation_id == actor.organisation_id))
+        return (placed or unplaced) and remit
+
 
 class ClueEvent(Audited, models.Model):
     """One step of a clue's handling: who did what, when, and why."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -16,9 +17,13 @@ from certguard.clues.placement import ClueHints, Placer
 from certguard.clues.reference import SEVERITY_RANK
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden, NotFound
+from certguard.core.rights import SYSTEM
 from certguard.core.scoping import actor_of
+from certguard.orgs.selectors import own_credit_code
+from certguard.rules.titles import rule_severities
 
 BATCH = 2000
+RULE_SEVERITIES = rule_severities()
 _TEXT = {"cert_no": 40, "id_no": 32, "name": 100, "employer_code": 40, "institution_code": 40,
          "exam_center_code": 40, "rule": 8, "severity": 8, "subject": 16}
 
@@ -28,6 +33,8 @@ def _clue(row: dict, *, placer: Placer, source_kind: str, source_id: int | None,
     """One clue row as {attname: value}, placed in its region and remit."""
     place = placer.place(row)
     values = {k: (row.get(k) or "")[:n] for k, n in _TEXT.items()}
+    # A screening rule's severity is the contract's, whichever detector reports it.
+    values["severity"] = RULE_SEVERITIES.get(values["rule"], values["severity"])
     return {**values, "source_kind": source_kind, "source_id": source_id,
             "severity_rank": SEVERITY_RANK.get(values["severity"], 2),
             "detail": row.get("detail") or "", "evidence": row.get("evidence") or {},
@@ -44,28 +51,79 @@ def _codes(path: Path) -> set[str]:
     return codes
 
 
-def clue_bulk_create(*, path: Path, source_kind: str, source_id: int | None,
+@dataclass
+class Intake:
+    """What a bulk intake wrote (clues per rule) and what it refused, row by row."""
+
+    counts: dict[str, int]
+    rejected: list[dict] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return sum(self.counts.values())
+
+
+OUTSIDE = "不在发现单位的辖区或职责范围内，未写入（应由其主管部门发现和处理）"
+NOT_OWN = "不是本单位的记录，未写入"
+
+
+class _ScopeCheck:
+    """Each clue a detector writes must lie within its runner's scope (region, remit, own
+    organisation): a county's run cannot fill another county's inbox."""
+
+    def __init__(self, by: object) -> None:
+        self.actor = actor_of(by)
+        own = self.actor.organisation_id
+        self.own_code = (own_credit_code(organisation_id=own)
+                         if own and not self.actor.is_regulator else None)
+
+    def reason(self, clue: dict) -> str:
+        if self.actor.role == SYSTEM:
+            return ""
+        if self.actor.is_regulator or self.actor.is_admin:
+            return "" if Clue.row_in_scope(
+                self.actor, region_id=clue["region_id"], family=clue["family"],
+                employer_sector=clue["employer_sector"],
+                organisation_id=clue["organisation_id"]) else OUTSIDE
+        codes = {clue["employer_code"], clue["institution_code"], clue["exam_center_code"]}
+        return "" if self.own_code and self.own_code in codes else NOT_OWN
+
+
+def clue_bulk_create(*, by: object, path: Path, source_kind: str, source_id: int | None,
                      organisation_id: int | None = None, hints: ClueHints | None = None,
-                     progress: Callable[[int, int | None], None] | None = None) -> dict[str, int]:
-    """Insert every clue of a clue file in bulk (one transaction; the caller's if it has
-    one); returns the count per rule. The change log gets one entry for the whole set."""
-    path = Path(path)
+                     progress: Callable[[int, int | None], None] | None = None) -> Intake:
+    """Insert every clue of a clue file that lies within ``by``'s scope, in bulk (one
+    transaction; the caller's if it has one); the others are refused with a reason, line by
+    line. The change log gets one entry for the whole set."""
+    path, check = Path(path), _ScopeCheck(by)
     placer = Placer(codes=_codes(path), hints=hints)
-    total, counts = clue_file_count(path), Counter()
+    total, counts, rejected, line = clue_file_count(path), Counter(), [], 1
     with transaction.atomic():
         for rows in clue_rows(path):
-            clues = [_clue(r, placer=placer, source_kind=source_kind, source_id=source_id,
-                           organisation_id=organisation_id) for r in rows]
+            clues = []
+            for row in rows:
+                line += 1
+                clue = _clue(row, placer=placer, source_kind=source_kind, source_id=source_id,
+                             organisation_id=organisation_id)
+                reason = check.reason(clue)
+                if reason:
+                    rejected.append({"line": line, "rule": clue["rule"], "reason": reason,
+                                     "key": clue["cert_no"] or clue["id_no"]
+                                     or clue["employer_code"]})
+                else:
+                    clues.append(clue)
             for start in range(0, len(clues), BATCH):
                 insert_clues(clues[start:start + BATCH])
             counts.update(c["rule"] for c in clues)
             if progress:
-                progress(sum(counts.values()), total)
+                progress(sum(counts.values()) + len(rejected), total)
         audit_record(action="create", object_type="clues.clue", object_id=f"{source_kind}:"
-                     f"{source_id}", summary=f"导入线索 {sum(counts.values())} 条",
+                     f"{source_id}", summary=f"导入线索 {sum(counts.values())} 条"
+                     + (f"，{len(rejected)} 条不在范围内未写入" if rejected else ""),
                      data={"source_kind": source_kind, "source_id": source_id,
-                           "counts": dict(sorted(counts.items()))})
-    return dict(sorted(counts.items()))
+                           "counts": dict(sorted(counts.items())), "refused": len(rejected)},
+                     user=by)
+    return Intake(counts=dict(sorted(counts.items())), rejected=rejected)
 
 
 # --- Handling one clue ------------------------------------------------------------------------

@@ -30,6 +30,12 @@ def own_organisation(*, user: object) -> Organisation | None:
     return organisations_for(user=user, action="organisations.view_own").filter(pk=pk).first()
 
 
+def own_credit_code(*, organisation_id: int) -> str:
+    """The credit code of an organisation (for checks of "is this record our own")."""
+    return Organisation.objects.filter(pk=organisation_id).values_list(
+        "credit_code", flat=True).first() or ""
+
+
 def enterprise_counts_by_sector(*, user: object) -> list[dict]:
     return list(Organisation.objects.restrict(user, "organisations.view")
                 .filter(kind="enterprise")

@@ -66,7 +66,7 @@ def clue(ctx: Context, code: str, *, subject: str, source: str, detail: str,
          exam_center_code: str = "NULL", ctes: Sequence[tuple[str, str]] = ()) -> str:
     """One SELECT producing clue rows in the contract's column order. ``ctes`` are named
     steps used more than once (DuckDB computes such a step once instead of per reference)."""
-    sev = severity or RULES_SEVERITY[code]
+    sev = severity or RULES[code].severity
     keys = (("cert_no", cert_no), ("id_no", id_no), ("name", name),
             ("employer_code", employer_code), ("institution_code", institution_code),
             ("exam_center_code", exam_center_code))
@@ -75,14 +75,6 @@ def clue(ctx: Context, code: str, *, subject: str, source: str, detail: str,
     return (f"{with_}SELECT DISTINCT '{code}' AS rule, '{sev}' AS severity, "
             f"'{subject}' AS subject, "
             f"{cols}, {detail} AS detail, {ctx.d.json_object(evidence)} AS evidence {source}")
-
-
-RULES_SEVERITY = {
-    "R01": "high", "R02": "high", "R03": "high", "R04": "high", "R05": "high", "R06": "high",
-    "R07": "medium", "R08": "medium", "R09": "high", "R10": "high", "R11": "medium",
-    "R12": "medium", "R13": "high", "R14": "medium", "R15": "medium", "R16": "low",
-    "R17": "medium",
-}
 
 
 def union(parts: Sequence[str]) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certguard.core.errors import AppError
+from certguard.core.scoping import COMMAND_LINE
 from certguard.screening import inputs as files
 from certguard.screening.models import ScreeningRun
 from certguard.screening.progress import ProgressMapper
@@ -59,15 +60,19 @@ def _save_clues(run: ScreeningRun, result, mapper: ProgressMapper) -> dict[str, 
     out = Path(result.out)
     hints = clue_hints(clues=out, inputs=run_inputs(run))
     with transaction.atomic():
-        counts = clue_bulk_create(path=out, source_kind="screening", source_id=run.pk,
-                                  organisation_id=run.organisation_id, hints=hints,
-                                  progress=mapper.saving)
+        runner = run.owner if run.owner_id else COMMAND_LINE
+        intake = clue_bulk_create(by=runner, path=out, source_kind="screening",
+                                  source_id=run.pk, organisation_id=run.organisation_id,
+                                  hints=hints, progress=mapper.saving)
+        counts = intake.counts
+        files.write_outside(run.pk, intake.rejected)
         run.status, run.finished_at = ScreeningRun.Status.COMPLETE, timezone.now()
-        run.rule_stats, run.clue_count = _rule_stats(result), sum(counts.values())
+        run.rule_stats, run.clue_count = _rule_stats(result), intake.written
+        run.clues_outside = len(intake.rejected)
         run.seconds = round(result.total_seconds, 3)
         run.bad_rows = sum(load.bad_row_count for load in result.loads)
         run.save(update_fields=["status", "finished_at", "rule_stats", "clue_count", "seconds",
-                                "bad_rows", "updated_at"])
+                                "bad_rows", "clues_outside", "updated_at"])
     return counts
 
 

@@ -43,6 +43,7 @@ class ScreeningRun(Audited, TimeStampedModel):
                               default=Status.PENDING, db_index=True)
     rule_stats = models.JSONField("各规则结果", default=list, blank=True)
     clue_count = models.PositiveIntegerField("线索数", default=0)
+    clues_outside = models.PositiveIntegerField("不在本单位范围内未写入的线索", default=0)
     seconds = models.FloatField("用时（秒）", null=True, blank=True)
     error = models.TextField("错误", blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/rules/", views.run_rules, name="run_rules"),
     path("runs/<int:pk>/rejects.csv", views.run_rejects, name="run_rejects"),
+    path("runs/<int:pk>/outside.csv", views.run_outside, name="run_outside"),
 ]

@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from certguard.clues import selectors as clue_selectors
 from certguard.clues.reference import RULE_NAMES
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
 from certguard.core.policy import requires
 from certguard.screening import selectors, services
 from certguard.screening.forms import RunForm
-from certguard.screening.inputs import KIND_LABELS, run_dir
+from certguard.screening.inputs import KIND_LABELS, OUTSIDE_FILE, run_dir
 
 
 @requires("screening.view")
@@ -47,8 +48,11 @@ def _run(request, pk: int):
         raise Http404 from exc
 
 
-def _context(run) -> dict:
-    return {"run": run, "job": run.job,
+def _context(request, run) -> dict:
+    visible = clue_selectors.clues_for(user=request.user).filter(
+        source_kind="screening", source_id=run.pk).count()
+    return {"run": run, "job": run.job, "visible_clues": visible,
+            "hidden_clues": max(run.clue_count - visible, 0),
             "inputs": [{**i, "label": KIND_LABELS.get(i["kind"], i["kind"])} for i in run.inputs],
             "rule_rows": [{**r, "label": RULE_NAMES.get(r["code"], r["name"])}
                           for r in run.rule_stats]}
@@ -57,14 +61,28 @@ def _context(run) -> dict:
 @requires("screening.view")
 def run_detail(request, pk: int):
     run = _run(request, pk)
-    return render(request, "screening/run_detail.html", _context(run))
+    return render(request, "screening/run_detail.html", _context(request, run))
 
 
 @requires("screening.view")
 def run_rules(request, pk: int):
     """The per-rule table alone, polled by the run page until the run has finished."""
     run = _run(request, pk)
-    return render(request, "screening/_run_rules.html", _context(run))
+    return render(request, "screening/_run_rules.html", _context(request, run))
+
+
+@requires("screening.view")
+def run_outside(request, pk: int):
+    """The clues the run found outside its runner's scope (not written), with the reason."""
+    run = _run(request, pk)
+    path = run_dir(run.pk) / OUTSIDE_FILE
+    if run.status != run.Status.COMPLETE or not path.exists():
+        raise Http404
+    audit_record(action="export", object_type="screening.screeningrun", object_id=run.pk,
+                 summary="下载不在本单位范围内未写入的线索", data={"count": run.clues_outside},
+                 user=request.user)
+    return FileResponse(path.open("rb"), as_attachment=True,
+                        filename=f"screening-{run.pk}-outside.csv")
 
 
 @requires("screening.view")

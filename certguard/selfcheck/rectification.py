@@ -20,17 +20,17 @@ from certguard.core.errors import AppError, Forbidden
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows
 from certguard.core.scoping import COMMAND_LINE
+from certguard.rules.titles import rule_severities
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import Rectification, RosterUpload, UploadEvent, WorkerResult
 
 SOURCE_KIND = "selfcheck"
 # Suspected fakes: reported as clues automatically when the verification completes.
-FAKE_RULES = {o.NOT_FOUND: ("R01", "high"), o.ID_MISMATCH: ("R03", "high"),
-              o.NAME_MISMATCH: ("R04", "medium"), o.ALTERED: ("R05", "high")}
+FAKE_RULES = {o.NOT_FOUND: "R01", o.ID_MISMATCH: "R03", o.NAME_MISMATCH: "R04",
+              o.ALTERED: "R05"}
 # Other problems become clues only when the employer reports them (线索上报).
-REPORTED_RULES = {o.EXPIRED: ("R07", "medium"), o.REVIEW_OVERDUE: ("R08", "medium"),
-                  o.REVOKED: ("R09", "high"), o.ITEM_MISMATCH: ("R10", "medium"),
-                  o.UNCERTIFIED: ("R10", "medium")}
+REPORTED_RULES = {o.EXPIRED: "R07", o.REVIEW_OVERDUE: "R08", o.REVOKED: "R09",
+                  o.ITEM_MISMATCH: "R10", o.UNCERTIFIED: "R10"}
 CLUE_COLUMNS = ("rule", "severity", "subject", "cert_no", "id_no", "name", "employer_code",
                 "institution_code", "exam_center_code", "detail", "evidence")
 SOURCE_KEY = "employer_cert_source"  # evidence key: where the employer says the cert came from
@@ -39,7 +39,8 @@ SOURCE_KEY = "employer_cert_source"  # evidence key: where the employer says the
 # --- Clues ------------------------------------------------------------------------------------
 
 def _clue_row(result: WorkerResult, *, employer_code: str, cert_source: str = "") -> dict:
-    rule, severity = FAKE_RULES.get(result.result) or REPORTED_RULES[result.result]
+    rule = FAKE_RULES.get(result.result) or REPORTED_RULES[result.result]
+    severity = rule_severities()[rule]  # the contract's, never this module's own
     upload = result.upload
     evidence = {"upload_id": upload.pk, "file_name": upload.file_name, "sheet": result.sheet,
                 "row_no": result.row_no, "declared_name": result.worker_name,
@@ -83,9 +84,10 @@ def _create_clues(*, upload: RosterUpload, results: list[WorkerResult],
             for r in fresh:
                 writer.writerow(_clue_row(r, employer_code=code,
                                           cert_source=(sources or {}).get(r.pk, "")))
-        counts = clue_bulk_create(path=path, source_kind=SOURCE_KIND, source_id=upload.pk,
-                                  organisation_id=upload.employer_id, hints=hints)
-    return sum(counts.values())
+        intake = clue_bulk_create(by=COMMAND_LINE, path=path, source_kind=SOURCE_KIND,
+                                  source_id=upload.pk, organisation_id=upload.employer_id,
+                                  hints=hints)
+    return intake.written
 
 
 def upload_report_fakes(*, upload_id: int) -> int:

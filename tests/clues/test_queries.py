@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient

@@ -110,6 +110,8 @@ def _run(world: World):
                                       finished_at=timezone.now())
     (run_dir(run.pk) / REJECTS_FILE).write_text("file,line,column,problem,value\n",
                                                 encoding="utf-8")
+    (run_dir(run.pk) / "clues.outside.csv").write_text("line,rule,key,reason\n",
+                                                       encoding="utf-8")
     return run
 
 
@@ -155,6 +157,7 @@ ROUTE_OBJECTS = {
     "screening/runs/<int:pk>/": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/rules/": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/rejects.csv": lambda r: ({"pk": r.run.pk}, r.run),
+    "screening/runs/<int:pk>/outside.csv": lambda r: ({"pk": r.run.pk}, r.run),
     "clues/<int:pk>/": lambda r: ({"pk": r.clue.pk}, r.clue),
     "clues/<int:pk>/decide/": lambda r: ({"pk": r.clue.pk}, r.clue),
     "clues/<int:pk>/assign/": lambda r: ({"pk": r.clue.pk}, r.clue),

@@ -14,6 +14,9 @@ from certguard.screening.management.commands.screen import Command as ScreenComm
 from certguard.synth.management.commands.synth import Command as SynthCommand
 from tests.rules.conftest import cert, read_clues, worker, write_csv
 
+# The screen command reads R12's minimum hours from the platform's catalogue.
+pytestmark = pytest.mark.django_db
+
 
 def _call(command, *args: str) -> str:
     out = StringIO()

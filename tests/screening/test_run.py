@@ -17,9 +17,9 @@ from certguard.screening.models import ScreeningRun
 from tests.screening.conftest import upload
 
 
-def _start(cast, capture, **kwargs) -> ScreeningRun:
+def _start(cast, capture, by=None, **kwargs) -> ScreeningRun:
     with capture(execute=True):
-        run = services.run_create(by=cast.inspector_city, **kwargs)
+        run = services.run_create(by=by or cast.inspector_city, **kwargs)
     run.refresh_from_db()
     run.job.refresh_from_db()
     return run
@@ -27,8 +27,9 @@ def _start(cast, capture, **kwargs) -> ScreeningRun:
 
 def test_full_run_loads_every_clue_of_the_screen_result(cast, synth_files, tmp_path,
                                                         django_capture_on_commit_callbacks):
+    # The synthetic world spans the country: a national-scope runner keeps every clue.
     uploads = {k: upload(p) for k, p in synth_files.files.items()}
-    run = _start(cast, django_capture_on_commit_callbacks, uploads=uploads,
+    run = _start(cast, django_capture_on_commit_callbacks, by=cast.admin, uploads=uploads,
                  as_of=synth_files.as_of, title="九月比对")
     assert run.job.status == Job.Status.SUCCEEDED, run.job.error
     assert (run.status, run.job.percent) == (ScreeningRun.Status.COMPLETE, 100)
@@ -47,6 +48,21 @@ def test_full_run_loads_every_clue_of_the_screen_result(cast, synth_files, tmp_p
     for kind, path in synth_files.files.items():
         assert fingerprints[kind] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert run.job.result["线索数"] == expected.clue_count
+    assert run.clues_outside == 0
+
+
+def test_a_city_run_keeps_its_own_clues_and_reports_the_rest(
+        cast, synth_files, django_capture_on_commit_callbacks):
+    uploads = {k: upload(p) for k, p in synth_files.files.items()}
+    run = _start(cast, django_capture_on_commit_callbacks, uploads=uploads,
+                 as_of=synth_files.as_of)
+    assert run.status == ScreeningRun.Status.COMPLETE
+    total = sum(r["clues"] for r in run.rule_stats)
+    assert run.clues_outside > 0 and run.clue_count + run.clues_outside == total
+    placed = Clue.objects.filter(source_id=run.pk).exclude(region__isnull=True)
+    assert all(c.region_id.startswith("1405") for c in placed)
+    outside = (run_dir(run.pk) / "clues.outside.csv").read_text(encoding="utf-8-sig")
+    assert len(outside.splitlines()) == run.clues_outside + 1
 
 
 def test_rules_without_their_inputs_are_skipped_and_say_why(
@@ -91,7 +107,7 @@ def test_failure_while_saving_clues_leaves_none(cast, synth_files, monkeypatch,
     monkeypatch.setattr(clue_services, "insert_clues", flaky)
     monkeypatch.setattr(clue_services, "BATCH", 5)
     uploads = {k: upload(p) for k, p in synth_files.files.items()}
-    run = _start(cast, django_capture_on_commit_callbacks, uploads=uploads,
+    run = _start(cast, django_capture_on_commit_callbacks, by=cast.admin, uploads=uploads,
                  as_of=synth_files.as_of)
     assert run.job.status == Job.Status.FAILED and "内部错误" in run.job.error
     assert run.status == ScreeningRun.Status.FAILED

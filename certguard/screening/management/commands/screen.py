@@ -6,8 +6,9 @@ from datetime import date
 
 import duckdb
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from certguard.catalog.reference import min_training_hours
+from certguard.catalog.services import min_training_hours
 from certguard.rules import InputError, ParamError, ProgressEvent, ScreenResult, screen
 
 
@@ -17,6 +18,16 @@ def _date(text: str) -> date:
     except ValueError as exc:
         raise CommandError(f"[E_AS_OF] --as-of 应为 YYYY-MM-DD，实际为 {text}",
                            returncode=2) from exc
+
+
+def _catalogue_min_hours() -> dict[str, float]:
+    """R12's minimums come from the platform's catalogue (the database), as for runs started
+    in the platform, so an administrator's correction applies to both."""
+    try:
+        return min_training_hours()
+    except DatabaseError:
+        raise CommandError("[E_CATALOG] 无法读取证书目录中的最低培训学时："
+                           "请先运行 certguard migrate", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -47,7 +58,7 @@ class Command(BaseCommand):
             result = screen(inputs, out=options["out"],
                             as_of=_date(options["as_of"]) if options["as_of"] else None,
                             rules=rules, params=options["param"],
-                            catalogue_min_hours=min_training_hours(), engine=options["engine"],
+                            catalogue_min_hours=_catalogue_min_hours(), engine=options["engine"],
                             progress=self._progress, on_bad_rows=options["bad_rows"],
                             memory_limit=options["memory_limit"])
         except (InputError, ParamError) as exc:
