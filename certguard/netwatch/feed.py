@@ -89,10 +89,18 @@ def decode_line(number: int, raw: bytes) -> FeedLine:
                         f"第 {number} 行既不是 UTF-8 也不是 GBK 编码的文本，已跳过")
 
 
+_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF",
+          b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")
+
+
 def looks_binary(handle: BinaryIO) -> bool:
-    """A file whose first 4 KB hold NUL bytes is no text feed (a zip, an image, an office file)."""
+    """A zip, an image, an office or compressed file, or a head that is mostly control bytes;
+    a text feed with a few garbage lines is read line by line instead."""
     try:
         head = handle.peek(4096)[:4096]  # type: ignore[attr-defined]
     except (AttributeError, OSError):
         return False
-    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if head.startswith(_MAGIC):
+        return True
+    control = sum(1 for byte in head if byte in _CONTROL and byte not in (10, 13))
+    return bool(head) and control / len(head) > 0.1

@@ -61,7 +61,12 @@ def host_from_line(text: str) -> str:
         host = host.split("/", 1)[0].rsplit("@", 1)[-1]
         if host.count(":") == 1:
             host = host.split(":", 1)[0]
-    return normalise_host(host)
+    try:
+        return normalise_host(host)
+    except HostProblem as problem:
+        if host == text or problem.code != "not_a_domain":
+            raise
+        raise HostProblem("not_a_domain", f"“{_shown(text)}”不是域名或网址") from None
 
 
 def normalise_host(host: str) -> str:
