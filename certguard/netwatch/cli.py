@@ -223,5 +223,8 @@ def _evaluate(options: dict[str, Any], *, out: TextIO, cache_dir: Path | None) -
     return 0
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps builds one per call
+
+
 def _json(out: TextIO, record: dict[str, Any]) -> None:
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.write(_ENCODER.encode(record) + "\n")

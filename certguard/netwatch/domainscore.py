@@ -62,6 +62,11 @@ class DomainScorer:
         officials = tuple(officials or default_official_hosts())
         self.lexicon: Lexicon = build_lexicon(officials)
         self._by_host = {o.host: o for o in officials}
+        self._official_suffixes = tuple("." + f.registrable for f in self.lexicon.forms)
+        self._registrables = frozenset(f.registrable for f in self.lexicon.forms)
+        self._folded = [(form, fold(form.official.host), fold(form.registrable),
+                         fold(form.official.host.removeprefix("www.")))
+                        for form in self.lexicon.forms]
         self._forms = {form.official.host: form for form in self.lexicon.forms}
         self._lengths = sorted({len(k) for k in self.lexicon.pieces}, reverse=True)
         self._host_permutations = _host_permutations(officials)
@@ -102,6 +107,8 @@ class DomainScorer:
                 reasons = [f"已停用的原官方网址（{official.operator}），列入监视：不再提供"
                            "证书查询，若能访问须核实是否被他人接管"]
             return DomainVerdict(host, "official", official.host, 0, reasons)
+        if not host.endswith(self._official_suffixes) and host not in self._registrables:
+            return None
         for form in self.lexicon.forms:
             if host == form.registrable or host.endswith("." + form.registrable):
                 return DomainVerdict(host, "official", form.official.host, 0, [
@@ -131,11 +138,9 @@ class DomainScorer:
     def _whole_host(self, host: str, folded: str) -> list[_Evidence]:
         found: list[_Evidence] = []
         dotted = "." + folded
-        for form in self.lexicon.forms:
+        for form, target, registrable, bare in self._folded:
             official = form.official.host
-            target = fold(official)
-            registrable = fold(form.registrable)
-            if folded in (target, registrable, fold(official.removeprefix("www."))) or \
+            if folded in (target, registrable, bare) or \
                     folded.endswith("." + registrable):
                 found.append(_Evidence(95, f"用形近字符拼出官方网址 {official}", official))
                 continue
@@ -268,7 +273,9 @@ class DomainScorer:
     def _segment_best(self, label: str) -> tuple[Piece, ...] | None:
         """Pieces of a label read with 0/1 as letters (g0v) and as digits (mem2024)."""
         label = compact(label)
-        options = [self._segment(fold(label)), self._segment(fold(label, digits=False))]
+        options = [self._segment(fold(label))]
+        if "0" in label or "1" in label:
+            options.append(self._segment(fold(label, digits=False)))
         options = [o for o in options if o is not None]
         if not options:
             return None
@@ -371,7 +378,8 @@ def _label_variants(lexicon: Lexicon) -> dict[str, tuple[str, str, str]]:
         joined = "".join(form.labels)
         for base in (joined, joined + "gov", *(d + "gov" for d in form.distinctive),
                      *form.distinctive):
-            if len(base) >= 5:
+            # The name itself must be 5+ letters: a typo of "mem" + "gov" is any "mXm" + gov.
+            if len(base.removesuffix("gov")) >= 5:
                 bases.setdefault(base, form.official.host)
     known = {fold(b) for b in bases} | set(lexicon.pieces)
     variants: dict[str, tuple[str, str, str]] = {}

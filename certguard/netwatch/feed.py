@@ -10,6 +10,7 @@ Chinese message, so a caller can report every line and lose none.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -18,6 +19,7 @@ from certguard.netwatch.errors import NetwatchError
 
 CHUNK = 1 << 20
 _CONTROL = frozenset(range(0, 32)) - {9}  # tab separates columns; every other control is binary
+_CONTROL_RE = re.compile(rb"[\x00-\x08\x0a-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def decode_line(number: int, raw: bytes) -> FeedLine:
         raw = raw[3:]
     if not raw.strip():
         return FeedLine(number, None, "blank", f"第 {number} 行是空行，已跳过")
-    if not _CONTROL.isdisjoint(raw):
+    if _CONTROL_RE.search(raw):
         return FeedLine(number, None, "binary",
                         f"第 {number} 行含有二进制控制字符，不是文本，已跳过")
     try:

@@ -22,6 +22,7 @@ _ASCII_HOST = re.compile(r"(?=.{3,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.
                          r"([a-z]{2,63}|xn--[a-z0-9-]{1,59})")
 _SEQUENCES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _FIELD_SPLIT = re.compile(r"[\s,;|\t]+")
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9._-]+")
 
 
 class HostProblem(ValueError):
@@ -51,6 +52,8 @@ def registrable_domain(host: str) -> str:
 def host_from_line(text: str) -> str:
     """The normalised host of a feed line: a bare host, a URL, or a host with extra columns."""
     text = text.strip().strip("\ufeff")
+    if _PLAIN_HOST.fullmatch(text):
+        return normalise_host(text)
     if "://" in text:
         try:
             host = urlsplit(text).hostname or ""
@@ -70,9 +73,11 @@ def host_from_line(text: str) -> str:
 
 
 def normalise_host(host: str) -> str:
-    host = unicodedata.normalize("NFKC", host).strip().strip("[]").rstrip(".").lower()
-    # Full-width dots and ideographic full stops separate labels in pasted Chinese text.
-    host = host.replace("。", ".").replace("｡", ".")
+    if not host.isascii():
+        host = unicodedata.normalize("NFKC", host)
+        # Ideographic full stops separate labels in pasted Chinese text.
+        host = host.replace("。", ".").replace("｡", ".")
+    host = host.strip().strip("[]").rstrip(".").lower()
     if not host:
         raise HostProblem("not_a_domain", "没有域名")
     if is_ip(host):
@@ -108,6 +113,8 @@ def decode_idn(host: str) -> str:
 
 
 def is_ip(host: str) -> bool:
+    if not (host[:1].isdigit() or ":" in host):
+        return False  # a host name: skip the costly parse
     try:
         ipaddress.ip_address(host)
     except ValueError:
