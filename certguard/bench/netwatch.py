@@ -65,8 +65,8 @@ def _bench_domains(work: Path, *, count: int, seed: int) -> dict[str, Any]:
     verdicts = _verdicts(out_path, "verdict")
     return {"lines": count, "file_mb": round(path.stat().st_size / 2**20, 1),
             "setup_seconds": round(setup, 2), "seconds": round(seconds, 2),
-            "per_second": round(count / seconds), "baseline_read_seconds": round(baseline, 2),
-            "ratio_to_baseline": round(seconds / baseline, 1), "verdicts": verdicts,
+            "per_second": round(count / seconds), "baseline_read_seconds": round(baseline, 4),
+            "ratio_to_baseline": round(seconds / max(baseline, 1e-6), 1), "verdicts": verdicts,
             "planted_lookalikes": planted}
 
 
@@ -90,8 +90,8 @@ def _bench_ads(work: Path, *, count: int, seed: int) -> dict[str, Any]:
                           "keywords": None}, out_path, cache_dir=work / "model")
     return {"lines": count, "file_mb": round(path.stat().st_size / 2**20, 1),
             "train_or_load_seconds": round(setup, 2), "seconds": round(seconds, 2),
-            "per_second": round(count / seconds), "baseline_read_seconds": round(baseline, 2),
-            "ratio_to_baseline": round(seconds / baseline, 1),
+            "per_second": round(count / seconds), "baseline_read_seconds": round(baseline, 4),
+            "ratio_to_baseline": round(seconds / max(baseline, 1e-6), 1),
             "verdicts": _verdicts(out_path, "verdict")}
 
 

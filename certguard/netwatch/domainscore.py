@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -70,7 +71,7 @@ class DomainScorer:
         self._forms = {form.official.host: form for form in self.lexicon.forms}
         self._lengths = sorted({len(k) for k in self.lexicon.pieces}, reverse=True)
         self._host_permutations = _host_permutations(officials)
-        self._label_variants = _label_variants(self.lexicon)
+        self._label_variants = _label_variants(officials)
         self._long = {k: p for k, p in self.lexicon.pieces.items()
                       if p.kind in ("label", "authority", "trade") and len(k) >= 5}
         self._trigger = ahocorasick.Automaton()
@@ -344,7 +345,8 @@ def _registrable_of(host: str) -> str:
     return f"{domain}.{suffix}" if suffix else host
 
 
-def _host_permutations(officials: Iterable[OfficialHost]) -> dict[str, tuple[str, str]]:
+@lru_cache(maxsize=4)
+def _host_permutations(officials: tuple[OfficialHost, ...]) -> dict[str, tuple[str, str]]:
     """dnstwist's passive permutations of each official host (no DNS), IDN decoded."""
     from dnstwist import Fuzzer
 
@@ -368,11 +370,13 @@ def _host_permutations(officials: Iterable[OfficialHost]) -> dict[str, tuple[str
     return found
 
 
-def _label_variants(lexicon: Lexicon) -> dict[str, tuple[str, str, str]]:
+@lru_cache(maxsize=4)
+def _label_variants(officials: tuple[OfficialHost, ...]) -> dict[str, tuple[str, str, str]]:
     """dnstwist's spelling fuzzers applied to flattened official names of 5+ letters, so a typo
-    of ``cxmem`` or ``mohurd`` is known under any suffix."""
+    of ``cxmem`` or ``mohurd`` is known under any suffix (built once per official list)."""
     from dnstwist import Fuzzer
 
+    lexicon = build_lexicon(officials)
     bases: dict[str, str] = {}
     for form in lexicon.forms:
         joined = "".join(form.labels)

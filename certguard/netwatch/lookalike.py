@@ -62,8 +62,8 @@ def _for_official(form: OfficialForms, *, dnstwist: bool) -> Iterator[Candidate]
 
 def _flattened(form: OfficialForms) -> Iterator[str]:
     parts = [*form.labels, "gov"] if form.registrable.endswith("gov.cn") else list(form.labels)
-    for cut in range(1, len(parts) + 1):
-        words = parts[len(parts) - cut:] if cut < len(parts) else parts
+    runs = [parts[i:j] for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+    for words in runs:
         if not any(w in form.distinctive for w in words):
             continue
         for joints in itertools.product(("-", "", "."), repeat=len(words) - 1):
@@ -97,12 +97,13 @@ def _pinyin(form: OfficialForms) -> Iterator[str]:
 
 
 def _latin(form: OfficialForms) -> Iterator[str]:
-    flat = "".join(form.labels)
-    for plain, lookalike in _LATIN:
-        if plain in flat:
-            disguised = flat.replace(plain, lookalike, 1)
-            for tail in ("-gov.cn", "-gov.com", ".com", "-cx.top"):
-                yield disguised + tail
+    for joiner in ("", "-"):
+        flat = joiner.join(form.labels)
+        for plain, lookalike in _LATIN:
+            if plain in flat:
+                disguised = flat.replace(plain, lookalike, 1)
+                for tail in ("-gov.cn", "-gov.com", ".com", "-cx.top"):
+                    yield disguised + tail
 
 
 def _dnstwist(form: OfficialForms) -> Iterator[Candidate]:
