@@ -99,7 +99,7 @@ def _keyword(number: int, entry: Any) -> Keyword:
 
 @lru_cache(maxsize=1)
 def default_keyword_list() -> KeywordList:
-    text = resources.files("certguard.netwatch").joinpath("data/ad_keywords.json").read_text(
+    text = resources.files("certguard.netwatch.data").joinpath("ad_keywords.json").read_text(
         encoding="utf-8")
     return keyword_list_from_dict(json.loads(text))
 

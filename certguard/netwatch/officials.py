@@ -77,7 +77,7 @@ def _names(entry: dict[str, Any], key: str, host: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def default_official_hosts() -> tuple[OfficialHost, ...]:
-    text = resources.files("certguard.netwatch").joinpath("data/official_hosts.json").read_text(
+    text = resources.files("certguard.netwatch.data").joinpath("official_hosts.json").read_text(
         encoding="utf-8")
     return official_hosts_from_dicts(json.loads(text)["hosts"])
 
