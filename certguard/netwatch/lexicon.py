@@ -29,7 +29,17 @@ FILLER_WORDS = frozenset({
     "www", "wap", "app", "h5", "web", "online", "mobile", "cn", "com", "net", "org", "china",
     "zg", "zhongguo", "guojia", "gj", "quanguo", "qg", "official", "guanwang", "gw", "new",
 })
-GENERIC = frozenset(CONTEXT_WORDS) | frozenset(GOV_WORDS) | FILLER_WORDS
+# Provinces in pinyin and their two-letter codes: a provincial platform's host names its place
+# (yjglt.henan.gov.cn), but henan.com imitates nobody; a place counts only beside other parts.
+PLACES = frozenset({
+    "beijing", "tianjin", "hebei", "shanxi", "neimenggu", "liaoning", "jilin", "heilongjiang",
+    "shanghai", "jiangsu", "zhejiang", "anhui", "fujian", "jiangxi", "shandong", "henan",
+    "hubei", "hunan", "guangdong", "guangxi", "hainan", "chongqing", "sichuan", "guizhou",
+    "yunnan", "xizang", "shaanxi", "gansu", "qinghai", "ningxia", "xinjiang", "bj", "tj", "he",
+    "sx", "nm", "ln", "jl", "hl", "sh", "js", "ah", "fj", "jx", "sd", "ha", "hb", "hn", "gd",
+    "gx", "hi", "cq", "sc", "gz", "yn", "xz", "sn", "qh", "nx", "xj",
+})
+GENERIC = frozenset(CONTEXT_WORDS) | frozenset(GOV_WORDS) | FILLER_WORDS | PLACES
 # Order decides which meaning wins when one spelling has two (official labels first).
 KINDS = ("label", "authority", "trade", "gov", "context", "filler")
 
@@ -91,7 +101,7 @@ def build_lexicon(officials: Iterable[OfficialHost]) -> Lexicon:
                 entries += [Piece(spelling, kind, host, name) for spelling in pinyin_forms(name)]
     entries += [Piece(word, "gov", None, meaning) for word, meaning in GOV_WORDS.items()]
     entries += [Piece(word, "context", None, meaning) for word, meaning in CONTEXT_WORDS.items()]
-    entries += [Piece(word, "filler", None, word) for word in sorted(FILLER_WORDS)]
+    entries += [Piece(word, "filler", None, word) for word in sorted(FILLER_WORDS | PLACES)]
     pieces: dict[str, Piece] = {}
     for piece in sorted(entries, key=lambda p: KINDS.index(p.kind)):
         pieces.setdefault(fold(piece.text), piece)

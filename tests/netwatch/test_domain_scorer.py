@@ -116,11 +116,15 @@ def test_ip_addresses_are_unrelated_with_a_reason(scorer) -> None:
 
 def test_an_added_provincial_platform_becomes_official() -> None:
     officials = (*default_official_hosts(),
-                 OfficialHost(host="tzzy.yjt.example.gov.cn", operator="某省应急管理厅"))
+                 OfficialHost(host="tzzy.yjglt.henan.gov.cn", operator="河南省应急管理厅"))
     scorer = DomainScorer(officials)
-    assert scorer.score("tzzy.yjt.example.gov.cn").verdict == "official"
-    fake = scorer.score("yjt-example-gov.com")
-    assert fake.verdict == "lookalike" and fake.imitates == "tzzy.yjt.example.gov.cn"
+    assert scorer.score("tzzy.yjglt.henan.gov.cn").verdict == "official"
+    fake = scorer.score("yjglt-henan-gov.com")
+    assert fake.verdict == "lookalike" and fake.imitates == "tzzy.yjglt.henan.gov.cn"
+    assert fake.score >= 80
+    # The province alone imitates nobody.
+    assert scorer.score("henan.com").verdict == "unrelated"
+    assert scorer.score("henan-travel.com").verdict == "unrelated"
 
 
 @pytest.mark.parametrize(("line", "code"), [
