@@ -175,8 +175,16 @@ class DomainScorer:
             pieces = self._segment_best(label)
             if pieces is not None:
                 strong += pieces
-            else:
-                weak += self._partial(label)
+                continue
+            # "cxmem-shop": a hyphen token that is itself two or more pieces still counts.
+            rest = []
+            for token in re.split(r"[-_]", label):
+                pieces = self._segment_best(token) if token else None
+                if pieces is not None and sum(p.kind != "filler" for p in pieces) >= 2:
+                    strong += pieces
+                else:
+                    rest.append(token)
+            weak += self._partial(label, rest)
         found = self._from_pieces(strong, registrable_label=compact(fold(domain)))
         found += [_Evidence(score, reason, official) for score, reason, official in weak]
         if found and any(p.kind in TRIGGER_KINDS for p in strong):
@@ -188,7 +196,7 @@ class DomainScorer:
             found.append(_Evidence(3, "中文域名，按拼音比对", None))
         return found
 
-    def _partial(self, label: str) -> list[tuple[int, str, str | None]]:
+    def _partial(self, label: str, tokens: list[str]) -> list[tuple[int, str, str | None]]:
         """Evidence in a label that does not segment: whole hyphen tokens, long names, typos."""
         folded = compact(fold(label))
         found: list[tuple[int, str, str | None]] = []
@@ -197,15 +205,18 @@ class DomainScorer:
             official, fuzzer, base = variant
             found.append((75, f"“{label}”与官方名称拼写 {base} 仅差个别字符"
                               f"（dnstwist「{fuzzer}」）", official))
-        for token in re.split(r"[-_]", fold(label)):
-            piece = self.lexicon.piece(token)
-            if piece is not None and piece.kind in ("label", "authority"):
-                found.append((40, f"含官方名称片段“{piece.text}”（{piece.source}），"
-                                  "但无其他仿冒特征", piece.official))
+        long_found = set()
         for key, piece in self._long.items():
             if key in folded and folded != key:
                 score = {"label": 70, "authority": 60}.get(piece.kind, 40)
                 found.append((score, f"含{_what(piece)}“{piece.text}”", piece.official))
+                long_found.add(key)
+        for token in tokens:
+            piece = self.lexicon.piece(fold(token))
+            if piece is not None and piece.kind in ("label", "authority") and \
+                    fold(token) not in long_found:
+                found.append((40, f"含官方名称片段“{piece.text}”（{piece.source}），"
+                                  "但无其他仿冒特征", piece.official))
         return found
 
     def _from_pieces(self, pieces: list[Piece], *, registrable_label: str) -> list[_Evidence]:

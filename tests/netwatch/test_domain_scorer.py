@@ -57,6 +57,8 @@ def test_retired_host_is_watched(scorer) -> None:
     ("xcmem.com", "cx.mem.gov.cn", 70, "dnstwist"),
     ("cx.mems.gov.cn", "cx.mem.gov.cn", 75, "dnstwist"),
     ("住建部查询.com", "zlaq.mohurd.gov.cn", 80, "拼音"),
+    ("cxmem-shop.com", "cx.mem.gov.cn", 80, "拼接"),
+    ("yjglb-shop.com", "cx.mem.gov.cn", 55, "应急管理部"),
 ])
 def test_lookalikes(scorer, domain, imitates, minimum, reason) -> None:
     verdict = score(scorer, domain)
@@ -84,7 +86,8 @@ NEAR_MISSES = [
     "meme.cn", "sam.com", "samrt.net", "zlaqua.com", "license.com", "cnsearch.com",
     "government.com", "gov.uk", "governor.org", "yjglt.henan.gov.cn", "baidu.com",
     "qq.com", "taobao.com", "mohu.com", "chinasafe.com", "tezhong.com", "anquan.com",
-    "www.samsung.com.cn", "memcached.org", "cx.com", "zs.cn", "mei-gov.org",
+    "www.samsung.com.cn", "memcached.org", "cx.com", "zs.cn", "mei-gov.org", "member-shop.com",
+    "cxmember.com", "henan.com",
 ]
 
 
