@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "certguard.ecert",
     "certguard.selfcheck",
     "certguard.screening",
+    "certguard.netwatch",
     "certguard.synth",
     "certguard.console",
 ]

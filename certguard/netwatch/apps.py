@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NetwatchConfig(AppConfig):
+    name = "certguard.netwatch"
+    verbose_name = "网络治理"
+    default_auto_field = "django.db.models.BigAutoField"

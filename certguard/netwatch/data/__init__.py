@@ -1,0 +1,1 @@
+"""Package data of netwatch: the default official hosts and ad keyword list."""
