@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from certguard.clues.models import Clue, ClueEvent
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
+from certguard.core.policy import allows
+from certguard.core.scoping import actor_of
 
 PERSONAL_FIELDS = ("name", "id_no")
 
@@ -20,8 +22,10 @@ def clues_for(*, user: object, action: str = "clues.view") -> QuerySet[Clue]:
 
 
 def clue_get(*, user: object, pk: int, action: str = "clues.view") -> Clue:
+    events = Prefetch("events", queryset=ClueEvent.objects.select_related("actor", "assignee"))
     clue = _logged(Clue.objects.restrict(user, action).select_related(
-        "region", "assignee", "decided_by", "organisation").filter(pk=pk), user).first()
+        "region", "assignee", "decided_by", "organisation").prefetch_related(events)
+        .filter(pk=pk), user).first()
     if clue is None:
         raise NotFound("clue_not_found", "线索不存在或无权查看")
     return clue
@@ -58,12 +62,17 @@ def _offices_over(clue: Clue) -> dict:
 
 
 def assignable_users(*, clue: Clue) -> list:
-    """Colleagues who could take this clue: analysts and inspectors of the departments over
-    its region who would see it themselves."""
-    from certguard.orgs.models import User
+    """Colleagues who could take this clue: those of the departments over its region whom the
+    policy lets work on clues and whose scope holds it — decided in memory (two queries,
+    however many colleagues)."""
+    from django.db.models import Prefetch
+
+    from certguard.orgs.models import Membership, User
 
     candidates = User.objects.filter(
-        is_active=True, memberships__active=True, memberships__role__in=("analyst", "inspector"),
-        memberships__organisation__kind="department", **_offices_over(clue))
-    return [u for u in candidates.distinct().order_by("username")[:100]
-            if Clue.objects.restrict(u, "clues.work").filter(pk=clue.pk).exists()]
+        is_active=True, memberships__active=True, memberships__organisation__kind="department",
+        **_offices_over(clue)).distinct().order_by("username").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation")))
+    return [u for u in candidates[:100] if allows(u, "clues.work") and Clue.row_in_scope(
+        actor_of(u), region_id=clue.region_id, family=clue.family,
+        employer_sector=clue.employer_sector, organisation_id=clue.organisation_id)]

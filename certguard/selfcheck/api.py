@@ -122,7 +122,11 @@ class UploadDetailApi(APIView):
 
     @extend_schema(summary="花名册状态、列对应关系与结果统计", responses={200: UploadSerializer})
     def get(self, request, pk: int):
-        return Response(UploadSerializer(_upload(request, pk)).data)
+        upload = selectors.uploads_for(user=request.user).select_related("job") \
+            .prefetch_related("events__by").filter(pk=pk).first()
+        if upload is None:
+            raise NotFound("not_found", "花名册不存在或无权查看")
+        return Response(UploadSerializer(upload).data)
 
 
 class UploadConfirmApi(APIView):

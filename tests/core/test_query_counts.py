@@ -1,0 +1,237 @@
+"""Query-count baselines: a detail page or an API list costs the same number of queries with
+a little data as with a lot (no N+1). Every detail page and list route must have a case here
+or a reason in EXEMPT; a new one without either fails the coverage test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certguard import ids
+from tests.conftest import COUNTY_A
+from tests.core.test_permission_matrix import ROUTES, _sign_in, _url
+
+
+@dataclass
+class Case:
+    who: str  # a user of the world cast ("role@place")
+    setup: Callable  # (world, records) -> URL kwargs
+    grow: Callable  # (world, records, n) -> None: adds n more of what the page lists
+
+
+def _clue(world):
+    from tests.core.matrix_objects import _clue as make
+
+    return make(world)
+
+
+def _grow_clue(world, clue, n, start=[0]):  # noqa: B006 - a counter across calls
+    """More handling events, and more colleagues who could take the clue."""
+    from certguard.clues.models import ClueEvent
+    from tests.conftest import _user
+
+    for _ in range(n):
+        start[0] += 1
+        ClueEvent.objects.create(clue=clue, kind="note", actor=world.cast.inspector_a,
+                                 reason=f"备注{start[0]}")
+        _user(f"colleague_{start[0]}", world.orgs["yj_A"], "inspector")
+
+
+def _certificate_events(world, cert, n):
+    from certguard.registry.models import CertificateEvent
+
+    for i in range(n):
+        CertificateEvent.objects.create(certificate=cert, kind="review_pass",
+                                        on=date(2025, 1, 1 + i % 28), reason=f"复审{i}")
+
+
+def _more_certificates(world, n, start=[0]):  # noqa: B006 - a counter across calls
+    from certguard.registry import services
+
+    for _ in range(n):
+        start[0] += 1
+        id_no = ids.make_id_no(COUNTY_A, date(1980, 1, 1), start[0] * 2 + 1)
+        services.certificate_issue(
+            by=world.cast.issuer, id_no=id_no, name=f"持证{start[0]}", family="special_ops",
+            item_code="1.2", first_issued=date(2024, 5, 6))
+
+
+def _ledger(world, n, start=[0]):  # noqa: B006
+    from certguard.workforce.models import LedgerChange, LedgerEntry
+
+    for _ in range(n):
+        start[0] += 1
+        entry = LedgerEntry.objects.create(
+            employer=world.cast.enterprise_x, worker_name=f"工人{start[0]}", post="电工",
+            worker_id_no=ids.make_id_no(COUNTY_A, date(1981, 1, 1), start[0] * 2 + 1))
+        LedgerChange.objects.create(entry=entry, employer=world.cast.enterprise_x, kind="added",
+                                    by=world.cast.user_x)
+
+
+def _entry_history(world, entry, n):
+    from certguard.workforce.models import LedgerChange
+
+    for _ in range(n):
+        LedgerChange.objects.create(entry=entry, employer=entry.employer, kind="updated",
+                                    changes={"post": ["电工", "焊工"]}, by=world.cast.user_x)
+
+
+def _upload_events(world, upload, n):
+    from certguard.selfcheck.models import UploadEvent
+
+    for i in range(n):
+        UploadEvent.objects.create(upload=upload, kind="refiled", reason=f"说明{i}",
+                                   by=world.cast.user_x)
+
+
+def _clues(world, n, start=[0]):  # noqa: B006
+    from tests.clues.conftest import make_clue
+
+    for _ in range(n):
+        start[0] += 1
+        make_clue(region_id=COUNTY_A, family="special_ops", cert_no=f"TQ{start[0]}",
+                  assignee=world.cast.inspector_a, status="assigned")
+
+
+def _orgs(world, n, start=[0]):  # noqa: B006
+    from tests.conftest import _org
+
+    for _ in range(n):
+        start[0] += 1
+        _org("enterprise", f"沁水县测试{start[0]}有限公司", COUNTY_A, sector="coal_mine",
+             credit_code=ids.make_credit_code(COUNTY_A, 500 + start[0]))
+
+
+def _jobs(world, n):
+    from certguard.core.models import Job
+
+    for i in range(n):
+        Job.objects.create(kind="selfcheck_verify", title=f"任务{i}", owner=world.cast.user_x)
+
+
+def _uploads(world, records, n):
+    from certguard.selfcheck.models import RosterUpload
+
+    for i in range(n):
+        RosterUpload.objects.create(employer=world.cast.enterprise_x, file_name=f"r{i}.xlsx",
+                                    uploaded_by=world.cast.user_x, sha256=f"{i:064d}")
+
+
+CASES: dict[str, Case] = {
+    "clues/<int:pk>/": Case("inspector@A", lambda w, r: {"pk": r.clue.pk},
+                            lambda w, r, n: _grow_clue(w, r.clue, n)),
+    "api/v1/clues/<int:pk>": Case("inspector@A", lambda w, r: {"pk": r.clue.pk},
+                                  lambda w, r, n: _grow_clue(w, r.clue, n)),
+    "clues/": Case("inspector@A", lambda w, r: {}, lambda w, r, n: _clues(w, n)),
+    "api/v1/clues": Case("inspector@A", lambda w, r: {}, lambda w, r, n: _clues(w, n)),
+    "issuer/": Case("issuing_officer@province", lambda w, r: {},
+                    lambda w, r, n: _more_certificates(w, n)),
+    "issuer/certificates/<int:pk>/": Case(
+        "issuing_officer@province", lambda w, r: {"pk": r.certificate.pk},
+        lambda w, r, n: _certificate_events(w, r.certificate, n)),
+    "workforce/ledger/": Case("enterprise_user@A", lambda w, r: {},
+                              lambda w, r, n: _ledger(w, n)),
+    "workforce/ledger/<int:pk>/": Case(
+        "enterprise_user@A", lambda w, r: {"pk": r.ledger_entry.pk},
+        lambda w, r, n: _entry_history(w, r.ledger_entry, n)),
+    "organisations/": Case("inspector@A", lambda w, r: {}, lambda w, r, n: _orgs(w, n)),
+    "api/v1/organisations": Case("inspector@A", lambda w, r: {}, lambda w, r, n: _orgs(w, n)),
+    "jobs/": Case("enterprise_user@A", lambda w, r: {}, lambda w, r, n: _jobs(w, n)),
+    "selfcheck/uploads/": Case("enterprise_user@A", lambda w, r: {},
+                               lambda w, r, n: _uploads(w, r, n)),
+    "api/v1/selfcheck/uploads": Case("enterprise_user@A", lambda w, r: {},
+                                     lambda w, r, n: _uploads(w, r, n)),
+    "selfcheck/uploads/<int:pk>/": Case(
+        "enterprise_user@A", lambda w, r: {"pk": r.upload.pk},
+        lambda w, r, n: _upload_events(w, r.upload, n)),
+    "api/v1/selfcheck/uploads/<int:pk>": Case(
+        "enterprise_user@A", lambda w, r: {"pk": r.upload.pk},
+        lambda w, r, n: _upload_events(w, r.upload, n)),
+}
+
+# Routes whose answer does not list a growing number of records, with the reason.
+EXEMPT = {
+    "organisations/<int:pk>/": "一个单位的固定字段",
+    "ecert/certificates/<int:pk>/": "一张电子证书",
+    "api/v1/ecert/trust-list": "一份签名的信任列表（密钥数很少）",
+    "jobs/<int:pk>/": "一个任务的进度",
+    "api/v1/jobs/<int:pk>": "一个任务的进度",
+    "api/v1/organisations/<int:pk>": "一个单位的固定字段",
+    "issuer/import/<int:pk>/": "一个导入任务的结果",
+    "screening/runs/<int:pk>/": "一次筛查的参数与各规则统计（固定17行）",
+    "api/v1/screening/runs/<int:pk>": "同上",
+    "screening/": "每页30条，按批次计数（随批次增长的查询见 test_run_list_is_flat）",
+    "selfcheck/uploads/<int:pk>/official/": "固定七项自查表",
+    "selfcheck/figures/": "汇总统计（一次分组查询）",
+    "api/v1/selfcheck/figures": "同上",
+    "api/v1/selfcheck/figures/not-filed": "同上",
+    "api/v1/selfcheck/reminders": "每页条数固定，无关联查询",
+    "api/v1/selfcheck/uploads/<int:pk>/results": "每页条数固定，无关联查询",
+    "api/v1/selfcheck/uploads/<int:pk>/rectifications": "select_related 取关联",
+}
+
+
+def _listing_routes() -> set[str]:
+    """Detail pages (a record by pk) and lists (pages and API collections) read by GET."""
+    found = set()
+    for route, pattern in ROUTES:
+        tail = route.rstrip("/").rsplit("/", 1)[-1]
+        if "." in tail or "(" in route:
+            continue  # a download (.csv, .xlsx, .png …)
+        actions = (pattern.callback and getattr(pattern.callback, "policy_actions", None))
+        cls = getattr(pattern.callback, "cls", None)
+        reads = (actions and actions.get("read")) or (cls and hasattr(cls, "get"))
+        is_detail = route.endswith(("<int:pk>/", "<int:pk>"))
+        is_list = route in {"clues/", "issuer/", "workforce/ledger/", "organisations/", "jobs/",
+                            "screening/", "selfcheck/uploads/"} or (
+            route.startswith("api/v1/") and "<" not in route and cls is not None
+            and "List" in cls.__name__)
+        if reads and (is_detail or is_list):
+            found.add(route)
+    return found
+
+
+def test_every_detail_page_and_list_has_a_baseline():
+    missing = _listing_routes() - set(CASES) - set(EXEMPT)
+    assert not missing, f"这些详情页或列表没有查询次数基线：{sorted(missing)}"
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_queries_do_not_grow_with_the_data(route, world, client, tmp_path,
+                                           django_capture_on_commit_callbacks):
+    from tests.core.matrix_objects import Records
+
+    case = CASES[route]
+    records = Records(world, tmp_path, django_capture_on_commit_callbacks)
+    role, place = case.who.split("@")
+    _sign_in(client, world.user(role, place))
+    url = _url(route, case.setup(world, records))
+    case.grow(world, records, 2)
+    small = _queries(client, url)
+    case.grow(world, records, 15)
+    assert _queries(client, url) == small, route
+
+
+def test_run_list_is_flat(world, client):
+    from certguard.screening.models import ScreeningRun
+
+    _sign_in(client, world.user("analyst", "A"))
+    make = lambda n: [ScreeningRun.objects.create(  # noqa: E731
+        owner=world.user("analyst", "A"), organisation=world.orgs["yj_A"],
+        as_of=date(2024, 9, 1)) for _ in range(n)]
+    make(2)
+    small = _queries(client, "/screening/")
+    make(15)
+    assert _queries(client, "/screening/") == small
