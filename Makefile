@@ -58,6 +58,7 @@ test: install system-deps
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 serve: install
 	$(BIN)/certguard serve

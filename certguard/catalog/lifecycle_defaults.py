@@ -3,7 +3,7 @@
 Administrators correct them in the table; these are only the first values.
 """
 
-LIFECYCLE = {
+LIFECYCLE: dict[str, dict[str, object]] = {
     # Order No. 30: 6 years, review every 3 (Art. 19, 21), apply within 60 days before the
     # due date (Art. 22), every 6 years after ≥ 10 years' continuous work (Art. 21).
     "special_ops": dict(validity_months=72, review_cycle_months=36, review_window_days=60,

@@ -14,9 +14,10 @@ from certguard.core.memo import ttl_cached
 def catalog_load() -> int:
     """Load the reference catalogue where it is missing; returns how many items were added."""
     for fam in reference.FAMILIES:
-        Family.objects.get_or_create(key=fam.key, defaults={
-            "name": fam.name, "issuer": fam.issuer, "source": fam.source,
-            **LIFECYCLE[fam.key]})
+        defaults: dict[str, object] = {"name": fam.name, "issuer": fam.issuer,
+                                       "source": fam.source}
+        defaults.update(LIFECYCLE[fam.key])
+        Family.objects.get_or_create(key=fam.key, defaults=defaults)
     for cat in reference.CATEGORIES:
         Category.objects.get_or_create(family_id=cat.family, code=cat.code,
                                        defaults={"name": cat.name})
@@ -64,5 +65,5 @@ def family_names() -> dict[str, str]:
 
 def min_training_hours() -> dict[str, float]:
     """Item code -> minimum hours, the screening rule R12's default."""
-    return {code: float(hours) for code, hours in Item.objects.exclude(
+    return {code: float(hours or 0) for code, hours in Item.objects.exclude(
         min_training_hours=None).order_by("version").values_list("code", "min_training_hours")}

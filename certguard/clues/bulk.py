@@ -21,7 +21,7 @@ _DEFAULTS = {"status": Clue.Status.NEW.value, "assignee_id": None, "reason": "",
 
 def _sql() -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    columns = ", ".join(quote(f.column or f.name) for f in _FIELDS)
     marks = ", ".join(["%s"] * len(_FIELDS))
     return f"INSERT INTO {quote(Clue._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 

@@ -18,4 +18,5 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, users=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [(u.pk, f"{u}（{u.username}）") for u in users]
+        field: forms.ChoiceField = self.fields["assignee"]  # type: ignore[assignment]
+        field.choices = [(u.pk, f"{u}（{u.username}）") for u in users]

@@ -101,7 +101,7 @@ class Clue(Audited, TimeStampedModel):
             return True
         if not actor.is_regulator:
             return False
-        placed = bool(region_id) and region_id.startswith(actor.region_prefix)
+        placed = bool(region_id and region_id.startswith(actor.region_prefix))
         unplaced = not region_id and organisation_id == actor.organisation_id
         remit = (family in actor.families
                  or (not family and employer_sector in actor.sectors)

@@ -68,5 +68,5 @@ def _organisations(codes: set[str]) -> dict[str, tuple[str, str]]:
         chunk = ordered[start:start + _CHUNK]
         for code, region, sector in Organisation.objects.filter(credit_code__in=chunk) \
                 .values_list("credit_code", "region_id", "sector"):
-            found[code] = (region, sector)
+            found[str(code)] = (region, sector)
     return found

@@ -9,19 +9,19 @@ from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 
 PERSONAL_FIELDS = ("name", "id_no")
 
 
-def clues_for(*, user: object, action: str = "clues.view") -> QuerySet[Clue]:
+def clues_for(*, user: UserLike, action: str = "clues.view") -> QuerySet[Clue]:
     """The clues the user may see (or work on), in inbox order; filter with ClueFilterSet."""
     clues = Clue.objects.restrict(user, action)
     return _logged(clues.select_related("region", "assignee")
                    .order_by("severity_rank", "rule", "id"), user)
 
 
-def clue_get(*, user: object, pk: int, action: str = "clues.view") -> Clue:
+def clue_get(*, user: UserLike, pk: int, action: str = "clues.view") -> Clue:
     events = Prefetch("events", queryset=ClueEvent.objects.select_related("actor", "assignee"))
     clue = _logged(Clue.objects.restrict(user, action).select_related(
         "region", "assignee", "decided_by", "organisation").prefetch_related(events)
@@ -46,7 +46,7 @@ def clue_events(*, clue: Clue) -> QuerySet[ClueEvent]:
     return clue.events.select_related("actor", "assignee")
 
 
-def _logged(clues: QuerySet[Clue], user: object) -> QuerySet[Clue]:
+def _logged(clues: QuerySet[Clue], user: UserLike) -> QuerySet[Clue]:
     """Names and ID numbers (and the evidence around them) are personal data."""
     return logged_reads(clues, fields=PERSONAL_FIELDS + ("evidence",), summary="查看线索",
                         user=user)

@@ -18,7 +18,7 @@ from certguard.clues.reference import SEVERITY_RANK
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden, NotFound
 from certguard.core.rights import SYSTEM
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, account_of, actor_of
 from certguard.orgs.selectors import own_credit_code
 from certguard.rules.titles import rule_severities
 
@@ -46,7 +46,7 @@ def _codes(path: Path) -> set[str]:
     codes: set[str] = set()
     for rows in clue_rows(path, batch_size=20000):
         for row in rows:
-            codes.update(row.get(k) for k in ("employer_code", "institution_code",
+            codes.update(str(row[k]) for k in ("employer_code", "institution_code",
                                                "exam_center_code") if row.get(k))
     return codes
 
@@ -71,7 +71,7 @@ class _ScopeCheck:
     """Each clue a detector writes must lie within its runner's scope (region, remit, own
     organisation): a county's run cannot fill another county's inbox."""
 
-    def __init__(self, by: object) -> None:
+    def __init__(self, by: UserLike) -> None:
         self.actor = actor_of(by)
         own = self.actor.organisation_id
         self.own_code = (own_credit_code(organisation_id=own)
@@ -89,7 +89,7 @@ class _ScopeCheck:
         return "" if self.own_code and self.own_code in codes else NOT_OWN
 
 
-def clue_bulk_create(*, by: object, path: Path, source_kind: str, source_id: int | None,
+def clue_bulk_create(*, by: UserLike, path: Path, source_kind: str, source_id: int | None,
                      organisation_id: int | None = None, hints: ClueHints | None = None,
                      progress: Callable[[int, int | None], None] | None = None) -> Intake:
     """Insert every clue of a clue file that lies within ``by``'s scope, in bulk (one
@@ -97,7 +97,9 @@ def clue_bulk_create(*, by: object, path: Path, source_kind: str, source_id: int
     line. The change log gets one entry for the whole set."""
     path, check = Path(path), _ScopeCheck(by)
     placer = Placer(codes=_codes(path), hints=hints)
-    total, counts, rejected, line = clue_file_count(path), Counter(), [], 1
+    counts: Counter[str] = Counter()
+    rejected: list[dict] = []
+    total, line = clue_file_count(path), 1
     with transaction.atomic():
         for rows in clue_rows(path):
             clues = []
@@ -128,7 +130,7 @@ def clue_bulk_create(*, by: object, path: Path, source_kind: str, source_id: int
 
 # --- Handling one clue ------------------------------------------------------------------------
 
-def _locked(*, by: object, clue_id: int) -> Clue:
+def _locked(*, by: UserLike, clue_id: int) -> Clue:
     if Clue.objects.restrict(by, "clues.view").filter(pk=clue_id).exists() is False:
         raise NotFound("clue_not_found", "线索不存在或无权查看")
     clue = Clue.objects.restrict(by, "clues.work").select_for_update().filter(pk=clue_id).first()
@@ -153,28 +155,28 @@ def _require_open(clue: Clue, what: str) -> None:
                                       "如需改变结论请先重新打开")
 
 
-def _event(clue: Clue, *, kind: str, by: object, reason: str = "",
-           assignee: object = None) -> ClueEvent:
+def _event(clue: Clue, *, kind: str, by: UserLike, reason: str = "",
+           assignee: UserLike = None) -> ClueEvent:
     return ClueEvent.objects.create(clue=clue, kind=kind, actor_id=actor_of(by).user_id,
-                                    assignee=assignee, reason=reason)
+                                    assignee=account_of(assignee), reason=reason)
 
 
 @transaction.atomic
-def clue_assign(*, by: object, clue_id: int, assignee: object, reason: str = "") -> Clue:
+def clue_assign(*, by: UserLike, clue_id: int, assignee: UserLike, reason: str = "") -> Clue:
     clue = _locked(by=by, clue_id=clue_id)
     _require_open(clue, "分派")
     if assignee is None or not Clue.objects.restrict(assignee, "clues.work").filter(
             pk=clue.pk).exists():
         raise AppError("assignee_invalid", "承办人无权处理此线索（不在其辖区或职责范围内）",
                        fields={"assignee": ["承办人无权处理此线索"]})
-    clue.assignee, clue.status = assignee, Clue.Status.ASSIGNED
+    clue.assignee, clue.status = account_of(assignee), Clue.Status.ASSIGNED
     clue.save(update_fields=["assignee", "status", "updated_at"])
     _event(clue, kind="assign", by=by, assignee=assignee,
            reason=_reason(reason, required=False, what="分派"))
     return clue
 
 
-def _decide(*, by: object, clue_id: int, status: str, reason: str, what: str) -> Clue:
+def _decide(*, by: UserLike, clue_id: int, status: str, reason: str, what: str) -> Clue:
     clue = _locked(by=by, clue_id=clue_id)
     _require_open(clue, what)
     clue.reason = _reason(reason, required=True, what=what)
@@ -187,19 +189,19 @@ def _decide(*, by: object, clue_id: int, status: str, reason: str, what: str) ->
 
 
 @transaction.atomic
-def clue_confirm(*, by: object, clue_id: int, reason: str) -> Clue:
+def clue_confirm(*, by: UserLike, clue_id: int, reason: str) -> Clue:
     return _decide(by=by, clue_id=clue_id, status=Clue.Status.CONFIRMED, reason=reason,
                    what="确认")
 
 
 @transaction.atomic
-def clue_dismiss(*, by: object, clue_id: int, reason: str) -> Clue:
+def clue_dismiss(*, by: UserLike, clue_id: int, reason: str) -> Clue:
     return _decide(by=by, clue_id=clue_id, status=Clue.Status.DISMISSED, reason=reason,
                    what="排除")
 
 
 @transaction.atomic
-def clue_reopen(*, by: object, clue_id: int, reason: str) -> Clue:
+def clue_reopen(*, by: UserLike, clue_id: int, reason: str) -> Clue:
     clue = _locked(by=by, clue_id=clue_id)
     if clue.is_open:
         raise AppError("clue_open", "线索尚未处理完毕，无需重新打开")
@@ -212,7 +214,7 @@ def clue_reopen(*, by: object, clue_id: int, reason: str) -> Clue:
 
 
 @transaction.atomic
-def clue_note(*, by: object, clue_id: int, reason: str) -> Clue:
+def clue_note(*, by: UserLike, clue_id: int, reason: str) -> Clue:
     clue = _locked(by=by, clue_id=clue_id)
     _event(clue, kind="note", by=by, reason=_reason(reason, required=True, what="备注"))
     return clue
@@ -222,7 +224,7 @@ DECISIONS = {"confirm": clue_confirm, "dismiss": clue_dismiss, "reopen": clue_re
              "note": clue_note}
 
 
-def can_act(*, user: object, clue: Clue) -> bool:
+def can_act(*, user: UserLike, clue: Clue) -> bool:
     return Clue.objects.restrict(user, "clues.work").filter(pk=clue.pk).exists()
 
 

@@ -9,6 +9,8 @@ flags, so a superuser flag grants nothing the policy does not.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 
@@ -18,7 +20,7 @@ from certguard.core.policy import allows
 ACCOUNT_APPS = frozenset({"auth", "orgs", "otp_totp", "otp_static", "authtoken", "axes"})
 
 
-def admin_action(model: type) -> str:
+def admin_action(model: Any) -> str:
     return ("security.accounts" if model._meta.app_label in ACCOUNT_APPS
             else "system.reference_data")
 

@@ -28,7 +28,7 @@ _DRF_CODES = {
 
 
 def error_response(code: str, message: str, status_code: int, fields: dict | None = None):
-    body = {"code": code, "message": message}
+    body: dict[str, object] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
     return Response({"error": body}, status=status_code)

@@ -83,4 +83,4 @@ def database_from_url(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
-    return config
+    return dict(config)

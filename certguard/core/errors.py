@@ -16,7 +16,7 @@ class AppError(Exception):
             self.status = status
 
     def as_dict(self) -> dict:
-        error = {"code": self.code, "message": self.message}
+        error: dict[str, object] = {"code": self.code, "message": self.message}
         if self.fields:
             error["fields"] = self.fields
         return {"error": error}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from certguard.core.errors import AppError
 from certguard.core.models import Job
 from certguard.core.policy import known, require
-from certguard.core.scoping import COMMAND_LINE
+from certguard.core.scoping import COMMAND_LINE, UserLike, account_of
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., dict]
@@ -55,15 +55,15 @@ class Progress:
         Job.objects.filter(pk=self.job.pk).update(**fields, updated_at=timezone.now())
 
 
-def job_start(*, kind: str, title: str, owner: object = None, organisation_id: int | None = None,
-              params: dict | None = None) -> Job:
+def job_start(*, kind: str, title: str, owner: UserLike = None,
+              organisation_id: int | None = None, params: dict | None = None) -> Job:
     if kind not in _handlers:
         raise AppError("job_unknown", f"未知的任务类型：{kind}")
     require(owner if owner is not None else COMMAND_LINE, _actions[kind])
     from certguard.core.tasks import run_job
 
     job = Job.objects.create(kind=kind, title=title, params=params or {},
-                             owner=owner if getattr(owner, "pk", None) else None,
+                             owner=account_of(owner),
                              organisation_id=organisation_id)
     transaction.on_commit(lambda: _enqueue(run_job, job))
     return job

@@ -17,13 +17,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from certguard.core.audit import audit_read
+from certguard.core.scoping import UserLike
 
 
 @dataclass(frozen=True)
 class ReadLog:
     fields: tuple[str, ...]
     summary: str
-    user: object
+    user: UserLike
     object_type: str
     id_field: str = "pk"
 
@@ -43,8 +44,8 @@ class LoggedReadsMixin:
 
     _read_log: ReadLog | None = None
 
-    def _clone(self):  # type: ignore[no-untyped-def]
-        clone = super()._clone()  # type: ignore[misc]
+    def _clone(self):
+        clone = super()._clone()
         clone._read_log = self._read_log
         return clone
 
@@ -101,7 +102,7 @@ def _logged_class(cls: type) -> type:
     return _classes[cls]
 
 
-def logged_reads(queryset: QuerySet, *, fields: Iterable[str], summary: str, user: object,
+def logged_reads(queryset: QuerySet, *, fields: Iterable[str], summary: str, user: UserLike,
                  object_type: str = "", id_field: str = "pk") -> QuerySet:
     """The queryset, logging the personal ``fields`` of every row it hands out."""
     clone = queryset._chain()  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from certguard.core.rights import ANONYMOUS, RIGHTS, SYSTEM, Right
-from certguard.core.scoping import Actor, actor_of
+from certguard.core.scoping import Actor, UserLike, actor_of
 
 if TYPE_CHECKING:
     from django.db import models
@@ -71,22 +71,23 @@ def role_allows(actor: Actor, action: str) -> bool:
     return actor.role == SYSTEM or role_of(actor) in rule.roles
 
 
-def decide(user: object, action: str, obj: models.Model | None = None) -> Decision:
+def decide(user: UserLike, action: str, obj: models.Model | None = None) -> Decision:
     actor = actor_of(user)
     if not role_allows(actor, action):
         return Decision.LOGIN if actor.is_anonymous else Decision.ROLE
     if obj is not None:
-        in_scope = type(obj)._default_manager.restrict(actor, action).filter(pk=obj.pk)
+        manager: Any = type(obj)._default_manager  # a RestrictedQuerySet manager
+        in_scope = manager.restrict(actor, action).filter(pk=obj.pk)
         if not in_scope.exists():
             return Decision.SCOPE
     return Decision.ALLOW
 
 
-def allows(user: object, action: str, obj: models.Model | None = None) -> bool:
+def allows(user: UserLike, action: str, obj: models.Model | None = None) -> bool:
     return decide(user, action, obj) is Decision.ALLOW
 
 
-def require(user: object, action: str, obj: models.Model | None = None) -> Actor:
+def require(user: UserLike, action: str, obj: models.Model | None = None) -> Actor:
     """For services, jobs and commands: the actor, or the application error that refuses."""
     from certguard.core.errors import Forbidden, NotFound
 
@@ -98,7 +99,7 @@ def require(user: object, action: str, obj: models.Model | None = None) -> Actor
     return actor_of(user)
 
 
-def scope_for(model: type[models.Model], user: object, action: str):
+def scope_for(model: type[models.Model], user: UserLike, action: str):
     """The filter ``restrict()`` applies: None (nothing), or a Q for the model's scope."""
     rule = right(action)
     label = model._meta.label_lower

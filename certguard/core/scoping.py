@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,23 @@ ANONYMOUS = Actor()
 # The operator at the server's command line, who already holds every right the shell gives,
 # and the platform itself in background work: the policy lets the "system" role do anything.
 COMMAND_LINE = Actor(username="命令行", role="system", is_admin=True)
-_resolver: Callable[[object], Actor] | None = None
+# "A user or an actor": what every service, selector and policy check accepts as ``user``/``by``.
+UserLike: TypeAlias = "AbstractBaseUser | AnonymousUser | Actor | None"
+_resolver: Callable[[Any], Actor] | None = None
 
 
-def register_actor_resolver(resolver: Callable[[object], Actor]) -> None:
+def register_actor_resolver(resolver: Callable[[Any], Actor]) -> None:
     global _resolver
     _resolver = resolver
 
 
-def actor_of(user: object) -> Actor:
+def account_of(user: UserLike | object) -> Any:
+    """The account behind a user, for a foreign key (None for the anonymous visitor, an
+    Actor or the command line, which are not accounts)."""
+    return user if getattr(user, "pk", None) and not isinstance(user, Actor) else None
+
+
+def actor_of(user: UserLike | object) -> Actor:
     """The Actor for a user (cached on the user object for the request's lifetime)."""
     if isinstance(user, Actor):
         return user
@@ -65,13 +77,15 @@ def actor_of(user: object) -> Actor:
     cached = getattr(user, "_certguard_actor", None)
     if cached is not None:
         return cached
-    actor = _resolver(user) if _resolver else Actor(user_id=user.pk, username=user.get_username())
-    user._certguard_actor = actor
+    account: Any = user
+    actor = _resolver(account) if _resolver else Actor(user_id=account.pk,
+                                                       username=account.get_username())
+    account._certguard_actor = actor
     return actor
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: object, action: str) -> RestrictedQuerySet:
+    def restrict(self, user: UserLike, action: str) -> RestrictedQuerySet:
         """The rows ``user`` may ``action`` (a name from ``core.rights``): the policy's role
         check, then the model's ``scope(actor, mode)``."""
         from certguard.core.policy import scope_for

@@ -5,13 +5,14 @@ from django.db.models import QuerySet
 from certguard.core.models import AuditEntry, Job
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows
+from certguard.core.scoping import UserLike
 
 
-def jobs_for(*, user: object) -> QuerySet[Job]:
+def jobs_for(*, user: UserLike) -> QuerySet[Job]:
     return Job.objects.restrict(user, "jobs.view").select_related("owner")
 
 
-def audit_entries(*, user: object) -> QuerySet[AuditEntry]:
+def audit_entries(*, user: UserLike) -> QuerySet[AuditEntry]:
     """The audit administrator reads the log (filter with AuditFilterSet). The log holds
     personal data, so reading it is itself logged."""
     if not allows(user, "audit.view"):

@@ -18,7 +18,7 @@ from certguard.ecert.errors import EcertError
 try:  # numpy is a project dependency; the pure path keeps the codec usable without it
     import numpy as _np
 except ImportError:  # pragma: no cover
-    _np = None
+    _np = None  # type: ignore[assignment]
 
 OUR_PREFIX = "CG1:"
 # The contexts a payload may carry: ours, and the EU DCC's HC1 (the only context of its spec;

@@ -77,7 +77,8 @@ def _organisation(*, kind: str, name: str, region: Region, serial: int, sector: 
 
 
 def _enterprises(rng: random.Random, counties: list[Region]) -> list[Organisation]:
-    made, names = [], set()
+    made: list[Organisation] = []
+    names: set[str] = set()
     serial = 100_000
     for sector, count in SECTOR_PLAN.items():
         for i in range(count):

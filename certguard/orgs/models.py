@@ -84,7 +84,7 @@ class User(Audited, AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # Django's own pattern for user models
     audit_exclude = ("last_login",)
 
     class Meta:
@@ -108,7 +108,7 @@ class Membership(Audited, TimeStampedModel):
     role = models.CharField("角色", max_length=20, choices=ROLES.items())
     active = models.BooleanField("有效", default=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "任职"

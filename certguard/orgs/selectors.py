@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from certguard.core.audit import audit_read
+from certguard.core.scoping import UserLike, actor_of
 from certguard.orgs.models import LoginEvent, Membership, Organisation
 
 
-def organisations_for(*, user: object, kind: str = "", sector: str = "", region: str = "",
+def organisations_for(*, user: UserLike, kind: str = "", sector: str = "", region: str = "",
                       q: str = "", action: str = "organisations.view") -> QuerySet[Organisation]:
     orgs = Organisation.objects.restrict(user, action).select_related("region")
     if kind:
@@ -20,10 +21,8 @@ def organisations_for(*, user: object, kind: str = "", sector: str = "", region:
     return orgs
 
 
-def own_organisation(*, user: object) -> Organisation | None:
+def own_organisation(*, user: UserLike) -> Organisation | None:
     """The organisation the user acts for, if they may see it."""
-    from certguard.core.scoping import actor_of
-
     pk = actor_of(user).organisation_id
     if pk is None:
         return None
@@ -36,13 +35,13 @@ def own_credit_code(*, organisation_id: int) -> str:
         "credit_code", flat=True).first() or ""
 
 
-def enterprise_counts_by_sector(*, user: object) -> list[dict]:
+def enterprise_counts_by_sector(*, user: UserLike) -> list[dict]:
     return list(Organisation.objects.restrict(user, "organisations.view")
                 .filter(kind="enterprise")
                 .values("sector").annotate(n=Count("pk")).order_by("sector"))
 
 
-def members_for(*, user: object, organisation_id: int | None = None) -> list[Membership]:
+def members_for(*, user: UserLike, organisation_id: int | None = None) -> list[Membership]:
     """Staff of an organisation: names and phones are personal data, so the read is logged."""
     members = Membership.objects.restrict(user, "members.view").select_related(
         "user", "organisation")
@@ -55,5 +54,5 @@ def members_for(*, user: object, organisation_id: int | None = None) -> list[Mem
     return rows
 
 
-def login_history(*, user: object, limit: int = 50) -> QuerySet[LoginEvent]:
-    return LoginEvent.objects.filter(user=user).order_by("-at")[:limit]
+def login_history(*, user: UserLike, limit: int = 50) -> QuerySet[LoginEvent]:
+    return LoginEvent.objects.filter(user_id=actor_of(user).user_id or 0).order_by("-at")[:limit]

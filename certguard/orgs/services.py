@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from certguard import ids
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
+from certguard.core.scoping import UserLike
 from certguard.orgs.models import Membership, Organisation, Region, User
 from certguard.orgs.reference import DEPARTMENTS, ORG_KINDS, ROLES, SECTORS
 
@@ -32,7 +33,7 @@ def _check_credit_code(raw: str) -> str:
     return result.code
 
 
-def organisation_create(*, by: object, kind: str, name: str, region_code: str,
+def organisation_create(*, by: UserLike, kind: str, name: str, region_code: str,
                         credit_code: str = "", sector: str = "", department: str = "",
                         issuer_code: str = "", address: str = "",
                         contact_phone: str = "") -> Organisation:
