@@ -104,8 +104,8 @@ def region_code_years() -> dict[str, tuple[int | None, int | None]]:
             end = int(row["end_year"]) if row["end_year"] else None
             if row["code"] in table:
                 old_start, old_end = table[row["code"]]
-                start = None if None in (start, old_start) else min(start, old_start)
-                end = None if None in (end, old_end) else max(end, old_end)
+                start = None if start is None or old_start is None else min(start, old_start)
+                end = None if end is None or old_end is None else max(end, old_end)
             table[row["code"]] = (start, end)
     return table
 
@@ -185,7 +185,8 @@ def check_id_no(raw: object, *, as_of: date | None = None) -> IdCheck:
     if id_no[17] != expected:
         return _fail(id_no, "id_check_char",
                      f"身份证号校验位错误：末位应为{expected}，实际为{id_no[17]}", **parts)
-    return IdCheck(id_no=id_no, ok=True, code="ok", message="身份证号有效", **parts)
+    return IdCheck(id_no=id_no, ok=True, code="ok", message="身份证号有效",
+                   **parts)  # type: ignore[arg-type]
 
 
 def _check_legacy(id_no: str, *, as_of: date | None) -> IdCheck:
@@ -198,7 +199,8 @@ def _check_legacy(id_no: str, *, as_of: date | None) -> IdCheck:
                      f"15位身份证号中的出生日期{id_no[6:12]}不存在", **parts)
     if not _region_valid_for(region, birth):
         return _fail(id_no, "id_region", _region_message(region), **parts)
-    return IdCheck(id_no=id_no, ok=True, code="ok", message="15位旧版身份证号有效", **parts)
+    return IdCheck(id_no=id_no, ok=True, code="ok", message="15位旧版身份证号有效",
+                   **parts)  # type: ignore[arg-type]
 
 
 def upgrade_legacy_id(id_no: str) -> str:

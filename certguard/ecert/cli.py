@@ -165,7 +165,7 @@ def _prefixes(values: list[str] | None) -> frozenset[str] | None:
 def registry_lookup() -> Any:
     """The online registry check, once the registry app offers one (layer 3, below ecert)."""
     try:
-        from certguard.registry.services import ecert_registry_lookup  # type: ignore
+        from certguard.registry.services import ecert_registry_lookup
     except ImportError:
         return None
     return ecert_registry_lookup

@@ -13,6 +13,7 @@ from django.utils import timezone
 from certguard.core.audit import audit_query, audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
+from certguard.core.scoping import UserLike, account_of
 from certguard.ecert import algorithms, keys, revocation, trustlist, urlcheck
 from certguard.ecert.fields import CertificateFields
 from certguard.ecert.issue import sign_certificate
@@ -37,7 +38,7 @@ def _now() -> datetime:
 
 # --- keys ---------------------------------------------------------------------------------
 
-def _may_manage_keys(by: object, authority: Organisation) -> None:
+def _may_manage_keys(by: UserLike, authority: Organisation) -> None:
     actor = require(by, "ecert.keys_manage")
     if actor.is_admin:
         return
@@ -63,7 +64,7 @@ def _store(*, role: str, code: str, alg: int, authority: Organisation | None) ->
 
 
 @transaction.atomic
-def key_generate(*, by: object, authority: Organisation, alg: str) -> EcertKey:
+def key_generate(*, by: UserLike, authority: Organisation, alg: str) -> EcertKey:
     """The first signing key of an issuing authority; later ones come from ``key_rotate``."""
     _may_manage_keys(by, authority)
     if not authority.issuer_code:
@@ -75,7 +76,7 @@ def key_generate(*, by: object, authority: Organisation, alg: str) -> EcertKey:
 
 
 @transaction.atomic
-def key_rotate(*, by: object, authority: Organisation, alg: str = "") -> EcertKey:
+def key_rotate(*, by: UserLike, authority: Organisation, alg: str = "") -> EcertKey:
     """Retire the active key (it stays in the trust list for what it signed) and make a new
     one, by default with the same algorithm."""
     _may_manage_keys(by, authority)
@@ -128,7 +129,7 @@ def _digest(fields: CertificateFields) -> str:
     return hashlib.sha256(json.dumps(fields.to_dict(), sort_keys=True).encode()).hexdigest()
 
 
-def _signable(by: object, certificate: Certificate) -> Certificate:
+def _signable(by: UserLike, certificate: Certificate) -> Certificate:
     cert = (Certificate.objects.restrict(by, "ecert.print").select_related("holder")
             .filter(pk=certificate.pk).first())
     if cert is None:
@@ -143,7 +144,7 @@ def _signable(by: object, certificate: Certificate) -> Certificate:
 
 
 @transaction.atomic
-def certificate_sign(*, by: object, certificate: Certificate) -> SignedPayload:
+def certificate_sign(*, by: UserLike, certificate: Certificate) -> SignedPayload:
     """The certificate's payload: the stored one while fields and key are unchanged, else a
     new one signed with the authority's active key (expiry = end of valid_until)."""
     cert = _signable(by, certificate)
@@ -161,7 +162,7 @@ def certificate_sign(*, by: object, certificate: Certificate) -> SignedPayload:
     text = sign_certificate(fields=fields, key=signing_key_of(record), issued_at=signed_at)
     payload = SignedPayload.objects.create(certificate=cert, key=record, payload=text,
                                            digest=digest, signed_at=signed_at,
-                                           by=by if getattr(by, "pk", None) else None)
+                                           by=account_of(by))
     audit_record(action="create", object_type="ecert.signedpayload", object_id=payload.pk,
                  summary=f"签发电子证书 {cert.cert_no}", data={"kid": record.kid}, user=by)
     return payload
@@ -218,7 +219,9 @@ def revocation_list_current() -> RevocationList:
                 seq=(latest.seq if latest else 0) + 1, hashes=b"".join(sorted(hashes)),
                 count=len(hashes))
     except IntegrityError:  # a concurrent request recorded the same change
-        version = RevocationVersion.objects.order_by("-seq").first()
+        recorded = RevocationVersion.objects.order_by("-seq").first()
+        assert recorded is not None  # the conflicting row exists
+        return _as_list(recorded)
     return _as_list(version)
 
 
@@ -259,7 +262,7 @@ def revocation_list_online() -> RevocationList:
 
 # --- verification -------------------------------------------------------------------------
 
-def payload_verify(*, text: str, user: object = None, at: datetime | None = None,
+def payload_verify(*, text: str, user: UserLike = None, at: datetime | None = None,
                    channel: str = "api") -> dict:
     """Verify scanned text online: signature against the platform trust list, the
     revocation list, then the registry row. The CLI's JSON shape."""
@@ -274,7 +277,7 @@ def payload_verify(*, text: str, user: object = None, at: datetime | None = None
     return result.to_dict()
 
 
-def scan_check(*, text: str, user: object = None) -> dict:
+def scan_check(*, text: str, user: UserLike = None) -> dict:
     """What a scanned QR code is: a payload (verified online) or a URL (genuine or fake)."""
     check = urlcheck.check_qr_text(text)
     answer = {"kind": check.kind, "check": check.to_dict(), "verification": None}

@@ -7,7 +7,7 @@ Tests compare the output with ids.check_id_no / ids.check_credit_code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -226,7 +226,7 @@ def year_chars(days: np.ndarray) -> np.ndarray:
     return _days().years[np.asarray(days, dtype=np.int64) - _YMD_FIRST]
 
 
-def _triple_weights(weights: list[int]) -> np.ndarray:
+def _triple_weights(weights: Sequence[int]) -> np.ndarray:
     return ((_TRIPLES.astype(np.int32) - ord("0")) @ np.array(weights, dtype=np.int32))
 
 

@@ -349,7 +349,7 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
             plant_frauds(builder, m=roster)  # the last step that changes certificates
         files["certificates"] = out / f"certificates.{ext}"
         _certificate_table(c, people, frauds, np.arange(min(1, len(c))))  # fill the caches
-        certificates = side.submit(_write_certificates, c, people, frauds,
+        writing = side.submit(_write_certificates, c, people, frauds,
                                    files["certificates"], fmt, cancel)
         if roster:
             table, found = finish_roster(builder, m=roster)
@@ -376,7 +376,7 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
             truths.append(found)
             r13.append(("C13E", planted))
         timings["side_tables"] = time.perf_counter() - started
-        timings["write_certificates"] = certificates.result()
+        timings["write_certificates"] = float(writing.result())
         rows["certificates"] = len(c)
         for pending in writes:
             pending.result()
@@ -385,18 +385,19 @@ def _generate(*, out_dir: str | Path, certificates: int, roster: int, training: 
         raise
     finally:
         side.shutdown(wait=True)
-    made = {"c": c, "people": people, "f": frauds}
-    truths += [_cert_truth("C02", "R02", frauds.bad_id, **made),
-               _cert_truth("C03", "R03", frauds.bad_number, **made),
-               _cert_truth("C11", "R11", frauds.age, **made),
-               _cert_truth("C17", "R17", frauds.conflict, **made)]
-    truths += [_cert_truth(kind, "R13", index, **made) for kind, index in r13]
+    truths += [_cert_truth("C02", "R02", frauds.bad_id, c=c, people=people, f=frauds),
+               _cert_truth("C03", "R03", frauds.bad_number, c=c, people=people, f=frauds),
+               _cert_truth("C11", "R11", frauds.age, c=c, people=people, f=frauds),
+               _cert_truth("C17", "R17", frauds.conflict, c=c, people=people, f=frauds)]
+    truths += [_cert_truth(kind, "R13", index, c=c, people=people, f=frauds)
+               for kind, index in r13]
     truth_table = pa.concat_tables(truths).cast(TRUTH_SCHEMA)
     truth_path = out / "truth.csv"
     _write(truth_table, truth_path, "csv")
-    planted = {k: int(v) for k, v in zip(*np.unique(truth_table["rule"].to_numpy(
-        zero_copy_only=False), return_counts=True), strict=True)}
-    result = SynthResult(out, as_of, files, truth_path, rows, planted,
+    rules_found, rule_counts = np.unique(truth_table["rule"].to_numpy(zero_copy_only=False),
+                                         return_counts=True)
+    planted_counts = {str(k): int(v) for k, v in zip(rules_found, rule_counts, strict=True)}
+    result = SynthResult(out, as_of, files, truth_path, rows, planted_counts,
                          time.perf_counter() - started, timings)
     _manifest(result, seed=seed)
     return result

@@ -68,6 +68,7 @@ def _plant_conflicts(rng: np.random.Generator, *, c: Certs, used: np.ndarray,
     chosen = rng.choice(person[ok], size=min(k, int(ok.sum())), replace=False)
     used[chosen] = used[c.n_persons + chosen] = True
     by_name = np.arange(len(chosen)) % 2 == 0
+    assert frauds.name_alt is not None and frauds.birth_shift is not None  # set by the caller
     frauds.name_alt[c.n_persons + chosen[by_name]] = True
     both = np.concatenate([chosen[~by_name], c.n_persons + chosen[~by_name]])
     c.birth_given[both] = True
