@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import tempfile
 from collections.abc import Iterator
+from typing import IO
 
-import xlsxwriter
 from django.db.models import QuerySet
 
 from certguard.clues.models import Clue
 from certguard.clues.reference import SEVERITIES, SUBJECTS
-from certguard.core.exports import inert_text
+from certguard.core import exports
+from certguard.core.exports import Column, inert_text
 
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
 HEADER = ("线索编号", "规则", "规则名称", "严重程度", "对象", "证书编号", "身份证号", "姓名",
@@ -39,32 +37,17 @@ def export_rows(clues: QuerySet[Clue]) -> Iterator[list[str]]:
             values["created_at"].strftime("%Y-%m-%d %H:%M"))]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+WIDTHS = (10, 6, 18, 8, 8, 22, 20, 10, 20, 20, 20, 10, 8, 10, 40, 24, 40, 16)
+WRAPPED = {"说明", "处理理由", "证据"}
+COLUMNS = tuple(Column(h, w, wrap=h in WRAPPED) for h, w in zip(HEADER, WIDTHS, strict=True))
 
 
 def csv_chunks(clues: QuerySet[Clue]) -> Iterator[str]:
     """UTF-8 with BOM so that Excel and WPS open the Chinese text correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(HEADER)
-    for row in export_rows(clues):
-        yield writer.writerow(row)
+    return exports.csv_chunks(HEADER, export_rows(clues))
 
 
-def xlsx_file(clues: QuerySet[Clue]) -> io.BufferedRandom:
-    """An XLSX in a temporary file (constant memory); every cell written as a string."""
-    handle = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    sheet = book.add_worksheet("线索")
-    bold = book.add_format({"bold": True})
-    sheet.freeze_panes(1, 0)
-    for col, title in enumerate(HEADER):
-        sheet.write_string(0, col, title, bold)
-    for line, row in enumerate(export_rows(clues), start=1):
-        for col, value in enumerate(row):
-            sheet.write_string(line, col, value)
-    book.close()
-    handle.seek(0)
-    return handle
+def xlsx_file(clues: QuerySet[Clue]) -> IO[bytes]:
+    """An XLSX in a temporary file (constant memory), printable, every cell inert text."""
+    return exports.xlsx_table_file(sheet_name="线索", columns=COLUMNS, rows=export_rows(clues),
+                                   title="线索导出")

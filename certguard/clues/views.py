@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,8 +14,8 @@ from certguard.clues.evidence import comparisons, evidence_rows
 from certguard.clues.filters import ClueFilterSet
 from certguard.clues.forms import AssignForm, DecisionForm
 from certguard.clues.reference import RULE_NAMES, SEVERITIES, STATUS_CHOICES
-from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
+from certguard.core.exports import Export, download
 from certguard.core.filters import apply_filters, page_filters
 from certguard.core.policy import requires
 from certguard.orgs.models import User
@@ -94,13 +94,6 @@ def assign(request, pk: int):
     return redirect("clues:detail", pk=pk)
 
 
-def _export_audit(request, fmt: str, count: int) -> None:
-    query = {k: v for k, v in request.GET.items() if k in ClueFilterSet.base_filters and v}
-    audit_record(action="export", object_type="clues.clue", object_id=f"{count} 条",
-                 summary=f"导出线索（{fmt}）", data={"filters": query, "count": count},
-                 user=request.user)
-
-
 @requires("clues.export")
 def export(request, fmt: str):
     try:
@@ -109,12 +102,13 @@ def export(request, fmt: str):
     except AppError as exc:
         messages.error(request, exc.message)
         return redirect("clues:inbox")
-    _export_audit(request, fmt, min(clues.count(), exports.MAX_ROWS))
+    query = {k: v for k, v in request.GET.items() if k in ClueFilterSet.base_filters and v}
+    count = min(clues.count(), exports.MAX_ROWS)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    record = Export(object_type="clues.clue", object_id=f"{count} 条", summary=f"导出线索（{fmt}）",
+                    data={"filters": query, "count": count})
     if fmt == "xlsx":
-        return FileResponse(exports.xlsx_file(clues), as_attachment=True,
-                            filename=f"clues-{stamp}.xlsx")
-    response = StreamingHttpResponse(exports.csv_chunks(clues),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="clues-{stamp}.csv"'
-    return response
+        return download(user=request.user, filename=f"clues-{stamp}.xlsx", export=record,
+                        file=exports.xlsx_file(clues))
+    return download(user=request.user, filename=f"clues-{stamp}.csv", export=record,
+                    chunks=exports.csv_chunks(clues))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from certguard.core import selectors as core_selectors
+from certguard.core.exports import Export, download
 from certguard.core.jobs import job_start
 from certguard.core.policy import requires
 from certguard.core.scoping import actor_of
@@ -76,5 +77,7 @@ def import_rejects(request, pk: int):
     path = Path(job.params["path"]).with_suffix(".rejected.csv")
     if not path.exists():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"{Path(job.params['file_name']).stem}-被拒绝的行.csv")
+    return download(user=request.user, path=path,
+                    filename=f"{Path(job.params['file_name']).stem}-被拒绝的行.csv",
+                    export=Export(object_type="core.job", object_id=job.pk,
+                                  summary=f"下载导入被拒绝的行：{job.params['file_name']}"))

@@ -8,7 +8,6 @@ import never half-loads. Existing certificates (same number, family and item) ar
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import tempfile
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from certguard import ids
 from certguard.catalog.models import Item
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError
+from certguard.core.exports import CsvFile
 from certguard.core.policy import require
 from certguard.orgs.models import Organisation
 from certguard.registry.models import Certificate, Holder, ImportBatch
@@ -71,11 +71,9 @@ class ImportReport:
                 "rejected": [r.as_dict() for r in self.rejected[:limit]]}
 
     def write_csv(self, path: str | Path) -> None:
-        with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["行号", "列", "代码", "原因"])
+        with CsvFile(path, ["行号", "列", "代码", "原因"]) as out:
             for r in sorted(self.rejected, key=lambda r: r.line):
-                writer.writerow([r.line, r.column, r.code, r.message])
+                out.write([r.line, r.column, r.code, r.message])
 
 
 def _xlsx_to_parquet(path: Path, workdir: Path) -> Path:

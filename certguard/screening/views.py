@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from certguard.clues import selectors as clue_selectors
 from certguard.clues.reference import RULE_NAMES
-from certguard.core.audit import audit_record
+from certguard.core import exports
 from certguard.core.errors import AppError, NotFound
 from certguard.core.policy import requires
 from certguard.screening import selectors, services
 from certguard.screening.forms import RunForm
 from certguard.screening.inputs import KIND_LABELS, OUTSIDE_FILE, run_dir
+
+# The columns of the engine's rejects file (rules.output.write_rejects), in Chinese.
+REJECT_HEADER = ("文件", "行号", "列", "代码", "问题", "原值")
 
 
 @requires("screening.view")
@@ -92,8 +95,11 @@ def run_rejects(request, pk: int):
     path = run_dir(run.pk) / services.REJECTS_FILE
     if run.status != run.Status.COMPLETE or not path.exists():
         raise Http404
-    audit_record(action="export", object_type="screening.screeningrun", object_id=run.pk,
-                 summary="下载筛查跳过的有误数据行", data={"bad_rows": run.bad_rows},
-                 user=request.user)
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"screening-{run.pk}-rejects.csv")
+    records = exports.csv_records(path)
+    next(records, None)  # the engine's English header: replaced by the Chinese one
+    return exports.download(
+        user=request.user, filename=f"screening-{run.pk}-rejects.csv",
+        chunks=exports.csv_chunks(REJECT_HEADER, records),
+        export=exports.Export(object_type="screening.screeningrun", object_id=run.pk,
+                              summary="下载筛查跳过的有误数据行",
+                              data={"bad_rows": run.bad_rows}))

@@ -164,6 +164,9 @@ def report_rows(read: RosterReadResult) -> list:
 
 
 def rejected_outcome(row) -> o.WorkerOutcome:
+    """A row that was not checked: its cells, what its mapped columns say as given (the
+    register lists it with what is wrong) and the reason."""
+    declared = {f"given_{field}": text for field, text in getattr(row, "declared", ())}
     return o.WorkerOutcome(sheet=row.sheet, row_no=row.row_no, result=o.REJECTED,
-                           values={"raw": " | ".join(c for c in row.raw if c)[:500]},
-                           reason=row.message)
+                           values={"raw": " | ".join(c for c in row.raw if c)[:500],
+                                   **declared}, reason=row.message)

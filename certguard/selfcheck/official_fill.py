@@ -1,7 +1,10 @@
-"""Fill the official self-inspection tables from one verified upload (issue 5, item 5):
-employer from the Organisation, workers from the results with their rectification, the seven
-checklist answers the employer gave (prefilled from the figures), principals and managers
-from the ledger where the posts say so, else as entered. Layouts: certguard.selfcheck.official."""
+"""Fill the official self-inspection tables from one verified upload: the employer from the
+Organisation; every roster row (the rows that could not be checked too, with why); one set
+of figures for all tables; for each checklist item what the platform checked, with its
+figure, and nothing about what it did not check (items 5 and 6 are left to the employer);
+principals and managers as the employer entered them (the ledger's posts otherwise).
+Which tables apply depends on the employer's sector and the certificate families found.
+Layouts: certguard.selfcheck.official."""
 
 from __future__ import annotations
 
@@ -12,24 +15,28 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from certguard.core.audit import audit_record
+from certguard.catalog.services import item_names
 from certguard.core.errors import AppError, Forbidden
+from certguard.core.exports import XLSX_TYPE, Export, download, temporary_copy
 from certguard.core.policy import allows
 from certguard.core.scoping import COMMAND_LINE
-from certguard.ids import mask_id_no
-from certguard.orgs.reference import SECTORS
+from certguard.orgs.models import Organisation, Region
+from certguard.orgs.reference import DEPARTMENTS, SECTORS, region_level
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import OfficialAnswers, Rectification, RosterUpload, WorkerResult
 from certguard.selfcheck.official import (
     TABLES,
     ChecklistAnswer,
+    Counts,
     Employer,
+    Figures,
     SelfCheckData,
     WorkerLine,
     write_pdf,
     write_xlsx,
 )
-from certguard.selfcheck.official.data import CHECKLIST
+from certguard.selfcheck.official.data import CHECKLIST, NOT_QUERYABLE, QUERYABLE
+from certguard.selfcheck.official.layout import TITLES
 from certguard.workforce.selectors import ledger_for
 
 FORMATS = ("xlsx", "pdf")
@@ -37,6 +44,11 @@ PRINCIPAL_POST, MANAGER_POST = "主要负责人", "安全生产管理人员"
 COUNT_FIELDS = ("principals_total", "principals_certified", "managers_total",
                 "managers_certified")
 ACTION_LABELS = dict(Rectification.Action.choices)
+# A declared number the registry does not have as declared: it cannot be queried.
+UNQUERYABLE = (o.NOT_FOUND, o.ALTERED)
+# Seed 001 is the construction authorities' register (施工单位); seed 003 is the emergency
+# management authorities' table of special operations; seed 002 asks every 生产经营单位.
+YJ_SECTORS = DEPARTMENTS["yj"][2]
 
 
 def _date(text: str | None) -> date | None:
@@ -46,23 +58,98 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def _line(r: WorkerResult) -> WorkerLine:
-    values, registry = r.values or {}, r.registry or {}
-    return WorkerLine(
-        name=r.worker_name, id_no_masked=mask_id_no(r.worker_id_no), post=values.get("post") or "",
-        item=values.get("required_item_code") or registry.get("item_code") or "",
-        cert_no=r.cert_no, issuer=values.get("issuer") or registry.get("issuer_code") or "",
-        valid_until=_date(values.get("valid_until") or registry.get("valid_until")),
-        result=r.get_result_display(),
-        found_in_registry=bool(registry) and r.result != o.NOT_FOUND,
-        rectification=ACTION_LABELS.get(r.rectified_action, ""), rectified_on=r.rectified_on)
+def sex_of(id_no: str) -> str:
+    """GB 11643: the sequence code's last digit (the 17th; the 15th of a legacy number) is
+    odd for men and even for women."""
+    digit = id_no[16:17] if len(id_no) == 18 else id_no[14:15] if len(id_no) == 15 else ""
+    return ("男" if int(digit) % 2 else "女") if digit.isdigit() else ""
+
+
+def authority_names(codes: set[str]) -> dict[str, str]:
+    """Issuing authority code (e.g. 140000-YJ) -> its name: the authority registered on the
+    platform, else the region's name and the department's ("山西省应急管理厅")."""
+    names = dict(Organisation.objects.filter(issuer_code__in=codes)
+                 .values_list("issuer_code", "name"))
+    regions = dict(Region.objects.filter(code__in={c[:6] for c in codes})
+                   .values_list("code", "name"))
+    for code in codes - set(names):
+        region, _, dept = code.partition("-")
+        department = DEPARTMENTS.get(dept.lower(), ("",))[0]
+        if region in regions and department:
+            office = "厅" if region_level(region) == "province" and dept.lower() != "scjg" \
+                else "局"
+            names[code] = f"{regions[region]}{department}{office}"
+    return names
+
+
+class _Lines:
+    """Roster rows → register lines, with authority and item names looked up once."""
+
+    def __init__(self, results: list[WorkerResult]) -> None:
+        codes = {(r.registry or {}).get("issuer_code") or "" for r in results}
+        self.authorities = authority_names(codes - {""})
+        self.items = item_names()
+        self.by_code = {code: name for (_f, code), name in sorted(self.items.items())}
+
+    def item(self, code: str, family: str) -> str:
+        name = self.items.get((family, code)) or self.by_code.get(code, "")
+        return f"{code} {name}".strip() if code else ""
+
+    def line(self, r: WorkerResult) -> WorkerLine:
+        values = r.values or {}
+        if r.result == o.REJECTED:
+            return self._rejected(r, values)
+        registry = {} if r.result in UNQUERYABLE else (r.registry or {})
+        queryable = NOT_QUERYABLE if r.result in UNQUERYABLE else \
+            QUERYABLE if registry else ""
+        issuer = self.authorities.get(registry.get("issuer_code") or "", "") \
+            or values.get("issuer") or ""
+        return WorkerLine(
+            name=r.worker_name, id_no=r.worker_id_no, sex=sex_of(r.worker_id_no),
+            post=values.get("post") or "",
+            item=self.item(values.get("required_item_code") or registry.get("item_code")
+                           or "", registry.get("family") or ""),
+            cert_no=r.cert_no, issuer=issuer,
+            valid_until=_date(registry.get("valid_until") or values.get("valid_until")),
+            result=r.get_result_display(), queryable=queryable,
+            rectification=ACTION_LABELS.get(r.rectified_action, ""), rectified_on=r.rectified_on)
+
+    def _rejected(self, r: WorkerResult, values: dict) -> WorkerLine:
+        given = {k.removeprefix("given_"): v for k, v in values.items() if k.startswith("given_")}
+        return WorkerLine(name=given.get("worker_name", ""), id_no=given.get("worker_id_no", ""),
+                          post=given.get("post", ""), item=given.get("item", ""),
+                          cert_no=given.get("cert_no", ""), issuer=given.get("issuer", ""),
+                          valid_until=None, result=f"未核验：{r.reason}")
+
+
+def all_results(upload: RosterUpload) -> list[WorkerResult]:
+    """Every roster row of the upload, in file order (rejected rows included)."""
+    return list(upload.results.order_by("id"))
 
 
 def worker_results(upload: RosterUpload) -> list[WorkerResult]:
-    return list(upload.results.exclude(result=o.REJECTED).order_by("id"))
+    return [r for r in all_results(upload) if r.result != o.REJECTED]
 
 
-def ledger_counts(*, upload: RosterUpload, results: list[WorkerResult]) -> dict[str, int] | None:
+def ledger_active(upload: RosterUpload) -> int:
+    return ledger_for(user=COMMAND_LINE, employer_id=upload.employer_id).count()
+
+
+def figures_of(*, upload: RosterUpload, results: list[WorkerResult] | None = None) -> Figures:
+    """The one set of figures of an upload: every table and summary states these."""
+    rows = all_results(upload) if results is None else results
+    tally = Counter(r.result for r in rows)
+    problems = [r for r in rows if r.result in o.PROBLEMS]
+    return Figures(
+        rows=len(rows), checked=len(rows) - tally[o.REJECTED], rejected=tally[o.REJECTED],
+        valid=tally[o.VALID], not_found=sum(tally[c] for c in UNQUERYABLE),
+        uncertified=tally[o.UNCERTIFIED], problems=len(problems),
+        rectified=sum(r.rectified_on is not None for r in problems),
+        by_result=tuple((o.LABELS[code], tally[code]) for code in o.PROBLEMS if tally[code]),
+        ledger_active=ledger_active(upload))
+
+
+def ledger_counts(*, upload: RosterUpload, results: list[WorkerResult]) -> Counts | None:
     """Principals and safety managers on the employer's ledger (by post), and how many of them
     this upload found valid; None when the ledger names none of those posts."""
     entries = ledger_for(user=COMMAND_LINE, employer_id=upload.employer_id).values_list(
@@ -75,39 +162,49 @@ def ledger_counts(*, upload: RosterUpload, results: list[WorkerResult]) -> dict[
         if key:
             counts[f"{key}_total"] += 1
             counts[f"{key}_certified"] += id_no in valid
-    return counts if counts["principals_total"] or counts["managers_total"] else None
+    if not (counts["principals_total"] or counts["managers_total"]):
+        return None
+    return Counts(**counts, source="持证台账")
 
 
-def _problem_text(results: list[WorkerResult]) -> str:
-    tally = Counter(r.get_result_display() for r in results if r.result in o.PROBLEMS)
-    return "；".join(f"{label} {n} 人" for label, n in tally.most_common()) or "未发现问题"
+def counts_of(*, answers: OfficialAnswers | None, ledger: Counts | None) -> Counts:
+    """What the employer entered wins; the ledger's posts when nothing was entered."""
+    if answers is not None:
+        entered = Counts(**{f: getattr(answers, f) for f in COUNT_FIELDS}, source="企业填报")
+        if entered.entered:
+            return entered
+    return ledger or Counts()
 
 
-def prefill(*, upload: RosterUpload, results: list[WorkerResult],
-            counts: dict[str, int] | None) -> list[ChecklistAnswer]:
-    """Sensible starting text for the seven items, from the figures of the upload."""
-    total = len(results)
-    valid = sum(r.result == o.VALID for r in results)
-    problems = [r for r in results if r.result in o.PROBLEMS]
-    fixed = sum(r.rectified_on is not None for r in problems)
-    found = sum(bool(r.registry) and r.result != o.NOT_FOUND for r in results)
-    left = len(problems) - fixed
-    measures = f"已整改 {fixed} 人，待整改 {left} 人" if problems else ""
-    c = counts or dict.fromkeys(COUNT_FIELDS, 0)
+def _n(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def platform_checks(*, f: Figures, counts: Counts) -> list[ChecklistAnswer]:
+    """For each checklist item, what the platform checked, with its figure. Items it did not
+    check (qualifications, training archives) are blank: the employer answers them."""
+    measures = f"已整改 {f.rectified} 人，待整改 {f.outstanding} 人" if f.problems else ""
+    first = ""
+    if counts.entered:
+        first = (f"主要负责人 {_n(counts.principals_total)} 人（考核合格 "
+                 f"{_n(counts.principals_certified)} 人），安全生产管理人员 "
+                 f"{_n(counts.managers_total)} 人（考核合格 {_n(counts.managers_certified)} "
+                 f"人）（{counts.source}）")
+    rejected = f"；数据有误未核验 {f.rejected} 人" if f.rejected else ""
+    ledger = f"平台持证台账在岗 {f.ledger_active} 人；" if f.ledger_active is not None else ""
     return [
-        ChecklistAnswer(f"主要负责人 {c['principals_total']} 人、安全生产管理人员 "
-                        f"{c['managers_total']} 人，考核合格 "
-                        f"{c['principals_certified'] + c['managers_certified']} 人"),
-        ChecklistAnswer(f"核验特种作业等三项岗位人员 {total} 人，证书有效 {valid} 人",
-                        _problem_text(results), measures),
-        ChecklistAnswer(f"已建立“三项岗位人员”持证台账，本次花名册《{upload.file_name}》"
-                        f"{total} 人已逐人核验"),
-        ChecklistAnswer(f"通过平台逐人查询，查询到 {found} 人，未查询到 {total - found} 人",
-                        f"未查询到 {total - found} 人" if total - found else "", measures),
-        ChecklistAnswer("已核对专业、学历及从业经历，未发现造假情况"),
-        ChecklistAnswer("已建立从业人员安全培训档案，按规定组织年度培训和复训"),
-        ChecklistAnswer(f"已完成自查自纠，发现问题 {len(problems)} 人，已整改 {fixed} 人",
-                        f"待整改 {left} 人" if left else "", measures),
+        ChecklistAnswer(first),
+        ChecklistAnswer(f"平台逐人核验 {f.checked} 人，证书有效 {f.valid} 人{rejected}",
+                        f.problem_text, measures),
+        ChecklistAnswer(f"{ledger}本次花名册 {f.rows} 人，平台已逐人核验 {f.checked} 人"),
+        ChecklistAnswer(f"经平台证书库逐人查询 {f.checked} 人：查询到 {f.found} 人，查询不到 "
+                        f"{f.not_found} 人，无证 {f.uncertified} 人",
+                        f"查询不到 {f.not_found} 人" if f.not_found else "",
+                        measures if f.not_found else ""),
+        ChecklistAnswer(""),
+        ChecklistAnswer(""),
+        ChecklistAnswer(f"平台记录：自查发现问题 {f.problems} 人，已整改 {f.rectified} 人",
+                        f"待整改 {f.outstanding} 人" if f.outstanding else "", measures),
     ]
 
 
@@ -115,25 +212,39 @@ def answers_of(upload: RosterUpload) -> OfficialAnswers | None:
     return OfficialAnswers.objects.filter(upload=upload).first()
 
 
-def checklist_of(*, upload: RosterUpload, results: list[WorkerResult],
-                 answers: OfficialAnswers | None, counts: dict[str, int] | None
-                 ) -> list[ChecklistAnswer]:
+def employer_answers(answers: OfficialAnswers | None) -> list[ChecklistAnswer]:
+    """The employer's own words for the seven items (blank until entered)."""
     saved = (answers.checklist if answers else None) or []
-    if len(saved) == len(CHECKLIST):
-        return [ChecklistAnswer(a.get("situation", ""), a.get("problems", ""),
-                                a.get("measures", "")) for a in saved]
-    return prefill(upload=upload, results=results, counts=counts)
+    return [ChecklistAnswer(a.get("situation", ""), a.get("problems", ""), a.get("measures", ""))
+            for a in saved[:len(CHECKLIST)]]
 
 
-def _counts(answers: OfficialAnswers | None, ledger: dict[str, int] | None) -> dict[str, int]:
-    if ledger is not None:
-        return ledger
-    return {f: (getattr(answers, f) or 0) if answers else 0 for f in COUNT_FIELDS}
+def families_of(results: list[WorkerResult]) -> set[str]:
+    return {(r.registry or {}).get("family") or "" for r in results} - {""}
+
+
+def applicable_tables(*, upload: RosterUpload, results: list[WorkerResult] | None = None
+                      ) -> list[str]:
+    """The tables that apply to this employer: the construction register only to a
+    construction enterprise, the special-operations table where special operations are in
+    the emergency management authorities' remit or were found on the roster; the campaign's
+    checklist of 三项岗位人员 to every 生产经营单位."""
+    sector = upload.employer.sector
+    families = families_of(all_results(upload) if results is None else results)
+    tables = []
+    if sector == "construction":
+        tables.append("register")
+    tables.append("checklist")
+    if sector in YJ_SECTORS or "special_ops" in families:
+        tables.append("management")
+    return tables
 
 
 def official_data(*, upload: RosterUpload) -> SelfCheckData:
-    results = worker_results(upload)
-    answers, ledger = answers_of(upload), ledger_counts(upload=upload, results=results)
+    results = all_results(upload)
+    answers = answers_of(upload)
+    figures = figures_of(upload=upload, results=results)
+    counts = counts_of(answers=answers, ledger=ledger_counts(upload=upload, results=results))
     org = upload.employer
     employer = Employer(
         name=org.name, credit_code=org.credit_code or "", region=org.region.name,
@@ -142,11 +253,12 @@ def official_data(*, upload: RosterUpload) -> SelfCheckData:
         else "", phone=(answers.phone if answers else "") or org.contact_phone,
         project=answers.project if answers else "")
     as_of = upload.as_of or timezone.localdate()
+    lines = _Lines(results)
     return SelfCheckData(
         employer=employer, period=(answers.period if answers else "") or f"{as_of:%Y年%m月}",
-        filled_on=timezone.localdate(), workers=[_line(r) for r in results],
-        checklist=checklist_of(upload=upload, results=results, answers=answers, counts=ledger),
-        **_counts(answers, ledger))
+        filled_on=timezone.localdate(), figures=figures,
+        workers=[lines.line(r) for r in results], checklist=employer_answers(answers),
+        platform=platform_checks(f=figures, counts=counts), counts=counts)
 
 
 def _check_verified(upload: RosterUpload) -> None:
@@ -154,26 +266,40 @@ def _check_verified(upload: RosterUpload) -> None:
         raise AppError("not_verified", "花名册尚未核验完成")
 
 
-def official_write(*, user: object, upload: RosterUpload, table: str, fmt: str,
-                   path: Path) -> Path:
-    """Write one official table of a verified upload (the export is logged)."""
-    _check_verified(upload)
+def _check_table(upload: RosterUpload, table: str, fmt: str) -> None:
     if table not in TABLES or fmt not in FORMATS:
         raise AppError("table_unknown", "没有这种自查表")
+    if table not in applicable_tables(upload=upload):
+        raise AppError("table_not_applicable", f"《{TITLES[table]}》不适用于本单位的行业和证书类别")
+
+
+def official_write(*, upload: RosterUpload, table: str, fmt: str, path: Path) -> Path:
+    """Write one official table of a verified upload."""
+    _check_verified(upload)
+    _check_table(upload, table, fmt)
     data = official_data(upload=upload)
     (write_xlsx if fmt == "xlsx" else write_pdf)(data, path, table=table)
-    audit_record(action="export", object_type="selfcheck.rosterupload", object_id=upload.pk,
-                 summary=f"导出自查表 {table}.{fmt}（{upload.employer.name}）",
-                 data={"table": table, "format": fmt, "workers": data.workers_total},
-                 user=user)
     return path
+
+
+def official_download(*, user: object, upload: RosterUpload, table: str, fmt: str) -> object:
+    """One official table as a download, with its audit entry (core.exports.download). The
+    table lists full ID numbers: it is the employer's filing to its regulator."""
+    handle = temporary_copy(lambda path: official_write(upload=upload, table=table, fmt=fmt,
+                                                        path=path), suffix=f".{fmt}")
+    return download(user=user, file=handle, filename=f"{TITLES[table]}-{upload.pk}.{fmt}",
+                    content_type=XLSX_TYPE if fmt == "xlsx" else "application/pdf",
+                    export=Export(object_type="selfcheck.rosterupload", object_id=upload.pk,
+                                  summary=f"导出自查表 {table}.{fmt}（{upload.employer.name}）",
+                                  data={"table": table, "format": fmt,
+                                        "fields": ["worker_name", "worker_id_no"]}))
 
 
 def _number(value: object) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 7:
         raise AppError("number_invalid", "人数应为非负整数")
     return int(text)
 
@@ -189,11 +315,16 @@ def official_answers_save(*, by: object, upload: RosterUpload, checklist: list[d
         raise AppError("checklist_incomplete", "自查表应有七项")
     clean = [{k: str(item.get(k) or "").strip()[:2000] for k in
               ("situation", "problems", "measures")} for item in checklist]
+    numbers = {field: _number(details.get(field)) for field in COUNT_FIELDS}
+    for kind, label in (("principals", "主要负责人"), ("managers", "安全生产管理人员")):
+        total, certified = numbers[f"{kind}_total"], numbers[f"{kind}_certified"]
+        if certified is not None and (total is None or certified > total):
+            raise AppError("number_invalid", f"{label}考核合格人数不能多于{label}人数")
     answers, _ = OfficialAnswers.objects.get_or_create(upload=upload)
     answers.checklist = clean
     for field in ("principal", "contact", "phone", "project", "period"):
         setattr(answers, field, str(details.get(field) or "").strip()[:200])
-    for field in COUNT_FIELDS:
-        setattr(answers, field, _number(details.get(field)))
+    for field, value in numbers.items():
+        setattr(answers, field, value)
     answers.save()
     return answers

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from certguard.core.errors import AppError
@@ -47,28 +43,20 @@ def official_form(request, pk: int):
         return redirect("selfcheck:official", pk=upload.pk)
     data = official_fill.official_data(upload=upload)
     answers = official_fill.answers_of(upload)
-    items = [(i, text, data.answer(i)) for i, text in enumerate(CHECKLIST)]
+    items = [(i, text, data.checked(i), data.answer(i)) for i, text in enumerate(CHECKLIST)]
     ledger = official_fill.ledger_counts(upload=upload,
                                          results=official_fill.worker_results(upload))
+    offered = official_fill.applicable_tables(upload=upload)
     return render(request, "selfcheck/official.html", {
         "upload": upload, "data": data, "answers": answers, "items": items,
-        "tables": TABLE_NAMES.items(), "ledger_counts": ledger,
-        "can_edit": allows(request.user, "selfcheck.file", upload)})
+        "figures": data.figures, "tables": [(k, TABLE_NAMES[k]) for k in offered],
+        "ledger_counts": ledger, "can_edit": allows(request.user, "selfcheck.file", upload)})
 
 
-def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> FileResponse:
+def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> object:
     """One official table of the upload as a download (the page and the API serve the same
-    file); raises AppError when it cannot be written. The export is logged by the service."""
-    fd, name = tempfile.mkstemp(prefix="certguard-official-", suffix=f".{fmt}")
-    os.close(fd)
-    path = Path(name)
-    try:
-        official_fill.official_write(user=user, upload=upload, table=table, fmt=fmt, path=path)
-        handle = path.open("rb")
-    finally:
-        path.unlink(missing_ok=True)  # the open handle keeps the data until it is sent
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"{TABLE_NAMES[table]}-{upload.pk}.{fmt}")
+    file) with its audit entry; raises AppError when it cannot be written."""
+    return official_fill.official_download(user=user, upload=upload, table=table, fmt=fmt)
 
 
 @requires("selfcheck.view")

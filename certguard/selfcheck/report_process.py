@@ -10,6 +10,7 @@ on any failure there is none.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,9 +36,10 @@ def _serve(conn, path: str, title: str, as_of: str) -> None:
     except EOFError:
         return  # the parent is gone: nothing to write, no one to tell
     except (OSError, FileCreateError):
-        answer = ("error", f"无法写入 {path}：目录不存在或没有写权限")
-    except Exception as exc:  # reported to the parent, which raises AppError
-        answer = ("error", f"{type(exc).__name__}: {exc}")
+        answer = ("error", f"无法写入 {Path(path).name}：目录不存在或没有写权限")
+    except Exception:  # reported to the parent, which raises AppError; details to the log
+        logging.getLogger(__name__).exception("report writer failed")
+        answer = ("error", "写出进程内部错误")
     if answer:
         try:
             conn.send(answer)

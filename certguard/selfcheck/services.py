@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
+from certguard.core.exports import Export, download, temporary_copy
 from certguard.core.jobs import Progress, job_start
 from certguard.core.policy import allows
 from certguard.core.scoping import actor_of
@@ -224,17 +224,23 @@ def outcome_of(result: WorkerResult) -> o.WorkerOutcome:
                            reason=result.reason)
 
 
-def upload_report(*, user: object, upload: RosterUpload, path: Path) -> Path:
-    """Write REPORT.xlsx of a verified upload (the export is logged)."""
+def upload_report(*, upload: RosterUpload, path: Path) -> Path:
+    """Write REPORT.xlsx of a verified upload (the download that hands it out is logged)."""
     if upload.status != RosterUpload.Status.VERIFIED:
         raise AppError("not_verified", "花名册尚未核验完成")
     outcomes = [outcome_of(r) for r in upload.results.order_by("id")]
     write_report(path=path, outcomes=outcomes, as_of=upload.as_of.isoformat(),
                  title=f"{upload.employer.name} · {upload.file_name}", counts=upload.counts)
-    audit_record(action="export", object_type="selfcheck.rosterupload", object_id=upload.pk,
-                 summary=f"导出花名册核验报告 {upload.file_name}",
-                 data={"rows": len(outcomes)}, user=user)
     return path
+
+
+def upload_report_download(*, user: object, upload: RosterUpload) -> object:
+    """REPORT.xlsx as a download, with its audit entry (core.exports.download)."""
+    handle = temporary_copy(lambda path: upload_report(upload=upload, path=path), suffix=".xlsx")
+    return download(user=user, file=handle, filename=f"核验报告-{upload.pk}.xlsx",
+                    export=Export(object_type="selfcheck.rosterupload", object_id=upload.pk,
+                                  summary=f"导出花名册核验报告 {upload.file_name}",
+                                  data={"rows": upload.accepted_count + upload.rejected_count}))
 
 
 def actor_employer_id(user: object) -> int | None:

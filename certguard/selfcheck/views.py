@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -121,19 +118,11 @@ def upload_confirm(request, pk: int):
 @requires("selfcheck.view")
 def upload_export(request, pk: int):
     upload = _upload(request, pk)
-    fd, name = tempfile.mkstemp(prefix="certguard-report-", suffix=".xlsx")
-    os.close(fd)
-    path = Path(name)
     try:
-        services.upload_report(user=request.user, upload=upload, path=path)
+        return services.upload_report_download(user=request.user, upload=upload)
     except AppError as exc:
-        path.unlink(missing_ok=True)
         messages.error(request, exc.message)
         return redirect("selfcheck:upload", pk=upload.pk)
-    handle = path.open("rb")
-    path.unlink()  # the open handle keeps the data until the response is sent
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"核验报告-{upload.pk}.xlsx")
 
 
 def _rectification_context(request, upload: RosterUpload, *, rows: list) -> dict:

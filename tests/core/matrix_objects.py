@@ -172,7 +172,7 @@ ROUTE_OBJECTS = {
     "selfcheck/uploads/<int:pk>/refile/": _upload,
     "selfcheck/uploads/<int:pk>/official/": _upload,
     "selfcheck/uploads/<int:pk>/official/<str:table>.<str:fmt>":
-        lambda r: _upload(r, table="register", fmt="xlsx"),
+        lambda r: _upload(r, table="checklist", fmt="xlsx"),
     "selfcheck/reminders/<int:pk>/read/": lambda r: ({"pk": r.reminder.pk}, r.reminder),
     # the API
     "api/v1/organisations/<int:pk>": lambda r: ({"pk": r.organisation.pk}, r.organisation),
@@ -190,6 +190,6 @@ ROUTE_OBJECTS = {
     "api/v1/selfcheck/uploads/<int:pk>/return": _upload,
     "api/v1/selfcheck/uploads/<int:pk>/refile": _upload,
     "api/v1/selfcheck/uploads/<int:pk>/official/<str:table>.<str:fmt>":
-        lambda r: _upload(r, table="register", fmt="xlsx"),
+        lambda r: _upload(r, table="checklist", fmt="xlsx"),
     "api/v1/selfcheck/reminders/<int:pk>/read": lambda r: ({"pk": r.reminder.pk}, r.reminder),
 }

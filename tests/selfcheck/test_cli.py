@@ -59,7 +59,8 @@ def test_json_and_report(cast, tmp_path):
     detail = book["问题明细"]
     header = [c.value for c in detail[1]]
     assert header[:4] == ["行号", "核验结果", "姓名（申报）", "身份证号（申报）"]
-    assert "姓名（证书库）" in header and "触发规则" in header
+    assert "证书编号（证书库）" in header and "触发规则" in header
+    assert "姓名（证书库）" not in header  # whose certificate it is stays undisclosed
     detail_labels = [row[1].value for row in detail.iter_rows(min_row=2)]
     assert "有效" not in detail_labels
     assert len(detail_labels) == len(labels) - labels.count("有效")

@@ -2,80 +2,87 @@
 
 import shutil
 import subprocess
-from datetime import date
 
 import openpyxl
 import pytest
 
-from certguard.selfcheck.official import (
-    TABLES,
-    ChecklistAnswer,
-    Employer,
-    SelfCheckData,
-    WorkerLine,
-    write_pdf,
-    write_xlsx,
-)
+from certguard.selfcheck.official import TABLES, write_pdf, write_xlsx
 from certguard.selfcheck.official.data import CHECKLIST
+from certguard.selfcheck.official.layout import Grid, Sign
+from tests.selfcheck.official_data import data
 
 
-def _data() -> SelfCheckData:
-    employer = Employer(name="沁水县鑫泰煤业有限公司", credit_code="91140521MA0K000000",
-                        region="山西省晋城市沁水县", sector="煤矿", contact="李安全",
-                        phone="0356-7000000", principal="王矿长")
-    workers = [
-        WorkerLine("张三", "1405**********0011", "井下电工", "5.1 煤矿井下电气作业",
-                   "T140521198001010011", "山西省应急管理厅", date(2027, 1, 1), "有效", True),
-        WorkerLine("=HYPERLINK(\"http://x\",\"李四\")", "1405**********0022", "爆破工",
-                   "5.2 煤矿井下爆破作业", "T140521199001010022", "", None,
-                   "证书不存在（疑似假证）", False, rectification="调岗、线索上报",
-                   rectified_on=date(2024, 9, 3)),
-        WorkerLine("王五", "1405**********0033", "瓦斯检查工", "5.4 煤矿瓦斯检查作业", "", "",
-                   None, "无证上岗", False),
-    ]
-    answers = [ChecklistAnswer("已核查", "", "") for _ in CHECKLIST]
-    answers[1] = ChecklistAnswer("核验3人", "1人证书查询不到，1人无证", "已调岗，限期取证")
-    return SelfCheckData(employer=employer, period="2024年9月", filled_on=date(2024, 9, 10),
-                         workers=workers, checklist=answers, principals_total=1,
-                         principals_certified=1, managers_total=2, managers_certified=2)
-
-
-def test_totals_follow_the_rows():
-    data = _data()
-    assert (data.workers_total, data.certified, data.not_found, data.uncertified,
-            data.problems, data.rectified) == (3, 1, 1, 1, 2, 1)
-    assert data.certified_rate == "33.3%"
+def _cells(path) -> list:
+    sheet = openpyxl.load_workbook(path).active
+    return [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_xlsx_has_the_official_title_rows_and_no_live_formula(tmp_path, table):
-    path = write_xlsx(_data(), tmp_path / f"{table}.xlsx", table=table)
-    sheet = openpyxl.load_workbook(path).active
-    cells = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert cells[0] == TABLES[table](_data()).title
+    cells = _cells(write_xlsx(data(), tmp_path / f"{table}.xlsx", table=table))
+    assert cells[0] == TABLES[table](data()).title
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
     if table == "register":
-        assert "查询不到" in cells and "'=HYPERLINK(\"http://x\",\"李四\")" in cells
+        assert "不能" in cells and "'=HYPERLINK(\"http://x\",\"李四\")" in cells
+        assert data().workers[0].id_no in cells  # in full: the regulator's copy
     else:
         assert any(CHECKLIST[3][:20] in str(v) for v in cells)
 
 
+def test_every_figure_in_the_three_tables_is_the_same(tmp_path):
+    f = data(6).figures
+    register = " ".join(map(str, _cells(write_xlsx(data(6), tmp_path / "r.xlsx",
+                                                   table="register"))))
+    assert f"系统查询不到 {f.not_found} 人" in register and f"无证 {f.uncertified} 人" in register
+    management = _cells(write_xlsx(data(6), tmp_path / "m.xlsx", table="management"))
+    at = management.index("系统查询不到的证书（人）")
+    assert management[at + 1] == str(f.not_found)
+    checklist = _cells(write_xlsx(data(6), tmp_path / "c.xlsx", table="checklist"))
+    at = checklist.index("特种作业人员")
+    assert checklist[at + 1:at + 4] == [str(f.rows), str(f.valid),
+                                        f"核验发现问题 {f.problems} 人，已整改 {f.rectified} 人"]
+
+
+def test_items_the_platform_did_not_check_are_left_to_the_employer(tmp_path):
+    doc = TABLES["checklist"](data())
+    rows = next(b for b in doc.blocks if isinstance(b, Grid)).rows
+    assert rows[5][2:] == ["", "", ""]  # training archives: blank, nothing claimed
+    assert rows[4][2] == "已核对专业、学历"  # the employer's own words only
+    assert rows[1][2].startswith("平台逐人核验 3 人，证书有效 1 人")
+    text = " ".join(" ".join(r) for r in rows)
+    assert "未发现造假情况" not in text and "按规定组织年度培训和复训" not in text
+
+
+def test_the_counts_the_employer_entered_are_stated():
+    doc = TABLES["checklist"](data())
+    counts = [b for b in doc.blocks if isinstance(b, Grid)][1].rows
+    assert counts[0][:3] == ["主要负责人", "1", "1"]
+    assert counts[1][:3] == ["安全生产管理人员", "3", "2"]
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_table_has_signature_fields_and_room_for_the_seal(table):
+    signs = [b for b in TABLES[table](data()).blocks if isinstance(b, Sign)]
+    labels = [label for s in signs for label, _value in s.fields]
+    assert any("签字" in label for label in labels) and signs[-1].seal
+
+
 @pytest.mark.parametrize("table", list(TABLES))
 def test_pdf_is_a_real_pdf_with_the_title(tmp_path, table):
-    path = write_pdf(_data(), tmp_path / f"{table}.pdf", table=table)
+    path = write_pdf(data(), tmp_path / f"{table}.pdf", table=table)
     content = path.read_bytes()
     assert content.startswith(b"%PDF") and len(content) > 2000
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                               text=True, check=True).stdout.replace(" ", "")
-        assert TABLES[table](_data()).title[:10] in text
+        assert TABLES[table](data()).title[:10] in text
 
 
 def test_libreoffice_opens_every_table(tmp_path):
     """Real office software reads the exported workbooks: convert each to CSV headless."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is required: `make test` installs libreoffice-calc-nogui"
-    paths = [write_xlsx(_data(), tmp_path / f"{t}.xlsx", table=t) for t in TABLES]
+    paths = [write_xlsx(data(), tmp_path / f"{t}.xlsx", table=t) for t in TABLES]
     subprocess.run([soffice, "--headless", "--norestore",
                     f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                     "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
@@ -83,4 +90,4 @@ def test_libreoffice_opens_every_table(tmp_path):
                    check=True, capture_output=True, timeout=180)
     for table in TABLES:
         text = (tmp_path / "csv" / f"{table}.csv").read_text(encoding="utf-8")
-        assert TABLES[table](_data()).title in text
+        assert TABLES[table](data()).title in text

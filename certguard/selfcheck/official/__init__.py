@@ -12,12 +12,14 @@ built from the plain data in ``data.py`` so any caller (views, CLI, jobs) can fi
 
 from certguard.selfcheck.official.data import (
     ChecklistAnswer,
+    Counts,
     Employer,
+    Figures,
     SelfCheckData,
     WorkerLine,
 )
 from certguard.selfcheck.official.pdf import write_pdf
 from certguard.selfcheck.official.xlsx import TABLES, write_xlsx
 
-__all__ = ["TABLES", "ChecklistAnswer", "Employer", "SelfCheckData", "WorkerLine",
-           "write_pdf", "write_xlsx"]
+__all__ = ["TABLES", "ChecklistAnswer", "Counts", "Employer", "Figures", "SelfCheckData",
+           "WorkerLine", "write_pdf", "write_xlsx"]

@@ -1,5 +1,9 @@
-"""What the tables are filled from: the employer, its workers' check results, the answers to
-the seven checklist items, and the totals derived from them."""
+"""What the tables are filled from: the employer, one line per roster row, one set of figures,
+what the platform checked for each of the seven checklist items, and the employer's answers.
+
+The figures are computed once per upload (``Figures``) and every table and summary reads
+them, so no two forms can state different counts for the same roster.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,7 @@ CHECKLIST = (
     "是否建立健全从业人员安全培训档案，并详细、准确记录培训考核情况；是否按规定学时进行年度培训、复训等。",
     "是否按要求完成自查自纠，并完成自查自纠发现问题的整改工作。",
 )
-VALID_RESULT = "有效"
-NOT_FOUND_RESULT = "证书不存在（疑似假证）"
-NO_CERT_RESULT = "无证上岗"
+QUERYABLE, NOT_QUERYABLE = "能", "不能"
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,62 @@ class Employer:
 
 @dataclass(frozen=True)
 class WorkerLine:
+    """One roster row as the register lists it. A row the platform could not check (a damaged
+    or missing ID number) is listed too, with what is wrong in ``result``."""
+
     name: str
-    id_no_masked: str
+    id_no: str  # in full: the register goes to the regulator
     post: str
     item: str
     cert_no: str
-    issuer: str
+    issuer: str  # the authority's name
     valid_until: date | None
-    result: str  # the plain Chinese result of the batch verification
-    found_in_registry: bool
+    result: str  # the plain Chinese result, or "未核验：<reason>"
+    queryable: str = ""  # 能 / 不能; "" when no number was declared or the row was not checked
     rectification: str = ""  # what was done: 调岗、辞退、重新培训取证、复审、线索上报
     rectified_on: date | None = None
     sex: str = ""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One upload's figures: every table and the summary state these and nothing else."""
+
+    rows: int = 0  # roster rows listing a worker (summary rows such as 合计 are not counted)
+    checked: int = 0  # rows verified against the registry
+    rejected: int = 0  # rows not checked: damaged or missing ID number and the like
+    valid: int = 0
+    not_found: int = 0  # a declared number the registry does not have (不能查询)
+    uncertified: int = 0
+    problems: int = 0  # rows with any problem result
+    rectified: int = 0  # problem rows with a rectification recorded
+    by_result: tuple[tuple[str, int], ...] = ()  # (label, n) of the problem results
+    ledger_active: int | None = None  # workers on post in the employer's ledger
+
+    @property
+    def outstanding(self) -> int:
+        return self.problems - self.rectified
+
+    @property
+    def found(self) -> int:
+        """Rows whose certificate could be queried (checked, not 不能, not 无证)."""
+        return self.checked - self.not_found - self.uncertified
+
+    @property
+    def checked_rate(self) -> str:
+        return _pct(self.checked, self.rows)
+
+    @property
+    def certified_rate(self) -> str:
+        return _pct(self.valid, self.rows)
+
+    @property
+    def problem_text(self) -> str:
+        return "；".join(f"{label} {n} 人" for label, n in self.by_result)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "—"
 
 
 @dataclass(frozen=True)
@@ -61,45 +107,40 @@ class ChecklistAnswer:
     measures: str = ""  # 整改措施及完成时限
 
 
+@dataclass(frozen=True)
+class Counts:
+    """Principals and safety managers: what the employer entered (None = not entered)."""
+
+    principals_total: int | None = None
+    principals_certified: int | None = None
+    managers_total: int | None = None
+    managers_certified: int | None = None
+    source: str = ""  # "企业填报" or "持证台账"
+
+    @property
+    def entered(self) -> bool:
+        return self.principals_total is not None or self.managers_total is not None
+
+
 @dataclass
 class SelfCheckData:
     employer: Employer
     period: str  # e.g. "2024年9月"
     filled_on: date
+    figures: Figures = field(default_factory=Figures)
     workers: list[WorkerLine] = field(default_factory=list)
-    checklist: list[ChecklistAnswer] = field(default_factory=list)
-    principals_total: int = 0  # 主要负责人
-    principals_certified: int = 0
-    managers_total: int = 0  # 安全生产管理人员
-    managers_certified: int = 0
-
-    @property
-    def workers_total(self) -> int:
-        return len(self.workers)
-
-    @property
-    def certified(self) -> int:
-        return sum(1 for w in self.workers if w.result == VALID_RESULT)
-
-    @property
-    def not_found(self) -> int:
-        return sum(1 for w in self.workers if not w.found_in_registry and w.cert_no)
-
-    @property
-    def uncertified(self) -> int:
-        return sum(1 for w in self.workers if not w.cert_no or w.result == NO_CERT_RESULT)
-
-    @property
-    def problems(self) -> int:
-        return sum(1 for w in self.workers if w.result != VALID_RESULT)
-
-    @property
-    def rectified(self) -> int:
-        return sum(1 for w in self.workers if w.result != VALID_RESULT and w.rectified_on)
-
-    @property
-    def certified_rate(self) -> str:
-        return f"{self.certified / self.workers_total:.1%}" if self.workers_total else "—"
+    checklist: list[ChecklistAnswer] = field(default_factory=list)  # the employer's answers
+    platform: list[ChecklistAnswer] = field(default_factory=list)  # what the platform checked
+    counts: Counts = field(default_factory=Counts)
 
     def answer(self, index: int) -> ChecklistAnswer:
         return self.checklist[index] if index < len(self.checklist) else ChecklistAnswer("")
+
+    def checked(self, index: int) -> ChecklistAnswer:
+        return self.platform[index] if index < len(self.platform) else ChecklistAnswer("")
+
+    def cell(self, index: int, part: str) -> str:
+        """One checklist cell: the platform's statement (with its figures) first, then the
+        employer's own words; blank when neither says anything (left for the employer)."""
+        texts = [getattr(self.checked(index), part), getattr(self.answer(index), part)]
+        return "\n".join(t for t in texts if t)

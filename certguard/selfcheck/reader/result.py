@@ -57,6 +57,7 @@ class RejectedRow:
     code: str  # stable reason code, e.g. "id_lost_digits", "date_invalid"
     message: str  # Chinese reason, naming the column
     field: str | None = None
+    declared: tuple[tuple[str, str], ...] = ()  # (field, text as given) of the mapped columns
 
 
 @dataclass(frozen=True, slots=True)

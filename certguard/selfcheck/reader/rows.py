@@ -53,7 +53,14 @@ class RowReader:
             where = f"“{self.headers[field]}”列：" if field in self.headers else ""
             raw = tuple(c if c.__class__ is str else values.cell_text(c) for c in cells)
             return RejectedRow(sheet=self.sheet, row_no=row_no, raw=raw, code=problem.code,
-                               message=where + problem.message, field=field)
+                               message=where + problem.message, field=field,
+                               declared=self._declared(row))
+
+    def _declared(self, row: Sequence[object]) -> tuple[tuple[str, str], ...]:
+        """What a rejected row says in its mapped columns, as given (for the register, which
+        lists every roster row with what is wrong)."""
+        return tuple((f, values.cell_text(row[j]).strip()[:100]) for f, j in self.columns.items()
+                     if j < len(row) and row[j] not in (None, ""))
 
     def _at(self, row: Sequence[object], j: int | None) -> object:
         return None if j is None else row[j]
