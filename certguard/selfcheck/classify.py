@@ -106,6 +106,38 @@ def row_values(row: RosterRow, item_code: str | None) -> dict[str, str | None]:
             "issuer": row.issuer, "remark": row.remark}
 
 
+# A self-check tells the employer whether what it declared holds, never who else holds a
+# certificate (PIPL art. 6, minimum necessary): the registry's name and ID number are shown
+# only where they are the declared ones, and these rules' texts are the platform's own.
+PLAIN_DETAILS = {
+    "R03": "申报的证书 {cert_no} 登记在其他身份证号名下，与从业人员身份证号不符",
+    "R04": "证书 {cert_no} 登记的持证人姓名与申报姓名不符",
+    "R05": "申报的证书编号 {cert_no} 不存在，但与同名持证人的一张证书仅差一个字符，疑似涂改",
+}
+PRIVATE_EVIDENCE = {"holder_id_no", "holder_name", "registry_name"}
+
+
+def redacted(shown: dict | None, row: RosterRow) -> dict | None:
+    """The registry certificate as the employer may see it beside its own declaration."""
+    if shown is None:
+        return None
+    hidden = {}
+    if shown["name"] != row.worker_name:
+        hidden["name"] = None
+    if shown["id_no"] != row.worker_id_no:
+        hidden["id_no"] = None
+    return {**shown, **hidden, "holder_differs": True} if hidden else shown
+
+
+def plain(finding: dict, row: RosterRow) -> dict:
+    """A rule's finding without another person's name or ID number."""
+    text = PLAIN_DETAILS.get(finding["rule"])
+    if text is None:
+        return finding
+    evidence = {k: v for k, v in finding["evidence"].items() if k not in PRIVATE_EVIDENCE}
+    return {**finding, "detail": text.format(cert_no=row.cert_no or ""), "evidence": evidence}
+
+
 def classify_row(*, row: RosterRow, item_code: str | None, clues: dict[Key, list[dict]],
                  registry: Registry, on_post: bool) -> o.WorkerOutcome:
     found = clues.get((row.worker_id_no, row.worker_name, row.cert_no or ""))
@@ -114,11 +146,10 @@ def classify_row(*, row: RosterRow, item_code: str | None, clues: dict[Key, list
         return o.WorkerOutcome(sheet=row.sheet, row_no=row.row_no,
                                result=o.UNCERTIFIED if uncertified else o.VALID,
                                values=row_values(row, item_code),
-                               registry=registry.shown(id_no=row.worker_id_no,
-                                                       cert_no=row.cert_no or "",
-                                                       item=item_code))
-    if len(found) > 1:
-        found = sorted(found, key=lambda f: f["rule"])
+                               registry=redacted(registry.shown(id_no=row.worker_id_no,
+                                                                cert_no=row.cert_no or "",
+                                                                item=item_code), row))
+    found = [plain(f, row) for f in sorted(found, key=lambda f: f["rule"])]
     result = decide(found=found, cert_no=row.cert_no, on_post=on_post,
                     has_current=lambda: registry.has_current(row.worker_id_no))
     near = next((f["evidence"].get("registry_cert_no", "") for f in found
@@ -129,4 +160,4 @@ def classify_row(*, row: RosterRow, item_code: str | None, clues: dict[Key, list
                            values=row_values(row, item_code),
                            rules=sorted({f["rule"] for f in found}),
                            details=[f["detail"] for f in found], evidence=found,
-                           registry=shown)
+                           registry=redacted(shown, row))

@@ -53,11 +53,14 @@ def test_messy_roster_from_upload_to_results(cast, client, tmp_path,
         assert f"<strong>{label}</strong>" in page
     assert set(re.findall(r'data-result="(\w+)"', page)) == {*expected.values(), "rejected"}
 
-    # The registry's values beside the declared ones; the rule evidence kept.
+    # The registry's values beside the declared ones, but never the registered holder's name
+    # or ID number when they are not the declared ones; the rule evidence kept without them.
     wrong_name = WorkerResult.objects.get(result="name_mismatch")
-    assert wrong_name.registry["name"] == "王五" and wrong_name.values["worker_name"] == "王伍"
-    assert wrong_name.evidence[0]["evidence"] == {"declared_name": "王伍",
-                                                  "registry_name": "王五"}
+    assert wrong_name.registry["name"] is None and wrong_name.values["worker_name"] == "王伍"
+    assert wrong_name.evidence[0]["evidence"] == {"declared_name": "王伍"}
+    assert wrong_name.evidence[0]["detail"].endswith("登记的持证人姓名与申报姓名不符")
+    borrowed = WorkerResult.objects.get(result="id_mismatch")
+    assert borrowed.registry["id_no"] is None and "赵真" not in str(borrowed.evidence)
     filtered = client.get(f"/selfcheck/uploads/{upload.pk}/?result=altered").content.decode()
     assert set(re.findall(r'data-result="(\w+)"', filtered)) == {"altered"}
 
