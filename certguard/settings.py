@@ -234,3 +234,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Employer self-check (selfcheck) ----------------------------------------------------------
+# A roster whose rows the registry cannot match (not found, name or ID number not matching)
+# beyond this share, and beyond this many rows, looks like a lookup of people who are not the
+# employer's workforce: its results are held and its regulator sees a clue (PIPL art. 10).
+SELFCHECK_UNMATCHED_PERCENT = env_int("SELFCHECK_UNMATCHED_PERCENT", 20, minimum=1)
+SELFCHECK_UNMATCHED_MIN = env_int("SELFCHECK_UNMATCHED_MIN", 50, minimum=1)

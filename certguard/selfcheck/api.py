@@ -49,7 +49,8 @@ class UploadSerializer(serializers.ModelSerializer):
         model = RosterUpload
         fields = ("id", "employer", "file_name", "size", "sha256", "file_kind", "status",
                   "as_of", "mapping", "overrides", "accepted_count", "rejected_count",
-                  "counts", "problem_count", "ledger_report", "job_id", "created_at",
+                  "counts", "problem_count", "ledger_report", "plan", "held_reason", "job_id",
+                  "created_at",
                   "confirmed_at", "verified_at", "error", "returned_at", "return_reason",
                   "events")
 
@@ -69,6 +70,8 @@ class UploadRequest(serializers.Serializer):
                                        help_text="true：不经预览，直接按自动识别的列确认并开始核验")
     as_of = serializers.DateField(required=False, allow_null=True, default=None,
                                   help_text="核验基准日，默认今天")
+    confirm_leaving = serializers.BooleanField(
+        default=False, help_text="确认后将标记离岗的人数超过台账在岗人数五分之一时，须为 true")
 
 
 class ConfirmRequest(serializers.Serializer):
@@ -76,6 +79,8 @@ class ConfirmRequest(serializers.Serializer):
         child=serializers.DictField(child=serializers.CharField(allow_null=True)),
         required=False, help_text="工作表名 → {列序号（从0起）: 字段或 null（忽略）}")
     as_of = serializers.DateField(required=False, allow_null=True, default=None)
+    confirm_leaving = serializers.BooleanField(
+        default=False, help_text="确认后将标记离岗的人数超过台账在岗人数五分之一时，须为 true")
 
 
 def _upload(request, pk: int, action: str = "selfcheck.view") -> RosterUpload:
@@ -112,8 +117,9 @@ class UploadListApi(ListAPIView):
                                         employer=Organisation.objects.get(pk=employer_id),
                                         file_name=file.name, data=file.read())
         if data.validated_data["confirm"]:
-            upload = services.upload_confirm(by=request.user, upload=upload,
-                                             as_of=data.validated_data["as_of"])
+            upload = services.upload_confirm(
+                by=request.user, upload=upload, as_of=data.validated_data["as_of"],
+                confirm_leaving=data.validated_data["confirm_leaving"])
         return Response(UploadSerializer(upload).data, status=201)
 
 
@@ -143,7 +149,8 @@ class UploadConfirmApi(APIView):
             upload = services.upload_set_mapping(by=request.user, upload=upload,
                                                  overrides=data.validated_data["overrides"])
         upload = services.upload_confirm(by=request.user, upload=upload,
-                                         as_of=data.validated_data["as_of"])
+                                         as_of=data.validated_data["as_of"],
+                                         confirm_leaving=data.validated_data["confirm_leaving"])
         return Response(UploadSerializer(upload).data)
 
 

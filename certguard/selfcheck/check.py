@@ -27,9 +27,23 @@ from certguard.selfcheck.registry_fetch import near_match_rows, registry_rows
 # applies the same check (``ids.check_id_no``) and rejects such a row with its reason, and the
 # registry's holders were checked when imported, so R02 has nothing left to find here.
 SELFCHECK_RULES = ("R01",) + tuple(f"R{n:02d}" for n in range(3, 11))
-Notify = Callable[[int, int, str], None]
+Notify = Callable[[int, int, str], None]  # (percent done, 100, what is happening)
 OnOutcomes = Callable[[list[o.WorkerOutcome]], None]
-CLASSIFY_CHUNK = 10_000
+CLASSIFY_CHUNK = 5_000
+# The share of the bar each stage takes, in percent (saving the results takes the rest).
+STAGES = {"fetch": (0, 40), "rules": (40, 60), "classify": (60, 95)}
+
+
+class RowProgress:
+    """Progress in rows: each stage moves its part of the bar as its rows are done, and the
+    message counts the rows (a progress bar that jumps from 0 to 100 tells nothing)."""
+
+    def __init__(self, notify: Notify, rows: int) -> None:
+        self.notify, self.rows = notify, rows
+
+    def __call__(self, stage: str, done: int, total: int, message: str) -> None:
+        start, end = STAGES[stage]
+        self.notify(start + (end - start) * done // max(total, 1), 100, message)
 
 
 @dataclass
@@ -67,9 +81,13 @@ def _on_post(row: RosterRow, as_of: date) -> bool:
     return start <= as_of and (end is None or end >= as_of)
 
 
-def _fetch(rows: list[RosterRow]) -> list[tuple]:
+def _fetch(rows: list[RosterRow], progress: RowProgress) -> list[tuple]:
+    def batch(done: int, total: int) -> None:
+        people = len(rows) * done // max(total, 1)
+        progress("fetch", done, total, f"正在从证书库调取证书：{people} / {len(rows)} 人")
+
     fetched = registry_rows(cert_nos=(r.cert_no for r in rows if r.cert_no),
-                            id_nos=(r.worker_id_no for r in rows))
+                            id_nos=(r.worker_id_no for r in rows), on_batch=batch)
     known = {r[0] for r in fetched}
     missing: dict[str, set[str]] = {}
     for row in rows:
@@ -96,16 +114,16 @@ def selfcheck_run(*, read: RosterReadResult, as_of: date, employer_code: str = "
     """Verify every accepted row of a read roster; rejected rows come back with their reason.
     ``on_outcomes`` sees the outcomes in chunks as they are decided (a report being written
     alongside); the run's list is in file order."""
-    say = notify or (lambda done, total, message: None)
+    rows = read.accepted
+    progress = RowProgress(notify or (lambda done, total, message: None), len(rows))
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    rows = read.accepted
     resolve = item_resolver()
     items = [resolve(r) for r in rows]
-    say(0, 3, f"正在从证书库调取 {len(rows)} 名人员的证书")
-    fetched = _fetch(rows)
+    progress("fetch", 0, 1, f"正在从证书库调取证书：0 / {len(rows)} 人")
+    fetched = _fetch(rows, progress)
     seconds["fetch"] = time.perf_counter() - started
-    say(1, 3, f"正在按规则 R01–R10 比对（证书 {len(fetched)} 张）")
+    progress("rules", 0, 1, f"正在按规则 R01–R10 比对 {len(rows)} 人（证书 {len(fetched)} 张）")
     work = Path(tempfile.mkdtemp(prefix="certguard-selfcheck-"))
     try:
         mark = time.perf_counter()
@@ -114,17 +132,18 @@ def selfcheck_run(*, read: RosterReadResult, as_of: date, employer_code: str = "
         seconds["screen"] = time.perf_counter() - mark
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    say(2, 3, "正在归类核验结果")
+    progress("classify", 0, 1, f"已核验 0 / {len(rows)} 人")
     mark = time.perf_counter()
     outcomes = _classify(read=read, items=items, fetched=fetched, clues=clues, as_of=as_of,
-                         on_outcomes=on_outcomes or (lambda chunk: None))
+                         on_outcomes=on_outcomes or (lambda chunk: None), progress=progress)
     seconds["classify"] = time.perf_counter() - mark
     return SelfcheckRun(as_of=as_of, outcomes=outcomes, certificates=len(fetched),
                         clues=len(clues), seconds={k: round(v, 3) for k, v in seconds.items()})
 
 
 def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[tuple],
-              clues: list[dict], as_of: date, on_outcomes: OnOutcomes) -> list[o.WorkerOutcome]:
+              clues: list[dict], as_of: date, on_outcomes: OnOutcomes,
+              progress: RowProgress) -> list[o.WorkerOutcome]:
     index = classify.clue_index(clues)
     registry = classify.Registry(fetched, as_of=as_of)
     rows = read.accepted
@@ -136,6 +155,7 @@ def _classify(*, read: RosterReadResult, items: list[str | None], fetched: list[
                                       items[start:start + CLASSIFY_CHUNK], strict=True)]
         on_outcomes(chunk)
         outcomes += chunk
+        progress("classify", len(outcomes), len(rows), f"已核验 {len(outcomes)} / {len(rows)} 人")
     if read.rejected:  # accepted rows come in file order already
         rejected = [rejected_outcome(r) for r in read.rejected]
         on_outcomes(rejected)

@@ -17,6 +17,7 @@ class RosterUpload(Audited, TimeStampedModel):
         PREVIEW = "preview", "待确认"
         VERIFYING = "verifying", "核验中"
         VERIFIED = "verified", "已核验"
+        HELD = "held", "待监管部门审核"
         FAILED = "failed", "核验失败"
 
     employer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT,
@@ -38,6 +39,8 @@ class RosterUpload(Audited, TimeStampedModel):
     rejected_count = models.PositiveIntegerField("有误行数", default=0)
     counts = models.JSONField("结果统计", default=dict, blank=True)
     ledger_report = models.JSONField("台账更新", default=dict, blank=True)
+    plan = models.JSONField("确认后的台账变动", default=dict, blank=True)
+    held_reason = models.CharField("暂停原因", max_length=500, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+", verbose_name="核验任务")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
@@ -124,6 +127,9 @@ class Rectification(Audited, TimeStampedModel):
     cert_source = models.CharField("证书来源", max_length=500, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+", verbose_name="经办人")
+    # A record carried over from an earlier upload of the same worker and certificate.
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="沿用自")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -146,6 +152,7 @@ class UploadEvent(Audited, models.Model):
     class Kind(models.TextChoices):
         RETURNED = "returned", "退回"
         REFILED = "refiled", "重新报送"
+        RELEASED = "released", "审核放行"
 
     upload = models.ForeignKey(RosterUpload, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=10, choices=Kind.choices)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from certguard.clues.placement import ClueHints
 from certguard.clues.selectors import clues_for
 from certguard.clues.services import clue_bulk_create, clue_evidence_add
+from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows
@@ -138,6 +139,8 @@ def rectification_record(*, by: object, result: WorkerResult, action: str,
     check_employer(by=by, upload=upload)
     if result.result in (o.VALID, o.REJECTED):
         raise AppError("not_a_problem", "该行核验结果无问题，无需整改")
+    if upload.status != RosterUpload.Status.VERIFIED:
+        raise AppError("not_verified", "花名册尚未核验完成（或待监管部门审核），不能记录整改")
     note, cert_source = _clean_rectification(action=action, done_on=done_on, note=note,
                                              cert_source=cert_source)
     entry = Rectification.objects.create(result=result, upload=upload, action=action,
@@ -160,6 +163,44 @@ def _clue_follow_up(*, result: WorkerResult, action: str, cert_source: str) -> N
                           id_no=result.worker_id_no, cert_no=result.cert_no,
                           evidence={SOURCE_KEY: cert_source},
                           summary=f"用人单位补充证书来源（花名册 #{upload.pk}）")
+
+
+def rectifications_carry_over(*, upload: RosterUpload) -> int:
+    """Rectifications recorded on the employer's earlier uploads carry over to the same worker
+    and certificate (ID number, certificate number) on this one, each marked with the record
+    it came from: a re-uploaded roster does not lose what was done. Returns how many."""
+    problems = {(r.worker_id_no, r.cert_no): r for r in
+                upload.results.filter(result__in=o.PROBLEMS).exclude(worker_id_no="")}
+    if not problems:
+        return 0
+    earlier = (Rectification.objects
+               .filter(upload__employer_id=upload.employer_id, upload_id__lt=upload.pk,
+                       carried_from__isnull=True,
+                       result__worker_id_no__in={k[0] for k in problems})
+               .select_related("result").order_by("done_on", "id"))
+    copies = [Rectification(result=target, upload=upload, action=r.action, done_on=r.done_on,
+                            note=r.note, cert_source=r.cert_source, by_id=r.by_id,
+                            carried_from=r)
+              for r in earlier
+              if (target := problems.get((r.result.worker_id_no, r.result.cert_no)))]
+    if not copies:
+        return 0
+    Rectification.objects.bulk_create(copies)
+    latest: dict[int, Rectification] = {}
+    for copy in copies:  # in date order: the last one per result is its latest
+        latest[copy.result.pk] = copy
+    targets = []
+    for copy in latest.values():
+        target = copy.result
+        target.rectified_action, target.rectified_on = copy.action, copy.done_on
+        targets.append(target)
+    WorkerResult.objects.bulk_update(targets, ["rectified_action", "rectified_on"])
+    audit_record(action="create", object_type="selfcheck.rectification",
+                 object_id=f"{len(copies)} 条",
+                 summary=f"沿用以前花名册的整改记录（花名册 #{upload.pk}）",
+                 data={"upload_id": upload.pk, "from": sorted({c.carried_from_id for c in copies}),
+                       "results": sorted(latest)})
+    return len(copies)
 
 
 def rectifications_for(*, user: object, upload: RosterUpload,
@@ -196,6 +237,12 @@ def with_progress(uploads: QuerySet[RosterUpload]) -> QuerySet[RosterUpload]:
 
 def _may_return(*, user: object, upload: RosterUpload) -> bool:
     return allows(user, "selfcheck.return", upload)
+
+
+def can_review(*, user: object, upload: RosterUpload) -> bool:
+    """A held upload's results are for its regulator to review (and release), not the
+    employer's to read."""
+    return upload.status == RosterUpload.Status.HELD and _may_return(user=user, upload=upload)
 
 
 def can_return(*, user: object, upload: RosterUpload) -> bool:

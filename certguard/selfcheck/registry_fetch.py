@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Q
 
@@ -36,14 +36,24 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _fetch_rows(field: str, keys: Iterable[str] | Iterable[int], rows: dict[int, tuple]) -> None:
+OnBatch = Callable[[int, int], None]
+
+
+def _fetch_rows(field: str, keys: Iterable[str] | Iterable[int], rows: dict[int, tuple],
+                on_batch: OnBatch | None = None) -> None:
     """Certificates whose ``field`` is one of ``keys``, added to ``rows`` by primary key.
-    Straight on the driver: the ORM's converters cost more than the index probes."""
-    for batch in _batches(keys):
+    Straight on the driver: the ORM's converters cost more than the index probes.
+    ``on_batch(done, total)`` hears of each batch of keys looked up."""
+    batches = list(_batches(keys))
+    total, done = sum(map(len, batches)), 0
+    for batch in batches:
         sql = _SELECT.format(field=field, marks=_marks(len(batch)))
         for row in execute_raw(sql, batch):
             if row[0] not in rows:
                 rows[row[0]] = row[1:]
+        done += len(batch)
+        if on_batch:
+            on_batch(done, total)
 
 
 def _fetch_more(field: str, keys: Iterable[str], rows: dict[int, tuple]) -> None:
@@ -62,13 +72,14 @@ def _iso_dates(row: tuple) -> tuple:
                  for i, v in enumerate(row))
 
 
-def registry_rows(*, cert_nos: Iterable[str], id_nos: Iterable[str]) -> list[tuple]:
+def registry_rows(*, cert_nos: Iterable[str], id_nos: Iterable[str],
+                  on_batch: OnBatch | None = None) -> list[tuple]:
     """Certificates whose number was declared or whose holder is a listed worker (by pk, so a
     certificate matching both comes once); tuples in ``COLUMNS`` order, dates as ISO text.
     By holder first: that
     finds nearly every declared number too, so the numbers then add only the few others."""
     rows: dict[int, tuple] = {}
-    _fetch_rows("id_no", id_nos, rows)
+    _fetch_rows("id_no", id_nos, rows, on_batch)
     _fetch_more("cert_no", cert_nos, rows)
     return list(rows.values())
 

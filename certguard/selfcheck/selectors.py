@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from certguard.core.personal import logged_reads
+from certguard.core.policy import allows
 from certguard.selfcheck.models import Reminder, RosterUpload, WorkerResult
 
 SHOWN_FIELDS = ("worker_name", "worker_id_no", "cert_no", "registry")
@@ -21,6 +22,9 @@ def upload_for(*, user: object, pk: int, action: str = "selfcheck.view") -> Rost
 def results_for(*, user: object, upload: RosterUpload) -> QuerySet[WorkerResult]:
     """The upload's results the user may see; filter with ResultFilterSet."""
     rows = WorkerResult.objects.restrict(user, "selfcheck.view").filter(upload=upload)
+    if upload.status == RosterUpload.Status.HELD and not allows(user, "selfcheck.return",
+                                                                  upload):
+        rows = rows.none()  # held for the regulator's review: not shown to the employer
     return logged_reads(rows.order_by("id"), fields=SHOWN_FIELDS, summary="查看花名册核验结果",
                         user=user)
 

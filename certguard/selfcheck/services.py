@@ -18,7 +18,9 @@ from certguard.core.policy import allows
 from certguard.core.scoping import actor_of
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.check import SelfcheckRun, selfcheck_run
-from certguard.selfcheck.models import RosterUpload, WorkerResult
+from certguard.selfcheck.harvest import held_reason, hold_clue, over_cap
+from certguard.selfcheck.models import RosterUpload, UploadEvent, WorkerResult
+from certguard.selfcheck.plan import check_plan, id_mapped, ledger_rows, own_rows, plan_of
 from certguard.selfcheck.reader import (
     FIELDS,
     RosterReadError,
@@ -27,9 +29,9 @@ from certguard.selfcheck.reader import (
     preview_roster,
     read_roster,
 )
-from certguard.selfcheck.rectification import upload_report_fakes
+from certguard.selfcheck.rectification import rectifications_carry_over, upload_report_fakes
 from certguard.selfcheck.report import write_report
-from certguard.workforce.services import LedgerRow, ledger_apply, may_change_ledger
+from certguard.workforce.services import ledger_apply, may_change_ledger
 
 PREVIEW_ROWS = 20
 _SAVE_BATCH = 1000
@@ -86,6 +88,8 @@ def upload_create(*, by: object, employer: object, file_name: str, data: bytes) 
         preview = preview_roster(source=data, rows=PREVIEW_ROWS)
     except RosterReadError as exc:
         raise AppError(exc.code, exc.message) from None
+    plan = plan_of(own_rows(_read(source=data), employer=employer), employer=employer,
+                   as_of=timezone.localdate())
     digest = hashlib.sha256(data).hexdigest()
     path = uploads_dir() / f"{digest}.{preview.file_kind}"
     if not path.exists():
@@ -94,7 +98,7 @@ def upload_create(*, by: object, employer: object, file_name: str, data: bytes) 
         employer=employer, uploaded_by=by if getattr(by, "pk", None) else None,
         file_name=Path(file_name).name[:255] or "roster", size=len(data), sha256=digest,
         stored_path=str(path.relative_to(Path(settings.VAR_DIR))), file_kind=preview.file_kind,
-        mapping=mapping_json(preview.mappings))
+        mapping=mapping_json(preview.mappings), plan=plan)
 
 
 def _stored_bytes(upload: RosterUpload) -> bytes:
@@ -137,35 +141,48 @@ def upload_set_mapping(*, by: object, upload: RosterUpload,
     for sheet, columns in _clean_overrides(overrides).items():
         merged[sheet] = {**merged.get(sheet, {}), **columns}
     upload.overrides = merged
-    preview = upload_preview(upload=upload)  # the ID column must still be there
+    preview = upload_preview(upload=upload)
     upload.mapping = mapping_json(preview.mappings)
-    upload.save(update_fields=["overrides", "mapping", "updated_at"])
+    upload.plan = upload_plan(upload=upload)
+    upload.save(update_fields=["overrides", "mapping", "plan", "updated_at"])
     return upload
 
 
+def _full_read(upload: RosterUpload) -> RosterReadResult:
+    """The whole roster as confirmed: rows of another enterprise moved to the rejected."""
+    read = _read(source=_stored_bytes(upload), overrides=_overrides(upload))
+    return own_rows(read, employer=upload.employer)
+
+
+def upload_plan(*, upload: RosterUpload, as_of: date | None = None) -> dict:
+    """What confirming would do to the ledger (nothing is written)."""
+    return plan_of(_full_read(upload), employer=upload.employer,
+                   as_of=as_of or timezone.localdate())
+
+
 @transaction.atomic
-def upload_confirm(*, by: object, upload: RosterUpload, as_of: date | None = None
-                   ) -> RosterUpload:
-    """Confirm the mapping: start the job that updates the ledger and verifies every row."""
+def upload_confirm(*, by: object, upload: RosterUpload, as_of: date | None = None,
+                   confirm_leaving: bool = False) -> RosterUpload:
+    """Confirm the mapping: start the job that updates the ledger and verifies every row.
+
+    Refused, with the reason, for a roster without a usable row or an ID column; when more
+    than a fifth of the workers on the ledger would be marked as left, unless
+    ``confirm_leaving`` says the employer confirmed exactly that."""
     _check_owner(by=by, employer=upload.employer)
     upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != RosterUpload.Status.PREVIEW:
         raise AppError("already_confirmed", "该花名册已确认核验")
+    as_of = as_of or timezone.localdate()
+    plan = upload_plan(upload=upload, as_of=as_of)
+    check_plan(plan, confirm_leaving=confirm_leaving)
     upload.status = RosterUpload.Status.VERIFYING
-    upload.as_of = as_of or timezone.localdate()
+    upload.as_of, upload.plan = as_of, {**plan, "leaving_confirmed": confirm_leaving}
     upload.confirmed_at = timezone.now()
     upload.job = job_start(kind="selfcheck_verify", title=f"花名册核验：{upload.file_name}",
                            owner=by, organisation_id=upload.employer_id,
                            params={"upload_id": upload.pk})
-    upload.save(update_fields=["status", "as_of", "confirmed_at", "job", "updated_at"])
+    upload.save(update_fields=["status", "as_of", "plan", "confirmed_at", "job", "updated_at"])
     return upload
-
-
-def ledger_rows(read: RosterReadResult) -> list[LedgerRow]:
-    return [LedgerRow(worker_id_no=r.worker_id_no, worker_name=r.worker_name, post=r.post or "",
-                      required_item_code=r.required_item_code or "", cert_no=r.cert_no or "",
-                      valid_until=r.valid_until, on_post_from=r.on_post_from,
-                      on_post_to=r.on_post_to) for r in read.accepted]
 
 
 def upload_verify(*, upload_id: int, progress: Progress | None = None) -> dict:
@@ -182,26 +199,69 @@ def upload_verify(*, upload_id: int, progress: Progress | None = None) -> dict:
 
 def _verify(*, upload: RosterUpload, progress: Progress | None) -> dict:
     say = progress or (lambda done, total=None, message="": None)
-    say(0, 4, "正在读取花名册")
-    read = _read(source=_stored_bytes(upload), overrides=_overrides(upload))
+    say(0, 100, "正在读取花名册")
+    read = _full_read(upload)
+    check_plan({**upload.plan, "id_mapped": id_mapped(read), "accepted": len(read.accepted),
+                "rejected": len(read.rejected)}, confirm_leaving=True)
     run = selfcheck_run(read=read, as_of=upload.as_of, employer_code=upload.employer.credit_code
-                        or "", notify=lambda d, t, m: say(d + 1, 4, m))
-    say(4, 4, "正在保存核验结果")
+                        or "", notify=say)
+    say(95, 100, f"正在保存 {len(run.outcomes)} 行核验结果")
+    counts = run.counts()
+    held = over_cap(counts)
     with transaction.atomic():
-        report = ledger_apply(employer=upload.employer, rows=ledger_rows(read),
-                              by=upload.uploaded_by, as_of=upload.as_of,
-                              source_upload_id=upload.pk,
-                              source_label=f"花名册 {upload.file_name}（#{upload.pk}）")
         _save_results(upload=upload, run=run)
-        upload.status = RosterUpload.Status.VERIFIED
         upload.accepted_count, upload.rejected_count = len(read.accepted), len(read.rejected)
-        upload.counts, upload.ledger_report = run.counts(), report.as_dict()
-        upload.verified_at, upload.error = timezone.now(), ""
-        upload.save()
-        clues = upload_report_fakes(upload_id=upload.pk)  # with the results, or not at all
+        upload.counts, upload.verified_at, upload.error = counts, timezone.now(), ""
+        upload.plan = {**upload.plan, "skipped_rows": [
+            {"sheet": r.sheet, "row_no": r.row_no, "message": r.message}
+            for r in read.skipped_rows[:200]]}
+        if held:
+            return _hold(upload=upload, unmatched=held[0], cap=held[1], read=read)
+        clues = _file(upload=upload, read=read)
     return {"花名册": upload.file_name, "读取成功": upload.accepted_count,
-            "有误行": upload.rejected_count, "发现问题": upload.problem_count,
-            "上报疑似假证线索": clues}
+            "有误行": upload.rejected_count, "跳过的合计、说明行": len(read.skipped_rows),
+            "发现问题": upload.problem_count, "上报疑似假证线索": clues}
+
+
+def _file(*, upload: RosterUpload, read: RosterReadResult) -> int:
+    """The verified roster becomes the employer's filing: the ledger follows it, earlier
+    rectifications carry over, suspected fakes go to the regulator as clues."""
+    report = ledger_apply(employer=upload.employer, rows=ledger_rows(read),
+                          by=upload.uploaded_by, as_of=upload.as_of,
+                          source_upload_id=upload.pk,
+                          source_label=f"花名册 {upload.file_name}（#{upload.pk}）")
+    upload.status, upload.held_reason = RosterUpload.Status.VERIFIED, ""
+    upload.ledger_report = report.as_dict()
+    upload.save()
+    rectifications_carry_over(upload=upload)
+    return upload_report_fakes(upload_id=upload.pk)  # with the results, or not at all
+
+
+def _hold(*, upload: RosterUpload, unmatched: int, cap: int, read: RosterReadResult) -> dict:
+    checked = len(read.accepted)
+    upload.status = RosterUpload.Status.HELD
+    upload.held_reason = held_reason(unmatched=unmatched, cap=cap, checked=checked)
+    upload.save()
+    hold_clue(upload=upload, unmatched=unmatched, cap=cap, checked=checked)
+    return {"花名册": upload.file_name, "结果": "核验结果已暂停，待监管部门审核",
+            "查询不到或信息不符": unmatched, "上限": cap}
+
+
+@transaction.atomic
+def upload_release(*, by: object, upload: RosterUpload) -> RosterUpload:
+    """The regulator has reviewed a held upload and releases it: it becomes the employer's
+    filing as any other (the ledger follows it, suspected fakes become clues)."""
+    if not allows(by, "selfcheck.return", upload):
+        raise Forbidden("release_forbidden", "无权审核该单位的自查", status=403)
+    upload = RosterUpload.objects.select_for_update().select_related("employer", "uploaded_by") \
+        .get(pk=upload.pk)
+    if upload.status != RosterUpload.Status.HELD:
+        raise AppError("not_held", "该花名册没有待审核的核验结果")
+    _file(upload=upload, read=_full_read(upload))
+    UploadEvent.objects.create(upload=upload, kind=UploadEvent.Kind.RELEASED,
+                               reason="监管部门审核后放行",
+                               by=by if getattr(by, "pk", None) else None)
+    return upload
 
 
 def _save_results(*, upload: RosterUpload, run: SelfcheckRun) -> None:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("uploads/<int:pk>/mapping/", views.upload_mapping, name="upload_mapping"),
     path("uploads/<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
     path("uploads/<int:pk>/report.xlsx", views.upload_export, name="upload_export"),
+    path("uploads/<int:pk>/progress/", views.upload_progress, name="upload_progress"),
+    path("uploads/<int:pk>/release/", views.upload_release, name="upload_release"),
     path("uploads/<int:pk>/results/<int:result_pk>/rectify/", rectification_views.rectify,
          name="rectify"),
     path("uploads/<int:pk>/return/", rectification_views.send_back, name="upload_return"),

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -72,7 +72,8 @@ def upload_detail(request, pk: int):
         context.update(preview=services.upload_preview(upload=upload),
                        fields=services.FIELD_LABELS)
         return render(request, "selfcheck/upload_preview.html", context)
-    if upload.status == RosterUpload.Status.VERIFIED:
+    context["can_review"] = rectification.can_review(user=request.user, upload=upload)
+    if upload.status == RosterUpload.Status.VERIFIED or context["can_review"]:
         rows, filter_error = page_filters(
             ResultFilterSet, request=request,
             queryset=selectors.results_for(user=request.user, upload=upload))
@@ -109,7 +110,33 @@ def upload_confirm(request, pk: int):
     upload = _upload(request, pk, "selfcheck.file")
     try:
         services.upload_confirm(by=request.user, upload=upload,
-                                as_of=_as_of(request.POST.get("as_of", "")))
+                                as_of=_as_of(request.POST.get("as_of", "")),
+                                confirm_leaving=request.POST.get("confirm_leaving") == "yes")
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("selfcheck:upload", pk=upload.pk)
+
+
+@requires("selfcheck.view")
+def upload_progress(request, pk: int):
+    """The progress card, polled while the roster is checked; once the check has ended the
+    page reloads itself (htmx HX-Refresh) and shows the results."""
+    upload = _upload(request, pk)
+    if upload.status != RosterUpload.Status.VERIFYING or upload.job is None:
+        response = HttpResponse(f'<p class="card">核验已结束（{upload.get_status_display()}），'
+                                '正在显示结果……</p>')
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "selfcheck/_progress.html", {"upload": upload, "job": upload.job})
+
+
+@requires("selfcheck.return")
+@require_POST
+def upload_release(request, pk: int):
+    upload = _upload(request, pk, "selfcheck.return")
+    try:
+        services.upload_release(by=request.user, upload=upload)
+        messages.success(request, "已审核放行，企业可以查看核验结果")
     except AppError as exc:
         messages.error(request, exc.message)
     return redirect("selfcheck:upload", pk=upload.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from dataclasses import field as default
 from datetime import date
 
 from django.db import transaction
@@ -31,6 +32,8 @@ class LedgerRow:
     valid_until: date | None = None
     on_post_from: date | None = None
     on_post_to: date | None = None
+    employer_code: str = ""  # the credit code the roster gives for the row, if any
+    where: str = ""  # the row in its source (e.g. "花名册 第 5 行"), for the report
 
 
 @dataclass
@@ -40,9 +43,15 @@ class LedgerApplyReport:
     ended: int = 0
     resumed: int = 0
     unchanged: int = 0
+    active_before: int = 0  # entries on post before the roster was applied
+    rejected: list[dict[str, str]] = default(default_factory=list)  # {"where", "reason"}
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def leaving_share(self) -> float:
+        return self.ended / self.active_before if self.active_before else 0.0
 
 
 def may_change_ledger(*, by: object, employer: object) -> bool:
@@ -89,28 +98,50 @@ def _dedupe(rows: Iterable[LedgerRow]) -> dict[tuple[str, str], LedgerRow]:
     return {(r.worker_id_no, r.post or ""): r for r in rows}
 
 
-@transaction.atomic
-def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
-                 source_upload_id: int | None = None, source_label: str = "",
-                 end_missing: bool = True) -> LedgerApplyReport:
-    """Bring the employer's ledger in line with a roster.
+def ledger_row_problem(*, employer: object, row: LedgerRow) -> str:
+    """Why a roster row may not be written to this employer's ledger ("" when it may): a row
+    naming another enterprise's credit code belongs to that enterprise's ledger."""
+    code = (row.employer_code or "").strip().upper()
+    own = (getattr(employer, "credit_code", "") or "").upper()
+    if code and code != own:
+        return f"该行的统一社会信用代码 {code[:18]} 不是本单位的代码，未写入本单位台账"
+    return ""
 
-    A new (ID number, post) is added; a known one is updated where its values differ; a row
-    with a leaving date before ``as_of`` ends its entry; with ``end_missing`` (the roster is
-    the complete list) an active entry the roster no longer names is ended on ``as_of``.
-    Every change is a LedgerChange row; the whole application is one audit entry.
-    """
-    _check_may_change(by=by, employer=employer)
-    wanted = _dedupe(rows)
-    existing = {(e.worker_id_no, e.post): e for e in LedgerEntry.objects.filter(employer=employer)}
+
+@dataclass
+class _Changes:
+    report: LedgerApplyReport
+    new_entries: list[LedgerEntry]
+    dirty: list[LedgerEntry]
+    changes: list[LedgerChange]
+
+
+def _scoped(*, employer: object, rows: Iterable[LedgerRow], report: LedgerApplyReport
+            ) -> list[LedgerRow]:
+    """The rows that belong to this employer; every other row reported with its reason."""
+    kept = []
+    for row in rows:
+        problem = ledger_row_problem(employer=employer, row=row)
+        if problem:
+            report.rejected.append({"where": row.where, "reason": problem})
+        else:
+            kept.append(row)
+    return kept
+
+
+def _compute(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
+             source: dict, end_missing: bool) -> _Changes:
+    """What applying the roster changes, without writing anything."""
     report = LedgerApplyReport()
-    source = {"source_upload_id": source_upload_id, "source_label": source_label[:200]}
-    new_entries, dirty, changes = [], [], []
+    wanted = _dedupe(_scoped(employer=employer, rows=rows, report=report))
+    existing = {(e.worker_id_no, e.post): e for e in LedgerEntry.objects.filter(employer=employer)}
+    report.active_before = sum(e.active for e in existing.values())
+    out = _Changes(report, [], [], [])
     for key, row in wanted.items():
         active = _is_active(row, as_of)
         entry = existing.get(key)
         if entry is None:
-            new_entries.append(LedgerEntry(
+            out.new_entries.append(LedgerEntry(
                 employer=employer, worker_id_no=row.worker_id_no, worker_name=row.worker_name,
                 post=row.post or "", required_item_code=row.required_item_code or "",
                 cert_no=row.cert_no or "", valid_until=row.valid_until,
@@ -123,37 +154,77 @@ def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: object, as_
             continue
         kind = _kind(diff)
         _count(report, kind)
-        entry.source_upload_id, entry.source_label = source_upload_id, source["source_label"]
+        entry.source_upload_id, entry.source_label = source["source_upload_id"], \
+            source["source_label"]
         entry.updated_at = timezone.now()
-        dirty.append(entry)
-        changes.append(LedgerChange(entry=entry, employer=employer, kind=kind, changes=diff,
-                                    by=_user(by), **source))
+        out.dirty.append(entry)
+        out.changes.append(LedgerChange(entry=entry, employer=employer, kind=kind, changes=diff,
+                                        by=_user(by), **source))
     if end_missing:
-        for key, entry in existing.items():
-            if key in wanted or not entry.active:
-                continue
-            diff = {"active": [True, False]}
-            if entry.on_post_to is None:
-                diff["on_post_to"] = [None, as_of.isoformat()]
-                entry.on_post_to = as_of
-            entry.active = False
-            entry.updated_at = timezone.now()
-            report.ended += 1
-            dirty.append(entry)
-            changes.append(LedgerChange(entry=entry, employer=employer,
+        _end_missing(out, existing=existing, wanted=wanted, employer=employer, by=by,
+                     as_of=as_of, source=source)
+    report.added = len(out.new_entries)
+    return out
+
+
+def _end_missing(out: _Changes, *, existing: dict, wanted: dict, employer: object, by: object,
+                 as_of: date, source: dict) -> None:
+    for key, entry in existing.items():
+        if key in wanted or not entry.active:
+            continue
+        diff = {"active": [True, False]}
+        if entry.on_post_to is None:
+            diff["on_post_to"] = [None, as_of.isoformat()]
+            entry.on_post_to = as_of
+        entry.active = False
+        entry.updated_at = timezone.now()
+        out.report.ended += 1
+        out.dirty.append(entry)
+        out.changes.append(LedgerChange(entry=entry, employer=employer,
                                         kind=LedgerChange.Kind.ENDED,
                                         changes={**diff, "reason": "本次花名册未列出"},
                                         by=_user(by), **source))
-    created = LedgerEntry.objects.bulk_create(new_entries, batch_size=_BATCH)
-    report.added = len(created)
-    changes += [LedgerChange(entry=e, employer=employer, kind=LedgerChange.Kind.ADDED,
-                             changes=_added(e), by=_user(by), **source) for e in created]
-    LedgerEntry.objects.bulk_update(dirty, [*TRACKED_FIELDS, "source_upload_id",
-                                            "source_label", "updated_at"], batch_size=_BATCH)
-    LedgerChange.objects.bulk_create(changes, batch_size=_BATCH)
+
+
+def ledger_plan(*, employer: object, rows: Iterable[LedgerRow], as_of: date,
+                end_missing: bool = True) -> LedgerApplyReport:
+    """What ``ledger_apply`` would do with these rows (added, changed, put back on post,
+    marked as left, rows refused), writing nothing: the preview a user confirms."""
+    source = {"source_upload_id": None, "source_label": ""}
+    return _compute(employer=employer, rows=rows, by=None, as_of=as_of, source=source,
+                    end_missing=end_missing).report
+
+
+@transaction.atomic
+def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
+                 source_upload_id: int | None = None, source_label: str = "",
+                 end_missing: bool = True) -> LedgerApplyReport:
+    """Bring the employer's ledger in line with a roster.
+
+    Every row is checked against the employer first (``ledger_row_problem``): rows of another
+    enterprise are reported, never written. A new (ID number, post) is added; a known one is
+    updated where its values differ; a row with a leaving date before ``as_of`` ends its
+    entry; with ``end_missing`` (the roster is the complete list) an active entry the roster
+    no longer names is ended on ``as_of``. Every change is a LedgerChange row; the whole
+    application is one audit entry.
+    """
+    _check_may_change(by=by, employer=employer)
+    source = {"source_upload_id": source_upload_id, "source_label": source_label[:200]}
+    out = _compute(employer=employer, rows=rows, by=by, as_of=as_of, source=source,
+                   end_missing=end_missing)
+    report = out.report
+    created = LedgerEntry.objects.bulk_create(out.new_entries, batch_size=_BATCH)
+    out.changes += [LedgerChange(entry=e, employer=employer, kind=LedgerChange.Kind.ADDED,
+                                 changes=_added(e), by=_user(by), **source) for e in created]
+    LedgerEntry.objects.bulk_update(out.dirty, [*TRACKED_FIELDS, "source_upload_id",
+                                                "source_label", "updated_at"],
+                                    batch_size=_BATCH)
+    LedgerChange.objects.bulk_create(out.changes, batch_size=_BATCH)
     audit_record(action="update", object_type="workforce.ledger", object_id=employer.pk,
                  summary=f"按花名册更新持证台账：{source_label}"[:300],
-                 data={**report.as_dict(), "source_upload_id": source_upload_id}, user=by)
+                 data={**{k: v for k, v in report.as_dict().items() if k != "rejected"},
+                       "rejected": len(report.rejected), "source_upload_id": source_upload_id},
+                 user=by)
     return report
 
 

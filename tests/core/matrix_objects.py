@@ -166,6 +166,9 @@ ROUTE_OBJECTS = {
     "selfcheck/uploads/<int:pk>/mapping/": _upload,
     "selfcheck/uploads/<int:pk>/confirm/": _upload,
     "selfcheck/uploads/<int:pk>/report.xlsx": _upload,
+    # selfcheck-forms: the progress card polled while checking; a regulator's release
+    "selfcheck/uploads/<int:pk>/progress/": _upload,
+    "selfcheck/uploads/<int:pk>/release/": _upload,
     "selfcheck/uploads/<int:pk>/results/<int:result_pk>/rectify/":
         lambda r: _upload(r, result_pk=r.result.pk),
     "selfcheck/uploads/<int:pk>/return/": _upload,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from certguard import ids
+from certguard.core.errors import AppError
 from certguard.core.models import Job
 from certguard.selfcheck import services
 from certguard.selfcheck.models import WorkerResult
@@ -21,9 +24,11 @@ def _upload(cast, name="a.csv"):
 
 def test_missing_file_fails_the_job_and_keeps_nothing(cast, django_capture_on_commit_callbacks):
     upload = _upload(cast)
-    services.stored_file(upload).unlink()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         services.upload_confirm(by=cast.user_x, upload=upload, as_of=date(2025, 6, 1))
+    services.stored_file(upload).unlink()  # gone between the confirmation and the job
+    for callback in callbacks:
+        callback()
     upload.refresh_from_db()
     job = Job.objects.get(pk=upload.job_id)
     assert upload.status == "failed" and "找不到文件" in upload.error
@@ -44,3 +49,13 @@ def test_confirm_with_overrides_through_the_api(cast, client, django_capture_on_
     again = client.post(f"/api/v1/selfcheck/uploads/{upload.pk}/confirm", {},
                         content_type="application/json")
     assert again.status_code == 400 and again.json()["error"]["code"] == "already_confirmed"
+
+
+def test_a_file_gone_before_confirmation_is_refused_at_once(cast):
+    upload = _upload(cast)
+    services.stored_file(upload).unlink()
+    with pytest.raises(AppError) as refused:
+        services.upload_confirm(by=cast.user_x, upload=upload, as_of=date(2025, 6, 1))
+    assert refused.value.code == "file_not_found" and "a.csv" in refused.value.message
+    upload.refresh_from_db()
+    assert upload.status == "preview" and upload.job_id is None

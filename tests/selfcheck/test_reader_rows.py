@@ -68,7 +68,7 @@ def test_an_accepted_row_carries_every_field_raw_values_and_position(tmp_path: P
     ({"上岗日期": "去年"}, "date_invalid", "on_post_from", "去年"),
     ({"上岗日期": "2024.3.1", "离岗日期": "2023.3.1"}, "date_order", "on_post_to", "早于"),
     ({"证书编号": 1.2345678901234567e17}, "cert_no_lost_digits", "cert_no", "末尾数字已丢失"),
-    ({"姓名": "", "身份证号码": "", "序号": "合计：3人"}, "row_no_person", None, "没有姓名"),
+    ({"姓名": "", "身份证号码": "", "序号": "第3页"}, "row_no_person", None, "没有姓名"),
     ({"姓名": "姓名", "身份证号码": "身份证号码"}, "header_repeated", None, "重复的表头"),
 ])
 def test_each_rejection_reason(tmp_path: Path, cells: dict[str, object], code: str,
@@ -99,10 +99,25 @@ def test_blank_rows_are_skipped_and_counted_everything_else_accounted_for(tmp_pa
                       ["制表人：王五"]])
     result = _read(book, tmp_path)
     assert result.blank_rows == 3
-    assert result.data_rows == 3
+    assert result.data_rows == 2
     assert [r.row_no for r in result.accepted] == [2]
-    assert [(r.row_no, r.code) for r in result.rejected] == [(5, "id_lost_digits"),
-                                                              (7, "row_no_person")]
+    assert [(r.row_no, r.code) for r in result.rejected] == [(5, "id_lost_digits")]
+    assert [(r.row_no, r.text) for r in result.skipped_rows] == [(7, "制表人：王五")]
+
+
+def test_totals_notes_and_signature_lines_are_skipped_with_a_note(tmp_path: Path) -> None:
+    book = _workbook([HEADER,
+                      [1, "", "张三", ID, "", "", "", "", "", ""],
+                      ["合计", "", "13人"],
+                      [None, "小 计", "", "2"],
+                      ["填表人：李四", None, None, "审核人：王五"],
+                      [2, "", "合计", ID2, "", "", "", "", "", ""],  # a worker of that name
+                      ["", "", "赵六", "说明"]])
+    result = _read(book, tmp_path)
+    assert [r.row_no for r in result.accepted] == [2, 6]
+    assert [r.row_no for r in result.skipped_rows] == [3, 4, 5]
+    assert "合计" in result.skipped_rows[0].message and "已跳过" in result.skipped_rows[0].message
+    assert [r.row_no for r in result.rejected] == [7]  # a worker without an ID number
 
 
 def test_department_merged_down_fills_each_row(tmp_path: Path) -> None:
@@ -122,11 +137,12 @@ def test_unmerged_blank_cells_are_not_filled_down(tmp_path: Path) -> None:
     assert [r.department for r in result.accepted] == ["机修车间", None]
 
 
-def test_a_note_merged_across_the_row_is_rejected_not_spread(tmp_path: Path) -> None:
-    book = _workbook([HEADER, [1, "车间", "张三", ID], ["以下空白"]])
+def test_a_note_merged_across_the_row_is_skipped_not_spread(tmp_path: Path) -> None:
+    book = _workbook([HEADER, [1, "车间", "张三", ID], ["以下空白"], ["（此处为备注）"]])
     book.active.merge_cells("A3:J3")
     result = _read(book, tmp_path)
-    assert [(r.row_no, r.code) for r in result.rejected] == [(3, "row_no_person")]
+    assert [r.row_no for r in result.skipped_rows] == [3]
+    assert [(r.row_no, r.code) for r in result.rejected] == [(4, "row_no_person")]
 
 
 def test_formula_like_text_is_kept_inert_and_marked(tmp_path: Path) -> None:

@@ -120,8 +120,8 @@ def test_xls_with_title_merged_department_and_damaged_ids(tmp_path: Path) -> Non
         "1.2", date(2025, 5, 5))
     assert (accepted["王五"].worker_id_no, accepted["王五"].department) == (ID3, "机修车间")
     assert accepted["王五"].valid_until == date(2025, 12, 31)  # Excel serial 46022
-    assert [(r.row_no, r.code) for r in result.rejected] == [(4, "id_lost_digits"),
-                                                              (7, "row_no_person")]
+    assert [(r.row_no, r.code) for r in result.rejected] == [(4, "id_lost_digits")]
+    assert [r.row_no for r in result.skipped_rows] == [7]  # 以下空白: a note, not a worker
     assert result.blank_rows == 1
 
 

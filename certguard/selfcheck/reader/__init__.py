@@ -14,6 +14,7 @@ from certguard.selfcheck.reader.result import (
     RosterReadResult,
     RosterRow,
     RowNote,
+    SkippedRow,
     SkippedSheet,
 )
 from certguard.selfcheck.reader.values import inert_text
@@ -28,6 +29,7 @@ __all__ = [
     "RosterRow",
     "RowNote",
     "SheetMapping",
+    "SkippedRow",
     "SkippedSheet",
     "inert_text",
     "match_header",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 
 from certguard.selfcheck.reader import errors
@@ -14,7 +15,12 @@ from certguard.selfcheck.reader.headers import (
     find_header,
     mapping_at,
 )
-from certguard.selfcheck.reader.result import RosterReadResult, RosterRow, SkippedSheet
+from certguard.selfcheck.reader.result import (
+    RosterReadResult,
+    RosterRow,
+    SkippedRow,
+    SkippedSheet,
+)
 from certguard.selfcheck.reader.rows import RowReader
 
 Overrides = Mapping[str, Mapping[int, str | None]]
@@ -97,11 +103,39 @@ def _read_rows(*, grid: SheetGrid, mapping: SheetMapping, result: RosterReadResu
             continue
         if max_rows is not None and len(accepted) + len(rejected) >= max_rows:
             return
+        summary = summary_row(row, id_col=reader.id_col)
+        if summary:
+            result.skipped_rows.append(SkippedRow(
+                sheet=grid.name, row_no=i + 1, text=summary[:60],
+                message=f"第 {i + 1} 行是合计、说明或签字行（“{summary[:20]}”），不是人员，已跳过"))
+            continue
         out = reader.read(row=row, row_no=i + 1)
         if isinstance(out, RosterRow):
             accepted.append(out)
         else:
             rejected.append(out)
+
+
+# Rows of a form that list no worker: totals, notes and the signature lines under the table.
+SUMMARY_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数", "制表", "填表", "填报", "审核",
+                 "审批", "负责人", "签字", "签名", "盖章", "备注", "说明", "注：", "注:",
+                 "以下空白", "以下无", "联系人", "联系电话", "日期")
+_ID_LIKE = re.compile(r"[0-9０-９]{15}([0-9０-９]{2}[0-9０-９Xx]?)?")
+
+
+def summary_row(row: Sequence[object], *, id_col: int | None) -> str:
+    """The text of a row that lists no worker ("" for a worker's row): its first text cell
+    starts with a word of totals, notes or signatures, and it carries no ID number."""
+    first = next((c for c in row if c is not None and str(c).strip()), None)
+    if not isinstance(first, str):
+        return ""
+    text = re.sub(r"\s+", "", first)
+    if not text.startswith(SUMMARY_WORDS):
+        return ""
+    id_cell = row[id_col] if id_col is not None and id_col < len(row) else None
+    if id_cell is not None and _ID_LIKE.search(re.sub(r"\s", "", str(id_cell))):
+        return ""
+    return " | ".join(str(c).strip() for c in row if c is not None and str(c).strip())
 
 
 def _is_blank(row: Sequence[object]) -> bool:

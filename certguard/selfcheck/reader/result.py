@@ -61,6 +61,16 @@ class RejectedRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A row that lists no worker: a total (合计, 小计), a signature or note line (制表人 …)."""
+
+    sheet: str
+    row_no: int
+    text: str  # the row's text, shortened
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class SkippedSheet:
     sheet: str
     code: str
@@ -75,6 +85,7 @@ class RosterReadResult:
     accepted: list[RosterRow] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)  # totals, signature lines
     blank_rows: int = 0
     truncated: bool = False  # True when a row limit (preview) stopped the read early
 
