@@ -145,9 +145,13 @@ def employers_in_scope(*, user: object) -> QuerySet[Organisation]:
 
 
 def _filed_uploads(period: Period) -> QuerySet[RosterUpload]:
+    """Uploads that count as a filed self-check: verified, not sent back, and with at least
+    one worker actually verified (a roster of unreadable rows checks nobody)."""
+    checked = WorkerResult.objects.filter(upload=OuterRef("pk")).exclude(result=o.REJECTED)
     return RosterUpload.objects.filter(
-        employer=OuterRef("pk"), status=RosterUpload.Status.VERIFIED, returned_at__isnull=True,
-        verified_at__date__gte=period.start, verified_at__date__lte=period.end)
+        Exists(checked), employer=OuterRef("pk"), status=RosterUpload.Status.VERIFIED,
+        returned_at__isnull=True, verified_at__date__gte=period.start,
+        verified_at__date__lte=period.end)
 
 
 def _count(condition: Q) -> Coalesce:
