@@ -113,6 +113,7 @@ class UploadListApi(ListAPIView):
         if employer_id is None:  # the policy let the role in; the account has no enterprise
             raise AppError("selfcheck_forbidden", "只有用人单位可以导入花名册", status=403)
         file = data.validated_data["file"]
+        services.check_upload_size(file.size)
         upload = services.upload_create(by=request.user,
                                         employer=Organisation.objects.get(pk=employer_id),
                                         file_name=file.name, data=file.read())

@@ -22,6 +22,7 @@ from certguard.selfcheck.harvest import held_reason, hold_clue, over_cap
 from certguard.selfcheck.models import RosterUpload, UploadEvent, WorkerResult
 from certguard.selfcheck.plan import check_plan, id_mapped, ledger_rows, own_rows, plan_of
 from certguard.selfcheck.reader import (
+    DEFAULT_MAX_BYTES,
     FIELDS,
     RosterReadError,
     RosterReadResult,
@@ -29,6 +30,7 @@ from certguard.selfcheck.reader import (
     preview_roster,
     read_roster,
 )
+from certguard.selfcheck.reader.errors import file_too_large
 from certguard.selfcheck.rectification import rectifications_carry_over, upload_report_fakes
 from certguard.selfcheck.report import write_report
 from certguard.workforce.services import ledger_apply, may_change_ledger
@@ -75,6 +77,13 @@ def _read(*, source: object, **kwargs) -> RosterReadResult:
         return read_roster(source=source, **kwargs)
     except RosterReadError as exc:
         raise AppError(exc.code, exc.message) from None
+
+
+def check_upload_size(size: int) -> None:
+    """Before an uploaded file is read into memory: too large is refused at once."""
+    if size > DEFAULT_MAX_BYTES:
+        error = file_too_large(size=size, limit=DEFAULT_MAX_BYTES)
+        raise AppError(error.code, error.message)
 
 
 def upload_create(*, by: object, employer: object, file_name: str, data: bytes) -> RosterUpload:

@@ -55,6 +55,7 @@ def upload_create(request):
                        else "只有用人单位可以导入花名册")
         return redirect("selfcheck:uploads")
     try:
+        services.check_upload_size(file.size)
         upload = services.upload_create(by=request.user,
                                         employer=Organisation.objects.get(pk=employer_id),
                                         file_name=file.name, data=file.read())

@@ -156,7 +156,11 @@ def test_bad_rows_can_be_skipped_and_listed(cast, tmp_path, client,
     assert run.bad_rows == 1
     client.force_login(cast.inspector_city)
     response = client.get(f"/screening/runs/{run.pk}/rejects.csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "first_issued" in text and "2020-13-01" in text
+    assert text.startswith("文件,行号,列,代码,问题,原值")  # through core.exports, audited
+    from certguard.core.models import AuditEntry
+    assert AuditEntry.objects.filter(action="export", object_type="screening.screeningrun",
+                                     object_id=str(run.pk)).exists()
     client.force_login(cast.inspector_b)
     assert client.get(f"/screening/runs/{run.pk}/rejects.csv").status_code == 404

@@ -138,18 +138,13 @@ def test_ole2_container_holding_encrypted_package(tmp_path: Path) -> None:
     assert _error(data).code == "file_encrypted"
 
 
-@pytest.mark.parametrize("kind", ["truncated", "garbage_zip", "not_a_workbook_zip", "ole2"])
+@pytest.mark.parametrize("kind", ["truncated", "garbage_zip", "ole2"])
 def test_corrupt_workbooks(tmp_path: Path, kind: str) -> None:
     good = _xlsx(tmp_path / "r.xlsx", [HEADER, *ROWS]).read_bytes()
     if kind == "truncated":
         data = good[: len(good) // 2]
     elif kind == "garbage_zip":
         data = b"PK\x03\x04" + bytes(range(256)) * 8
-    elif kind == "not_a_workbook_zip":
-        path = tmp_path / "x.zip"
-        with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("hello.txt", "not a workbook")
-        data = path.read_bytes()
     else:
         data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 2048
     error = _error(data)
@@ -157,8 +152,36 @@ def test_corrupt_workbooks(tmp_path: Path, kind: str) -> None:
     assert "损坏" in error.message
 
 
+@pytest.mark.parametrize(("parts", "what"), [
+    (("hello.txt",), "压缩包"), (("[Content_Types].xml", "word/document.xml"), "Word 文档"),
+    (("ppt/presentation.xml",), "PowerPoint")])
+def test_a_zip_that_is_not_a_workbook_says_what_it_is(tmp_path: Path, parts, what) -> None:
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in parts:
+            archive.writestr(part, "<x/>")
+    error = _error(path.read_bytes())
+    assert error.code == "file_not_spreadsheet" and what in error.message
+
+
 def test_binary_that_is_not_a_spreadsheet(tmp_path: Path) -> None:
-    assert _error(b"%PDF-1.7\x00\x01\x02binary").code == "file_format_unsupported"
+    error = _error(b"%PDF-1.7\x00\x01\x02binary")
+    assert error.code == "file_not_spreadsheet" and "PDF" in error.message
+    assert _error(b"\x01\x02\x00\x00\x05binary" * 10).code == "file_binary"
+
+
+def test_utf16_without_byte_order_mark_is_read() -> None:
+    from certguard.selfcheck.reader import read_roster
+
+    text = "姓名,身份证号\n张三,110101199003071234\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        result = read_roster(source=text.encode(encoding))
+        assert result.encoding == encoding and result.data_rows == 1
+
+
+def test_an_over_long_csv_field_is_a_file_error_not_a_crash() -> None:
+    error = _error(("姓名,身份证号\n" + "张" * 200_000 + ",1\n").encode())
+    assert error.code == "csv_malformed" and "第 2 行" in error.message
 
 
 def test_undecodable_text() -> None:

@@ -13,6 +13,10 @@ FILE_CORRUPT = "file_corrupt"
 FILE_UNSUPPORTED = "file_format_unsupported"
 FILE_ENCODING = "file_encoding"
 NO_ID_COLUMN = "no_id_column"
+FILE_UNREADABLE = "file_unreadable"
+FILE_NOT_SPREADSHEET = "file_not_spreadsheet"
+FILE_BINARY = "file_binary"
+CSV_MALFORMED = "csv_malformed"
 
 
 class RosterReadError(Exception):
@@ -72,4 +76,32 @@ def no_id_column() -> RosterReadError:
     return RosterReadError(
         code=NO_ID_COLUMN,
         message="没有找到身份证号列：请确认表头含有“身份证号”“公民身份号码”或“证件号码”等列名",
+    )
+
+
+def file_unreadable(*, name: str) -> RosterReadError:
+    return RosterReadError(code=FILE_UNREADABLE,
+                           message=f"无法读取 {name}：它是文件夹，或没有读取权限")
+
+
+def file_not_spreadsheet(*, what: str) -> RosterReadError:
+    return RosterReadError(
+        code=FILE_NOT_SPREADSHEET,
+        message=f"这是 {what}，不是电子表格（可能被改了扩展名），请上传 .xlsx、.xls 或 .csv 花名册",
+    )
+
+
+def file_binary() -> RosterReadError:
+    return RosterReadError(
+        code=FILE_BINARY,
+        message="文件含有空字符，既不是文本格式的 CSV，也不是 Excel 工作簿，"
+                "请用表格软件另存为 .xlsx 或 UTF-8 编码的 CSV 后再导入",
+    )
+
+
+def csv_malformed(*, line: int) -> RosterReadError:
+    return RosterReadError(
+        code=CSV_MALFORMED,
+        message=f"CSV 文件第 {line} 行格式有误（单元格内容过长或引号不配对），"
+                "请用表格软件打开检查后另存再导入",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +53,12 @@ def open_roster_file(*, source: str | os.PathLike[str] | bytes, max_bytes: int) 
             raise errors.file_encrypted()
         return OpenedFile(kind="xls", encoding=None, sheets=_workbook_sheets(data=data, kind="xls"))
     if data.startswith(_ZIP_MAGIC):
+        _check_not_document(data)
         return OpenedFile(kind="xlsx", encoding=None,
                           sheets=_workbook_sheets(data=data, kind="xlsx"))
+    for magic, what in _OTHER_FILES:
+        if data.startswith(magic):
+            raise errors.file_not_spreadsheet(what=what)
     text, encoding = decode_text(data=data)
     name = Path(source).stem if not isinstance(source, bytes) else "CSV"
     return OpenedFile(kind="csv", encoding=encoding,
@@ -68,6 +73,8 @@ def _read_bytes(*, source: str | os.PathLike[str] | bytes, max_bytes: int) -> by
             size = os.stat(source).st_size
         except FileNotFoundError:
             raise errors.file_not_found(name=Path(source).name) from None
+        except OSError:
+            raise errors.file_unreadable(name=Path(source).name) from None
     # Checked before reading, so an oversized upload never sits in memory.
     if size > max_bytes:
         raise errors.file_too_large(size=size, limit=max_bytes)
@@ -75,7 +82,32 @@ def _read_bytes(*, source: str | os.PathLike[str] | bytes, max_bytes: int) -> by
         raise errors.file_empty()
     if isinstance(source, bytes):
         return source
-    return Path(source).read_bytes()
+    try:
+        return Path(source).read_bytes()
+    except OSError:  # a folder, no permission: never the system's own text
+        raise errors.file_unreadable(name=Path(source).name) from None
+
+
+_OTHER_FILES = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片（PNG）"),
+                (b"\xff\xd8\xff", "图片（JPEG）"), (b"Rar!", "压缩包（RAR）"),
+                (b"7z\xbc\xaf", "压缩包（7z）"))
+# Office Open XML packages that are not workbooks, by the part each one must have.
+_OTHER_PACKAGES = (("word/", "Word 文档（.docx）"), ("ppt/", "PowerPoint 演示文稿（.pptx）"),
+                   ("content.xml", "OpenDocument 文档"))
+
+
+def _check_not_document(data: bytes) -> None:
+    """A .docx renamed .xlsx is a valid zip: name what it is instead of "corrupt"."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # a broken zip: calamine reports it as a corrupt workbook
+    if any(n.startswith("xl/") for n in names):
+        return
+    for part, what in _OTHER_PACKAGES:
+        if any(n.startswith(part) for n in names):
+            raise errors.file_not_spreadsheet(what=what)
+    raise errors.file_not_spreadsheet(what="压缩包（.zip）")
 
 
 def _workbook_sheets(*, data: bytes, kind: str) -> Iterator[SheetGrid]:
@@ -120,8 +152,11 @@ def decode_text(*, data: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data=data, encoding="utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
-        raise errors.file_unsupported()
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise errors.file_binary()
+        return _decode(data=data, encoding=encoding), encoding
     try:
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
         return data.decode(encoding), encoding
@@ -130,6 +165,21 @@ def decode_text(*, data: bytes) -> tuple[str, str]:
     # Valid UTF-8 is almost never valid-looking GBK by accident and vice versa, so order matters
     # only for pure ASCII, which both read the same.
     return _decode(data=data, encoding="gb18030"), "gb18030"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without its byte-order mark: Chinese and ASCII text puts a zero byte in
+    most even (big-endian) or odd (little-endian) positions, and nowhere else."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if len(data) % 2 or not half:
+        return None
+    if odd > half * 0.3 and even == 0:
+        return "utf-16-le"
+    if even > half * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _decode(*, data: bytes, encoding: str) -> str:
@@ -145,4 +195,8 @@ def _csv_rows(*, text: str) -> list[list[Cell]]:
     if sample.count(delimiter) == 0:
         delimiter = ","
     text = text.removeprefix("\ufeff")
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))  # type: ignore[arg-type]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # type: ignore[arg-type]
+    try:
+        return list(reader)
+    except csv.Error:  # a field over the csv module's limit: an unclosed quote, or garbage
+        raise errors.csv_malformed(line=reader.line_num) from None
