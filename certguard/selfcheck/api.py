@@ -323,9 +323,10 @@ class OfficialTableApi(APIView):
     content_negotiation_class = _AnyAccept
 
     @extend_schema(
-        summary="下载自查表（register 登记表、checklist 自查表、management 管理人员表；"
+        summary="下载自查表（register 登记表、checklist 自查表、management 特种作业管理情况自查表；"
                 "xlsx 或 pdf）",
-        description="按已核验的花名册填写官方表式；身份证号已脱敏。下载记入审计日志。",
+        description="按已核验的花名册填写官方表式（报监管部门，身份证号完整）；只提供适用于本单位"
+                    "行业和证书类别的表式，其他表式答 400 table_not_applicable。下载记入审计日志。",
         parameters=[
             OpenApiParameter("table", str, OpenApiParameter.PATH, enum=list(TABLE_NAMES),
                              description="表：" + "、".join(f"{k} {v}"
