@@ -100,8 +100,9 @@ class _Lines:
         if r.result == o.REJECTED:
             return self._rejected(r, values)
         registry = {} if r.result in UNQUERYABLE else (r.registry or {})
-        queryable = NOT_QUERYABLE if r.result in UNQUERYABLE else \
-            QUERYABLE if registry else ""
+        # Whether the declared number can be queried: nothing to say when none was declared.
+        queryable = "" if not r.cert_no else NOT_QUERYABLE if r.result in UNQUERYABLE else \
+            QUERYABLE if registry else NOT_QUERYABLE
         issuer = self.authorities.get(registry.get("issuer_code") or "", "") \
             or values.get("issuer") or ""
         return WorkerLine(
