@@ -226,7 +226,12 @@ def download(*, user: object, filename: str, export: Export, file: IO[bytes] | N
         response = StreamingHttpResponse(chunks, content_type=kind or CSV_TYPE)
         response["Content-Disposition"] = _disposition(filename)
         return response
-    handle = file if file is not None else open(path, "rb")
+    if file is not None:
+        handle = file
+    elif path is not None:
+        handle = open(path, "rb")
+    else:
+        raise ValueError("download needs file, path or chunks")
     response = FileResponse(handle, as_attachment=True, filename=filename)
     if kind:
         response["Content-Type"] = kind

@@ -81,11 +81,11 @@ def run_outside(request, pk: int):
     path = run_dir(run.pk) / OUTSIDE_FILE
     if run.status != run.Status.COMPLETE or not path.exists():
         raise Http404
-    audit_record(action="export", object_type="screening.screeningrun", object_id=run.pk,
-                 summary="下载不在本单位范围内未写入的线索", data={"count": run.clues_outside},
-                 user=request.user)
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"screening-{run.pk}-outside.csv")
+    return exports.download(
+        user=request.user, path=path, filename=f"screening-{run.pk}-outside.csv",
+        export=exports.Export(object_type="screening.screeningrun", object_id=run.pk,
+                              summary="下载不在本单位范围内未写入的线索",
+                              data={"count": run.clues_outside}))
 
 
 @requires("screening.view")

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from certguard.clues.placement import ClueHints
 from certguard.clues.services import clue_bulk_create
+from certguard.core.scoping import COMMAND_LINE
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import RosterUpload
 
@@ -68,6 +69,7 @@ def hold_clue(*, upload: RosterUpload, unmatched: int, cap: int, checked: int) -
             writer = csv.DictWriter(handle, fieldnames=CLUE_COLUMNS)
             writer.writeheader()
             writer.writerow(row)
-        counts = clue_bulk_create(path=path, source_kind="selfcheck", source_id=upload.pk,
-                                  organisation_id=upload.employer_id, hints=hints)
-    return sum(counts.values())
+        intake = clue_bulk_create(by=COMMAND_LINE, path=path, source_kind="selfcheck",
+                                  source_id=upload.pk, organisation_id=upload.employer_id,
+                                  hints=hints)
+    return intake.written

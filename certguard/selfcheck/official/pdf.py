@@ -96,8 +96,10 @@ def _sign(block: Sign, width: float, s: _Styles) -> list:
         cells.append("")
         widths.append(gap)
     table = Table([cells], colWidths=widths, rowHeights=[SIGN_HEIGHT], hAlign="LEFT")
-    style = [("FONT", (0, 0), (-1, -1), s.font, 10), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-             ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1)]
+    style: list[tuple] = [("FONT", (0, 0), (-1, -1), s.font, 10),
+                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 1)]
     style += [("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in ruled]
     table.setStyle(TableStyle(style))
     story: list = [table]

@@ -195,8 +195,8 @@ def _csv_rows(*, text: str) -> list[list[Cell]]:
     if sample.count(delimiter) == 0:
         delimiter = ","
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # type: ignore[arg-type]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(reader)
+        return [list(row) for row in reader]
     except csv.Error:  # a field over the csv module's limit: an unclosed quote, or garbage
         raise errors.csv_malformed(line=reader.line_num) from None
