@@ -71,14 +71,10 @@ OUTSIDE_FILE = "clues.outside.csv"
 def write_outside(run_id: int, rejected: list[dict]) -> Path:
     """The clues a run found outside its runner's scope, one line each with the reason (the
     per-row report of the intake; those clues were not written)."""
-    import csv
-
-    from certguard.core.exports import inert_text
+    from certguard.core.exports import CsvFile
 
     path = run_dir(run_id) / OUTSIDE_FILE
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["线索文件行号", "规则", "证书编号/身份证号/单位代码", "原因"])
+    with CsvFile(path, ["线索文件行号", "规则", "证书编号/身份证号/单位代码", "原因"]) as out:
         for row in rejected:
-            writer.writerow([row["line"], row["rule"], inert_text(row["key"]), row["reason"]])
+            out.write([row["line"], row["rule"], row["key"], row["reason"]])
     return path
