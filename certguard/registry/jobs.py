@@ -14,7 +14,7 @@ from certguard.registry.importer import certificates_import
 def import_certificates(*, job: Job, progress: Progress) -> dict:
     progress(0, None, "正在检查文件")
     user = User.objects.get(pk=job.owner_id)
-    report = certificates_import(by=user, path=Path(job.params["path"]),
-                                 dry_run=job.params.get("dry_run", False), progress=progress)
-    report.write_csv(Path(job.params["path"]).with_suffix(".rejected.csv"))
+    upload = Path(job.params["path"])
+    report = certificates_import(by=user, path=upload, dry_run=job.params.get("dry_run", False),
+                                 progress=progress, report_path=upload.with_suffix(".rejected.csv"))
     return report.as_dict(limit=200)

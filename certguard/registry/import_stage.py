@@ -1,0 +1,105 @@
+"""The staging table of an import: checked rows land here first, outside the registry.
+
+Both databases: a temporary table of the registry's connection, never written to the
+registry's log (SQLite: temp_store = FILE, no journal; PostgreSQL: filled with COPY, no WAL).
+Either way the registry is untouched until the merge, which runs in one transaction
+(import_store).
+"""
+
+# ruff: noqa: S608 - table and column names are code constants
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from certguard.registry.import_rows import STAGE_FIELDS
+
+SQLITE_TYPES = {"line": "INTEGER", "issuer_id": "INTEGER", "fp": "INTEGER"}
+PG_TYPES = {"line": "bigint", "issuer_id": "bigint", "fp": "bigint", "birth_date": "date",
+            "first_issued": "date", "valid_from": "date", "valid_until": "date",
+            "review_due": "date", "last_review": "date"}
+EXTRA = (("cert_id", "bigint"), ("action", "varchar(8)"), ("code", "varchar(40)"),
+         ("message", "varchar(300)"), ("changed", "varchar(200)"))
+
+
+class Stage:
+    """Where the rows of one import wait; ``table`` is how the merge's SQL names it."""
+
+    table = ""
+
+    def add(self, rows: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def ready(self) -> None:
+        """All rows are in: index what the set-based checks and the merge look up."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteStage(Stage):
+    """A TEMP table of the registry's own connection: SQLite keeps it in a file of its own
+    (temp_store = FILE), never in the registry's WAL, and it works inside any transaction."""
+
+    table = "import_stage_rows"
+
+    def __init__(self) -> None:
+        columns = [f"{name} {SQLITE_TYPES.get(name, 'TEXT')}" for name in STAGE_FIELDS]
+        columns += [f"{name} {kind}" for name, kind in EXTRA]
+        with connection.cursor() as cursor:
+            if not connection.in_atomic_block:  # SQLite refuses both inside a transaction
+                cursor.execute("PRAGMA temp_store=FILE")
+                cursor.execute("PRAGMA temp.journal_mode=OFF")  # thrown away afterwards
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+            cursor.execute(f"CREATE TEMP TABLE {self.table} ({', '.join(columns)})")
+        self.insert = (f"INSERT INTO {self.table} ({', '.join(STAGE_FIELDS)}) "
+                       f"VALUES ({', '.join(['%s'] * len(STAGE_FIELDS))})")
+
+    def add(self, rows: list[tuple]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(self.insert, rows)
+
+    def ready(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX temp.import_stage_key ON {self.table} "
+                           "(cert_no, family, item_code)")
+            cursor.execute(f"CREATE INDEX temp.import_stage_id ON {self.table} (id_no, line)")
+            cursor.execute(f"ANALYZE temp.{self.table}")
+
+    def close(self) -> None:
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+
+
+class PostgresStage(Stage):
+    table = "import_stage_rows"
+
+    def __init__(self) -> None:
+        columns = [f"{name} {PG_TYPES.get(name, 'text')}" for name in STAGE_FIELDS]
+        columns += [f"{name} {kind}" for name, kind in EXTRA]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(columns)})")
+        self.copy_sql = f"COPY {self.table} ({', '.join(STAGE_FIELDS)}) FROM STDIN"
+
+    def add(self, rows: list[tuple]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor, \
+                cursor.copy(self.copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def ready(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX ON {self.table} (cert_no, family, item_code)")
+            cursor.execute(f"ANALYZE {self.table}")
+
+    def close(self) -> None:
+        if connection.connection is not None and not connection.connection.closed:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+def open_stage() -> Stage:
+    if connection.vendor == "postgresql":
+        return PostgresStage()
+    return SqliteStage()

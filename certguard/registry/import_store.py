@@ -1,0 +1,196 @@
+"""Set-based checks of the staged file and its merge into the registry, in the caller's one
+transaction: either the whole file's good rows are in the registry, or nothing is.
+
+The checks that need other rows run here, in SQL, whatever the file's size: a certificate twice
+in the file, one ID number with two names (in the file or against the registry), and, for an
+issuing officer, a certificate that another authority holds (Order No. 30: an authority changes
+only what it issued). Each rejected row gets its reason; every updated certificate gets an
+import event with the previous values of what changed, every created one an import event.
+"""
+
+# ruff: noqa: S608 - table and column names are code constants; values are parameters.
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection
+
+log = logging.getLogger(__name__)
+
+T = "import_stage_rows"
+KEY = "c.cert_no = s.cert_no AND c.family_id = s.family AND c.item_code = s.item_code"
+# Certificate fields an import writes, compared to decide between "update" and "unchanged".
+COMPARED = ("id_no", "name", "issuer_code", "issuer_id", "first_issued", "valid_from",
+            "valid_until", "review_due", "last_review", "status", "source")
+
+
+@dataclass
+class MergeContext:
+    batch_id: int
+    user_id: int | None
+    authority_id: int | None  # an issuing officer's authority; None = every authority
+    today: date
+    now: datetime
+
+
+def _run(sql: str, params: list | tuple = ()) -> int:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        log.debug("%.2f s, %s rows: %s", time.perf_counter() - started, cursor.rowcount,
+                  sql[:90])
+        return cursor.rowcount
+
+
+def _rows(sql: str, params: list | tuple = (), size: int = 5000) -> Iterator[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
+
+
+def _reject(where: str, code: str, message_sql: str, params: list | tuple = ()) -> int:
+    return _run(f"UPDATE {T} SET action = 'reject', code = %s, message = {message_sql} "
+                f"WHERE action IS NULL AND {where}", [code, *params])
+
+
+def check_duplicates() -> None:
+    """The same certificate (number, family, item) twice: an identical copy is reported and
+    the first kept; copies that differ are all rejected, since nobody can tell which is right."""
+    _run("DROP TABLE IF EXISTS import_stage_dups")
+    _run(f"CREATE TEMPORARY TABLE import_stage_dups AS SELECT cert_no, family, item_code, "
+         f"min(line) AS first_line, count(DISTINCT fp) AS versions FROM {T} "
+         f"GROUP BY cert_no, family, item_code HAVING count(*) > 1")
+    match = (f"d.cert_no = {T}.cert_no AND d.family = {T}.family "
+             f"AND d.item_code = {T}.item_code")
+    first = f"(SELECT d.first_line FROM import_stage_dups d WHERE {match})"
+    _reject(f"EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} AND d.versions > 1)",
+            "E_DUPLICATE_CONFLICT",
+            f"'同一证书（编号、类别、项目相同）在文件中出现多次且内容不同（首次在第' || "
+            f"CAST({first} AS VARCHAR(20)) || '行），均未导入，请核对后保留一行'")
+    _reject(f"EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} AND d.versions = 1 "
+            f"AND {T}.line > d.first_line)", "E_DUPLICATE",
+            f"'与第' || CAST({first} AS VARCHAR(20)) || '行完全重复，只导入一次'")
+    _run("DROP TABLE import_stage_dups")
+
+
+def check_names() -> None:
+    """One name per ID number: the registry's name wins, then the first in the file."""
+    _reject(f"EXISTS (SELECT 1 FROM registry_holder h WHERE h.id_no = {T}.id_no "
+            f"AND h.name <> {T}.name)", "holder_name_conflict",
+            f"'该身份证号在证书库中登记的姓名为“' || (SELECT h.name FROM registry_holder h "
+            f"WHERE h.id_no = {T}.id_no) || '”，与本行不一致'")
+    _run("DROP TABLE IF EXISTS import_stage_names")
+    _run(f"CREATE TEMPORARY TABLE import_stage_names AS SELECT s.id_no, s.name, s.line "
+         f"FROM {T} s JOIN (SELECT id_no, min(line) AS line FROM {T} WHERE action IS NULL "
+         f"GROUP BY id_no HAVING count(DISTINCT name) > 1) f "
+         f"ON f.id_no = s.id_no AND f.line = s.line")
+    first = f"(SELECT n.{{}} FROM import_stage_names n WHERE n.id_no = {T}.id_no)"
+    _reject(f"EXISTS (SELECT 1 FROM import_stage_names n WHERE n.id_no = {T}.id_no "
+            f"AND n.name <> {T}.name)", "holder_name_conflict",
+            f"'同一身份证号在文件中有两个姓名：第' || CAST({first.format('line')} AS VARCHAR(20))"
+            f" || '行为“' || {first.format('name')} || '”'")
+    _run("DROP TABLE import_stage_names")
+
+
+def classify(context: MergeContext) -> None:
+    """Match existing certificates; refuse another authority's; tell updates from no-ops."""
+    if connection.vendor == "postgresql":
+        _run(f"UPDATE {T} s SET cert_id = c.id FROM registry_certificate c "
+             f"WHERE s.action IS NULL AND {KEY}")
+    else:
+        _run(f"UPDATE {T} SET cert_id = (SELECT c.id FROM registry_certificate c "
+             f"WHERE {KEY.replace('s.', T + '.')}) WHERE action IS NULL")
+    owner = f"(SELECT c.issuer_id FROM registry_certificate c WHERE c.id = {T}.cert_id)"
+    if context.authority_id is not None:
+        _reject(f"cert_id IS NOT NULL AND ({owner} IS NULL OR {owner} <> %s)",
+                "E_OTHER_AUTHORITY",
+                "'该证书已由其他发证机关登记，本机关不能修改；如需更正请联系原发证机关'",
+                [context.authority_id])
+    changed = " || ".join(f"CASE WHEN c.{f} IS DISTINCT FROM {T}.{f} THEN '{f} ' ELSE '' END"
+                          for f in COMPARED)
+    _run(f"UPDATE {T} SET changed = (SELECT {changed} FROM registry_certificate c "
+         f"WHERE c.id = {T}.cert_id) WHERE action IS NULL AND cert_id IS NOT NULL")
+    _run(f"UPDATE {T} SET action = CASE WHEN cert_id IS NULL THEN 'insert' "
+         f"WHEN changed = '' THEN 'same' ELSE 'update' END WHERE action IS NULL")
+
+
+def rejected_rows() -> Iterator[tuple]:
+    return _rows(f"SELECT line, code, message FROM {T} WHERE action = 'reject' ORDER BY line")
+
+
+def counts() -> dict[str, int]:
+    return dict(_rows(f"SELECT action, count(*) FROM {T} GROUP BY action"))
+
+
+def _previous_json() -> str:
+    """JSON of the previous value of each changed field (absent value = "")."""
+    fields = [f for f in COMPARED if f != "issuer_id"]
+    if connection.vendor == "postgresql":
+        pairs = ", ".join(f"'{f}', CASE WHEN c.{f} IS DISTINCT FROM s.{f} "
+                          f"THEN coalesce(c.{f}::text, '') END" for f in fields)
+        return (f"jsonb_build_object('import_batch', %s::int, 'line', s.line, "
+                f"'previous', jsonb_strip_nulls(jsonb_build_object({pairs})))")
+    pairs = ", ".join(f"'{f}', CASE WHEN c.{f} IS DISTINCT FROM s.{f} "
+                      f"THEN coalesce(c.{f}, '') END" for f in fields)
+    # json_patch drops the members whose value is null: only what changed is kept.
+    return (f"json_object('import_batch', %s, 'line', s.line, "
+            f"'previous', json_patch('{{}}', json_object({pairs})))")
+
+
+EVENT = ("INSERT INTO registry_certificateevent (certificate_id, kind, \"on\", reason_code, "
+         "reason, data, by_id, at) ")
+
+
+def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
+    now, today = context.now, context.today
+    progress("正在写入持证人")
+    _run(f"INSERT INTO registry_holder (id_no, name, sex, birth_date, created_at, updated_at) "
+         f"SELECT id_no, min(name), min(sex), min(birth_date), %s, %s FROM {T} s "
+         f"WHERE action IN ('insert', 'update') AND NOT EXISTS "
+         f"(SELECT 1 FROM registry_holder h WHERE h.id_no = s.id_no) "
+         f"GROUP BY id_no ORDER BY id_no", [now, now])
+    progress("正在更新已有证书")
+    _run(EVENT + f"SELECT c.id, 'import', %s, 'import_update', '导入更新', {_previous_json()}, "
+         f"%s, %s FROM {T} s JOIN registry_certificate c ON c.id = s.cert_id "
+         f"WHERE s.action = 'update'", [today, context.batch_id, context.user_id, now])
+    sets = ", ".join(f"{f} = s.{f}" for f in COMPARED)
+    _run(f"UPDATE registry_certificate SET {sets}, holder_id = h.id, "
+         f"status_changed_on = CASE WHEN registry_certificate.status <> s.status THEN %s "
+         f"ELSE registry_certificate.status_changed_on END, import_batch_id = %s, "
+         f"updated_at = %s FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no "
+         f"WHERE s.action = 'update' AND s.cert_id = registry_certificate.id",
+         [today, context.batch_id, now])
+    progress("正在写入新证书")
+    last = next(_rows("SELECT coalesce(max(id), 0) FROM registry_certificate"))[0]
+    _run(f"INSERT INTO registry_certificate (cert_no, holder_id, id_no, name, family_id, "
+         f"item_code, issuer_id, issuer_code, first_issued, valid_from, valid_until, "
+         f"review_due, last_review, status, status_reason, source, import_batch_id, "
+         f"created_at, updated_at) SELECT s.cert_no, h.id, s.id_no, s.name, s.family, "
+         f"s.item_code, s.issuer_id, s.issuer_code, s.first_issued, s.valid_from, "
+         f"s.valid_until, s.review_due, s.last_review, s.status, '', s.source, %s, %s, %s "
+         f"FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no WHERE s.action = 'insert' "
+         f"ORDER BY s.cert_no, s.family, s.item_code", [context.batch_id, now, now])
+    progress("正在写入证书记录")
+    data = ("jsonb_build_object('import_batch', %s::int)" if connection.vendor == "postgresql"
+            else "json_object('import_batch', %s)")
+    _run(EVENT + f"SELECT c.id, 'import', %s, 'import_create', '导入新增', {data}, %s, %s "
+         f"FROM registry_certificate c WHERE c.id > %s AND c.import_batch_id = %s",
+         [today, context.batch_id, context.user_id, now, last, context.batch_id])
+
+
+def changes(size: int) -> Iterator[list[tuple]]:
+    """Written rows in line order, ``size`` at a time: (line, action, cert_id, changed)."""
+    batch: list[tuple] = []
+    for row in _rows(f"SELECT line, action, cert_id, changed FROM {T} "
+                     f"WHERE action IN ('insert', 'update') ORDER BY line"):
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
