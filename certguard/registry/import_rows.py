@@ -114,6 +114,8 @@ class RowChecker:
             cert_no = normalise_cert_no(cert_no)
         check = self._id(values[ID_AT])
         self._formats(family, status, sex, cert_no, name, item_code, issuer_code, source)
+        if self.remit.issuer_code is not None or family not in self.remit.families:
+            self._scope(issuer_code, family)
         if (family, item_code) not in self.items:
             raise Reject("item_code", "item_unknown",
                          f"证书类别 {family} 中没有操作项目 {item_code}")
@@ -126,8 +128,6 @@ class RowChecker:
         holder_id = check.id_no if len(check.id_no) == 18 else ids.upgrade_legacy_id(check.id_no)
         if family == "special_ops" and cert_no != "T" + holder_id:
             raise Reject("cert_no", "certno_id_mismatch", "特种作业操作证编号应为“T+身份证号”")
-        if self.remit.issuer_code is not None or family not in self.remit.families:
-            self._scope(issuer_code, family)
         birth = check.birth_date
         row = (cert_no, holder_id, name, check.sex or "", birth.isoformat() if birth else None,
                family, item_code, issuer_code, self.issuers.get(issuer_code), first, start, end,

@@ -32,6 +32,9 @@ COLUMNS = tuple(c.name for c in CERTIFICATES.columns)
 REQUIRED = CERTIFICATES.required
 CHUNK_ROWS = 20_000
 SNIFF_BYTES = 1 << 20
+# RFC 4180: a field is either quoted (quotes inside doubled) or holds no quote at all.
+_FIELD = r'(?:"(?:[^"]|"")*"|[^",]*)'
+_RFC4180_LINE = re.compile(f"{_FIELD}(?:,{_FIELD})*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -95,7 +98,9 @@ def _binary(path: Path, gz: bool):
 
 
 def _encoding(path: Path, gz: bool) -> str:
-    """UTF-16 by its BOM; UTF-8 when the first megabyte decodes as such; else GB18030."""
+    """UTF-16 by its BOM; UTF-8 when a line with Chinese text decodes as UTF-8 (GBK text almost
+    never does); GB18030, a superset of GBK, otherwise. Lines that do not decode in the chosen
+    encoding are rejected one by one later."""
     try:
         with _binary(path, gz) as raw:
             sample = raw.read(SNIFF_BYTES)
@@ -103,14 +108,22 @@ def _encoding(path: Path, gz: bool) -> str:
         raise _gzip_broken(0) from None
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if b"\x00" in sample[:4096]:
+    if sample.count(b"\x00") > max(8, len(sample) // 100):
         raise fail("E_BINARY", "文件含有大量空字符（NUL），不是 CSV 文本文件；"
                                "请从原系统重新导出为 UTF-8 编码的 CSV")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    lines = sample.split(b"\n")[:-1] or [sample]
+    wide = [line for line in lines if not line.isascii()]
+    if not wide or any(_decodes(line, "utf-8") for line in wide):
         return "utf-8-sig" if sample.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return "gb18030"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
     except UnicodeDecodeError:
-        return "gb18030"
+        return False
+    return True
 
 
 def _gzip_broken(line: int) -> AppError:
@@ -147,6 +160,8 @@ def _split(text: str) -> list[str] | None:
     text = text.rstrip("\r\n")
     if '"' not in text:
         return text.split(",")
+    if not _RFC4180_LINE.fullmatch(text):
+        return None
     try:
         return next(csv.reader([text], strict=True))
     except (csv.Error, StopIteration):

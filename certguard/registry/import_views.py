@@ -66,7 +66,8 @@ def import_result(request, pk: int):
     job = core_selectors.jobs_for(user=request.user).filter(pk=pk, kind="registry_import").first()
     if job is None:
         raise Http404
-    return render(request, "registry/issuer/import_result.html", {"job": job})
+    template = "_import_job.html" if request.GET.get("partial") else "import_result.html"
+    return render(request, f"registry/issuer/{template}", {"job": job})
 
 
 @requires("certificates.import")
