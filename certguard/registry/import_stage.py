@@ -62,7 +62,7 @@ class SqliteStage(Stage):
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX temp.import_stage_key ON {self.table} "
                            "(cert_no, family, item_code)")
-            cursor.execute(f"CREATE INDEX temp.import_stage_id ON {self.table} (id_no, line)")
+            cursor.execute(f"CREATE INDEX temp.import_stage_id ON {self.table} (id_no, name)")
             cursor.execute(f"ANALYZE temp.{self.table}")
 
     def close(self) -> None:
@@ -91,6 +91,7 @@ class PostgresStage(Stage):
     def ready(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX ON {self.table} (cert_no, family, item_code)")
+            cursor.execute(f"CREATE INDEX ON {self.table} (id_no, name)")
             cursor.execute(f"ANALYZE {self.table}")
 
     def close(self) -> None:

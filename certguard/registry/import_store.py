@@ -62,18 +62,24 @@ def check_duplicates() -> None:
     """The same certificate (number, family, item) twice: an identical copy is reported and
     the first kept; copies that differ are all rejected, since nobody can tell which is right."""
     _run("DROP TABLE IF EXISTS import_stage_dups")
+    # The repeated keys first, from the key index alone; the details only for those.
     _run(f"CREATE TEMPORARY TABLE import_stage_dups AS SELECT cert_no, family, item_code, "
          f"min(line) AS first_line, count(DISTINCT fp) AS versions FROM {T} "
-         f"GROUP BY cert_no, family, item_code HAVING count(*) > 1")
+         f"WHERE (cert_no, family, item_code) IN (SELECT cert_no, family, item_code FROM {T} "
+         f"GROUP BY cert_no, family, item_code HAVING count(*) > 1) "
+         f"GROUP BY cert_no, family, item_code")
     match = (f"d.cert_no = {T}.cert_no AND d.family = {T}.family "
              f"AND d.item_code = {T}.item_code")
     first = f"(SELECT d.first_line FROM import_stage_dups d WHERE {match})"
-    _reject(f"EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} AND d.versions > 1)",
+    keys = f"(cert_no, family, item_code) IN (SELECT cert_no, family, item_code FROM " \
+           f"import_stage_dups)"
+    _reject(f"{keys} AND EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} "
+            f"AND d.versions > 1)",
             "E_DUPLICATE_CONFLICT",
             f"'同一证书（编号、类别、项目相同）在文件中出现多次且内容不同（首次在第' || "
             f"CAST({first} AS VARCHAR(20)) || '行），均未导入，请核对后保留一行'")
-    _reject(f"EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} AND d.versions = 1 "
-            f"AND {T}.line > d.first_line)", "E_DUPLICATE",
+    _reject(f"{keys} AND EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} "
+            f"AND d.versions = 1 AND {T}.line > d.first_line)", "E_DUPLICATE",
             f"'与第' || CAST({first} AS VARCHAR(20)) || '行完全重复，只导入一次'")
     _run("DROP TABLE import_stage_dups")
 
@@ -87,11 +93,12 @@ def check_names() -> None:
     _run("DROP TABLE IF EXISTS import_stage_names")
     _run(f"CREATE TEMPORARY TABLE import_stage_names AS SELECT s.id_no, s.name, s.line "
          f"FROM {T} s JOIN (SELECT id_no, min(line) AS line FROM {T} WHERE action IS NULL "
-         f"GROUP BY id_no HAVING count(DISTINCT name) > 1) f "
-         f"ON f.id_no = s.id_no AND f.line = s.line")
+         f"AND id_no IN (SELECT id_no FROM {T} GROUP BY id_no HAVING count(DISTINCT name) > 1)"
+         f" GROUP BY id_no) f ON f.id_no = s.id_no AND f.line = s.line")
     first = f"(SELECT n.{{}} FROM import_stage_names n WHERE n.id_no = {T}.id_no)"
-    _reject(f"EXISTS (SELECT 1 FROM import_stage_names n WHERE n.id_no = {T}.id_no "
-            f"AND n.name <> {T}.name)", "holder_name_conflict",
+    _reject(f"id_no IN (SELECT id_no FROM import_stage_names) AND EXISTS (SELECT 1 FROM "
+            f"import_stage_names n WHERE n.id_no = {T}.id_no AND n.name <> {T}.name)",
+            "holder_name_conflict",
             f"'同一身份证号在文件中有两个姓名：第' || CAST({first.format('line')} AS VARCHAR(20))"
             f" || '行为“' || {first.format('name')} || '”'")
     _run("DROP TABLE import_stage_names")

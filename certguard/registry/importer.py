@@ -200,6 +200,8 @@ def certificates_import(*, by: object, path: str | Path, dry_run: bool = False,
         if problem is None:
             raise
         log.warning("import of %s stopped by the database: %s", path.name, exc)
+        if not connection.in_atomic_block:
+            connection.close()  # perhaps dropped by the server: the next query reconnects
         raise problem from None
     finally:
         _cleanup(stage, writer)

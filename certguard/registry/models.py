@@ -14,7 +14,7 @@ from certguard.registry.lifecycle import STATUS_LABELS, Status, status_on
 class Holder(Audited, TimeStampedModel):
     """A certificate holder, identified by the resident ID number."""
 
-    id_no = models.CharField("身份证号", max_length=18, unique=True)
+    id_no = models.CharField("身份证号", max_length=18)
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -24,6 +24,9 @@ class Holder(Audited, TimeStampedModel):
     class Meta:
         verbose_name = "持证人"
         verbose_name_plural = "持证人"
+        # A constraint rather than unique=True: on PostgreSQL the latter adds a second,
+        # pattern-matching index that no query uses and every bulk import pays for.
+        constraints = [models.UniqueConstraint(fields=["id_no"], name="unique_holder_id_no")]
 
     def __str__(self) -> str:
         return self.name
@@ -38,19 +41,22 @@ class Certificate(Audited, TimeStampedModel):
 
     # Not unique alone: a special-operations number is "T" + ID number, so one person's
     # certificates for several items share it (one row per certificate, as the contract says).
-    cert_no = models.CharField("证书编号", max_length=40, db_index=True)
+    # Looked up through unique_certificate, whose index starts with cert_no.
+    cert_no = models.CharField("证书编号", max_length=40)
     holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="certificates",
                                verbose_name="持证人")
     # The holder's ID number and name as printed on the certificate (the exchange format
     # carries them per certificate). Verification reads only this table: one index probe.
-    id_no = models.CharField("身份证号", max_length=18, db_index=True)
+    id_no = models.CharField("身份证号", max_length=18)
     name = models.CharField("姓名", max_length=50)
-    family = models.ForeignKey("catalog.Family", on_delete=models.PROTECT, verbose_name="证书类别")
+    # Four families: an index of its own would never be chosen; (issuer, family) serves scopes.
+    family = models.ForeignKey("catalog.Family", on_delete=models.PROTECT, verbose_name="证书类别",
+                               db_index=False)
     item_code = models.CharField("操作项目代码", max_length=10)
     issuer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="issued_certificates",
-                               verbose_name="发证机关")
-    issuer_code = models.CharField("发证机关代码", max_length=20, db_index=True)
+                               verbose_name="发证机关", db_index=False)
+    issuer_code = models.CharField("发证机关代码", max_length=20)
     first_issued = models.DateField("初次领证日期")
     valid_from = models.DateField("有效期起")
     valid_until = models.DateField("有效期至")
@@ -68,7 +74,11 @@ class Certificate(Audited, TimeStampedModel):
     class Meta:
         verbose_name = "证书"
         verbose_name_plural = "证书"
-        indexes = [models.Index(fields=["issuer", "family"])]
+        # Every index is paid for by each imported row: these are the ones queries use
+        # (verification by ID number; an authority's certificates; the issuer code).
+        indexes = [models.Index(fields=["issuer", "family"]),
+                   models.Index(fields=["id_no"], name="registry_cert_id_no"),
+                   models.Index(fields=["issuer_code"], name="registry_cert_issuer_code")]
         constraints = [models.UniqueConstraint(fields=["cert_no", "family", "item_code"],
                                                name="unique_certificate")]
 
