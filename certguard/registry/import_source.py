@@ -14,7 +14,6 @@ message that names neither the server's paths nor a library's exception text.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import io

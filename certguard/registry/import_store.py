@@ -71,8 +71,8 @@ def check_duplicates() -> None:
     match = (f"d.cert_no = {T}.cert_no AND d.family = {T}.family "
              f"AND d.item_code = {T}.item_code")
     first = f"(SELECT d.first_line FROM import_stage_dups d WHERE {match})"
-    keys = f"(cert_no, family, item_code) IN (SELECT cert_no, family, item_code FROM " \
-           f"import_stage_dups)"
+    keys = "(cert_no, family, item_code) IN (SELECT cert_no, family, item_code FROM " \
+           "import_stage_dups)"
     _reject(f"{keys} AND EXISTS (SELECT 1 FROM import_stage_dups d WHERE {match} "
             f"AND d.versions > 1)",
             "E_DUPLICATE_CONFLICT",
