@@ -9,7 +9,7 @@ Either way the registry is untouched until the merge, which runs in one transact
 # ruff: noqa: S608 - table and column names are code constants
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from certguard.registry.import_rows import STAGE_FIELDS
 
@@ -77,6 +77,11 @@ class PostgresStage(Stage):
     def __init__(self) -> None:
         columns = [f"{name} {PG_TYPES.get(name, 'text')}" for name in STAGE_FIELDS]
         columns += [f"{name} {kind}" for name, kind in EXTRA]
+        try:  # refused once the session has used a temporary table: then it stays as it is
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET temp_buffers = '256MB'")
+        except DatabaseError:
+            pass
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(columns)})")

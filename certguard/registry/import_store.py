@@ -22,6 +22,12 @@ from django.db import connection
 log = logging.getLogger(__name__)
 
 T = "import_stage_rows"
+# Only rejected rows are marked (action = 'reject'): rewriting every staged row to say what
+# becomes of it would copy the whole table once more (PostgreSQL's MVCC), so the fate of the
+# others is read from cert_id and changed.
+TO_INSERT = "action IS NULL AND cert_id IS NULL"
+TO_UPDATE = "action IS NULL AND cert_id IS NOT NULL AND changed <> ''"
+WRITTEN = "action IS NULL AND (cert_id IS NULL OR changed <> '')"
 KEY = "c.cert_no = s.cert_no AND c.family_id = s.family AND c.item_code = s.item_code"
 # Certificate fields an import writes, compared to decide between "update" and "unchanged".
 COMPARED = ("id_no", "name", "issuer_code", "issuer_id", "first_issued", "valid_from",
@@ -122,8 +128,6 @@ def classify(context: MergeContext) -> None:
                           for f in COMPARED)
     _run(f"UPDATE {T} SET changed = (SELECT {changed} FROM registry_certificate c "
          f"WHERE c.id = {T}.cert_id) WHERE action IS NULL AND cert_id IS NOT NULL")
-    _run(f"UPDATE {T} SET action = CASE WHEN cert_id IS NULL THEN 'insert' "
-         f"WHEN changed = '' THEN 'same' ELSE 'update' END WHERE action IS NULL")
 
 
 def rejected_rows() -> Iterator[tuple]:
@@ -131,7 +135,9 @@ def rejected_rows() -> Iterator[tuple]:
 
 
 def counts() -> dict[str, int]:
-    return dict(_rows(f"SELECT action, count(*) FROM {T} GROUP BY action"))
+    return dict(_rows(f"SELECT CASE WHEN action IS NOT NULL THEN action "
+                      f"WHEN cert_id IS NULL THEN 'insert' WHEN changed = '' THEN 'same' "
+                      f"ELSE 'update' END AS fate, count(*) FROM {T} GROUP BY 1"))
 
 
 def _previous_json() -> str:
@@ -158,19 +164,21 @@ def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
     progress("正在写入持证人")
     _run(f"INSERT INTO registry_holder (id_no, name, sex, birth_date, created_at, updated_at) "
          f"SELECT id_no, min(name), min(sex), min(birth_date), %s, %s FROM {T} s "
-         f"WHERE action IN ('insert', 'update') AND NOT EXISTS "
+         f"WHERE {WRITTEN} AND NOT EXISTS "
          f"(SELECT 1 FROM registry_holder h WHERE h.id_no = s.id_no) "
          f"GROUP BY id_no ORDER BY id_no", [now, now])
     progress("正在更新已有证书")
     _run(EVENT + f"SELECT c.id, 'import', %s, 'import_update', '导入更新', {_previous_json()}, "
          f"%s, %s FROM {T} s JOIN registry_certificate c ON c.id = s.cert_id "
-         f"WHERE s.action = 'update'", [today, context.batch_id, context.user_id, now])
+         f"WHERE s.{TO_UPDATE.replace(' AND ', ' AND s.')}",
+         [today, context.batch_id, context.user_id, now])
     sets = ", ".join(f"{f} = s.{f}" for f in COMPARED)
     _run(f"UPDATE registry_certificate SET {sets}, holder_id = h.id, "
          f"status_changed_on = CASE WHEN registry_certificate.status <> s.status THEN %s "
          f"ELSE registry_certificate.status_changed_on END, import_batch_id = %s, "
          f"updated_at = %s FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no "
-         f"WHERE s.action = 'update' AND s.cert_id = registry_certificate.id",
+         f"WHERE s.{TO_UPDATE.replace(' AND ', ' AND s.')} "
+         f"AND s.cert_id = registry_certificate.id",
          [today, context.batch_id, now])
     progress("正在写入新证书")
     last = next(_rows("SELECT coalesce(max(id), 0) FROM registry_certificate"))[0]
@@ -180,7 +188,8 @@ def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
          f"created_at, updated_at) SELECT s.cert_no, h.id, s.id_no, s.name, s.family, "
          f"s.item_code, s.issuer_id, s.issuer_code, s.first_issued, s.valid_from, "
          f"s.valid_until, s.review_due, s.last_review, s.status, '', s.source, %s, %s, %s "
-         f"FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no WHERE s.action = 'insert' "
+         f"FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no "
+         f"WHERE s.{TO_INSERT.replace(' AND ', ' AND s.')} "
          f"ORDER BY s.cert_no, s.family, s.item_code", [context.batch_id, now, now])
     progress("正在写入证书记录")
     data = ("jsonb_build_object('import_batch', %s::int)" if connection.vendor == "postgresql"
@@ -193,8 +202,8 @@ def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
 def changes(size: int) -> Iterator[list[tuple]]:
     """Written rows in line order, ``size`` at a time: (line, action, cert_id, changed)."""
     batch: list[tuple] = []
-    for row in _rows(f"SELECT line, action, cert_id, changed FROM {T} "
-                     f"WHERE action IN ('insert', 'update') ORDER BY line"):
+    for row in _rows(f"SELECT line, CASE WHEN cert_id IS NULL THEN 'insert' ELSE 'update' END, "
+                     f"cert_id, changed FROM {T} WHERE {WRITTEN} ORDER BY line"):
         batch.append(row)
         if len(batch) >= size:
             yield batch

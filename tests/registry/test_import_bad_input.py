@@ -162,3 +162,31 @@ def test_issuer_ui_gbk_upload_shows_no_path_and_no_dict(cast, client, tmp_path,
     assert "接受 -" not in page
     partial = client.get(response["Location"] + "?partial=1").content.decode()
     assert "id_length" in partial and "<html" not in partial
+
+
+def test_cli_refuses_a_damaged_file_with_code_and_exit_2(cast, tmp_path, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
+    with pytest.raises(CommandError) as failure:
+        call_command("registry", "import", str(tmp_path / "c.csv.gz"), "--quiet")
+    assert failure.value.returncode == 2
+    assert str(failure.value).startswith("[E_GZIP_CORRUPT] ")
+    assert not (tmp_path / "c.rejected.csv").exists()
+
+
+def test_cli_keeps_the_default_report_only_when_rows_were_rejected(cast, tmp_path, monkeypatch,
+                                                                    capsys):
+    from django.core.management import call_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.csv").write_text(csv_text(ROWS), encoding="utf-8")
+    call_command("registry", "import", "ok.csv", "--quiet")
+    assert not (tmp_path / "ok.rejected.csv").exists()
+    (tmp_path / "bad.csv").write_text(csv_text([row("123", "某人", cert_no="T123")]),
+                                      encoding="utf-8")
+    call_command("registry", "import", "bad.csv", "--quiet")
+    assert "id_length" in (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
+    assert "拒绝 1 行" in capsys.readouterr().err
