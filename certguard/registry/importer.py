@@ -29,6 +29,7 @@ from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
 from certguard.orgs.models import Organisation
 from certguard.registry import import_store as store
+from certguard.registry.import_ids import IdBatch
 from certguard.registry.import_report import ImportReport, Rejected, RejectWriter
 from certguard.registry.import_rows import Reject, Remit, RowChecker
 from certguard.registry.import_source import read_chunks
@@ -66,14 +67,15 @@ def _remit(by: object, actor) -> Remit:
 
 def _checker(remit: Remit) -> RowChecker:
     issuers = dict(Organisation.objects.exclude(issuer_code="").values_list("issuer_code", "pk"))
+    today = timezone.localdate()
     return RowChecker(items=set(Item.objects.values_list("family_id", "code")), issuers=issuers,
-                      remit=remit, today=timezone.localdate())
+                      remit=remit, today=today, id_batch=IdBatch(as_of=today))
 
 
 def _read(path: Path, checker: RowChecker, stage, writer: RejectWriter, report: ImportReport,
           progress: Progress | None) -> None:
     for chunk in read_chunks(path):
-        checker.new_chunk()
+        checker.new_chunk(chunk.rows)
         report.rows_read += len(chunk.rows) + len(chunk.rejected)
         for line, column, code, message in chunk.rejected:
             writer.add(line, column, code, message)
@@ -164,6 +166,8 @@ def _merge(*, report: ImportReport, writer: RejectWriter, by: object, actor, rem
         if report.dry_run or not (report.inserted or report.updated):
             transaction.set_rollback(True)
             return
+        context.bulk = report.inserted > store.registry_size()
+        report.bulk_load = context.bulk and connection.vendor == "postgresql"
         store.merge(context, step)
         step("正在记录审计日志")
         _audit(report, batch, by)
@@ -188,10 +192,11 @@ def certificates_import(*, by: object, path: str | Path, dry_run: bool = False,
                           report_path=str(report_path) if report_path else "")
     writer = RejectWriter(report, Path(report_path) if report_path else Path(os.devnull))
     started = time.perf_counter()
-    stage = None
+    stage = checker = None
     try:
         stage = open_stage()
-        _read(path, _checker(remit), stage, writer, report, progress)
+        checker = _checker(remit)
+        _read(path, checker, stage, writer, report, progress)
         stage.ready()
         _merge(report=report, writer=writer, by=by, actor=actor, remit=remit,
                digest=_digest(path), progress=progress)
@@ -204,6 +209,8 @@ def certificates_import(*, by: object, path: str | Path, dry_run: bool = False,
             connection.close()  # perhaps dropped by the server: the next query reconnects
         raise problem from None
     finally:
+        if checker is not None and checker.id_batch is not None:
+            checker.id_batch.close()
         _cleanup(stage, writer)
     log.info("import of %s: %s in %.1f s", path.name, report.summary, time.perf_counter() - started)
     return report
