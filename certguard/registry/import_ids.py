@@ -35,7 +35,7 @@ class IdBatch:
         ctx = Context(d=DuckDBDialect(), as_of=as_of, params=Params(), available=frozenset())
         reason = id_reason_sql(ctx, x="p.x", ymd="p.id_ymd", n17="p.id_n17",
                                region_end="rc.end_year", region_found="rc.code")
-        self.sql = (f"SELECT p.x FROM (SELECT x, {id_parts_sql(ctx, 'x')} FROM chunk_ids) p "
+        self.sql = (f"SELECT p.x FROM (SELECT x, {id_parts_sql(ctx, 'x')} FROM chunk_ids) p "  # noqa: S608
                     f"LEFT JOIN region_codes rc ON rc.code = substr(p.x, 1, 6) "
                     f"WHERE ({reason}) = 'ok'")
 
