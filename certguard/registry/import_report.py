@@ -60,6 +60,8 @@ class ImportReport:
         text = (f"{done}：读取 {self.rows_read} 行，接受 {self.accepted} 行"
                 f"（新增 {self.inserted}，更新 {self.updated}，无变化 {self.unchanged}），"
                 f"拒绝 {self.rejected_count} 行")
+        if self.bulk_load:
+            text += "；证书库原有数据少于本次新增，按批量首次装载处理（写入期间证书查询需等待）"
         if self.rejected_count and self.report_path:
             text += f"，被拒绝的行（共 {self.rejected_count} 行）已写入报告文件"
         return text

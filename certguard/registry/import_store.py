@@ -54,7 +54,9 @@ def _run(sql: str, params: list | tuple = ()) -> int:
 
 
 def _rows(sql: str, params: list | tuple = (), size: int = 5000) -> Iterator[tuple]:
-    with connection.cursor() as cursor:
+    """Rows streamed from the database (a server-side cursor on PostgreSQL, whose driver
+    would otherwise fetch the whole result at once)."""
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(size):
             yield from batch
