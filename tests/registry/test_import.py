@@ -131,3 +131,22 @@ def test_issuer_ui_import_runs_as_a_job(cast, client, tmp_path, django_capture_o
     assert b"id_length" in b"".join(rejects.streaming_content)
     client.force_login(cast.user_x)
     assert client.get("/issuer/import/").status_code == 403
+
+
+def test_every_index_is_back_after_a_bulk_first_load(cast, tmp_path):
+    from django.db import connection
+
+    def indexes():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT indexname FROM pg_indexes "
+                               "WHERE tablename = 'registry_certificate'")
+            else:
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                               "AND tbl_name = 'registry_certificate'")
+            return sorted(r[0] for r in cursor.fetchall())
+
+    before = indexes()
+    report = certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
+    assert report.inserted == 1 and report.bulk_load == (connection.vendor == "postgresql")
+    assert indexes() == before and "registry_cert_id_no" in before
