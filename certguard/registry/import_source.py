@@ -170,8 +170,8 @@ def _split(text: str) -> list[str] | None:
 def _csv_chunks(path: Path, *, gz: bool, chunk_rows: int) -> Iterator[Chunk]:
     encoding = _encoding(path, gz)
     lines = _lines(path, gz, encoding)
-    positions = _csv_header(lines)
-    width = max(p for p in positions if p is not None) + 1
+    positions, header_width = _csv_header(lines)
+    width = (max(p for p in positions if p is not None) + 1, header_width)
     chunk = Chunk()
     for number, text in lines:
         row = _csv_row(number, text, positions, width, chunk)
@@ -184,7 +184,7 @@ def _csv_chunks(path: Path, *, gz: bool, chunk_rows: int) -> Iterator[Chunk]:
         yield chunk
 
 
-def _csv_header(lines: Iterator[tuple[int, str | None]]) -> list[int | None]:
+def _csv_header(lines: Iterator[tuple[int, str | None]]) -> tuple[list[int | None], int]:
     for _number, text in lines:
         if text is None:
             raise fail("E_ENCODING", "无法识别表头行的文字编码（支持 UTF-8、UTF-16 与 "
@@ -194,11 +194,11 @@ def _csv_header(lines: Iterator[tuple[int, str | None]]) -> list[int | None]:
         fields = _split(text.lstrip("\ufeff"))
         if fields is None:
             raise fail("E_CSV_QUOTE", "第1行（表头）引号不配对，请检查文件格式")
-        return header_map(fields)
+        return header_map(fields), len(fields)
     raise fail("E_EMPTY_FILE", "文件没有表头行（文件为空）")
 
 
-def _csv_row(number: int, text: str | None, positions: list[int | None], width: int,
+def _csv_row(number: int, text: str | None, positions: list[int | None], width: tuple[int, int],
              chunk: Chunk) -> list | None:
     if text is None:
         chunk.rejected.append((number, "*", "E_ENCODING",
@@ -215,9 +215,15 @@ def _csv_row(number: int, text: str | None, positions: list[int | None], width: 
         chunk.rejected.append((number, "*", "E_CSV_QUOTE",
                                "本行引号不配对（值中有多余的双引号），整行未导入；请检查该行"))
         return None
-    if len(fields) < width:
+    if len(fields) < width[0]:
         chunk.rejected.append((number, "*", "E_COLUMNS",
                                f"本行只有{len(fields)}列，少于表头的列数，整行未导入"))
+        return None
+    if len(fields) > width[1] and any(f.strip() for f in fields[width[1]:]):
+        # A comma inside an unquoted value shifts every later column: never guess.
+        chunk.rejected.append((number, "*", "E_COLUMNS",
+                               f"本行有{len(fields)}列，多于表头的{width[1]}列（值中可能有未加引号的"
+                               "逗号），整行未导入"))
         return None
     return [fields[p] if p is not None else None for p in positions]
 

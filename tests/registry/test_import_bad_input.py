@@ -128,9 +128,12 @@ def test_control_characters_in_names(cast, tmp_path):
 def test_short_lines_and_missing_columns(cast, tmp_path):
     text = csv_text(ROWS).splitlines()
     text[2] = ",".join(text[2].split(",")[:5])
+    text[3] = text[3].replace("gd-yj", "gd,yj")  # an unquoted comma: one column too many
+    text.append(text[1] + ",,")  # empty trailing cells, as spreadsheets write them: fine
     (tmp_path / "short.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    report = load(tmp_path / "short.csv")
-    assert [(r.line, r.code) for r in report.rejected] == [(3, "E_COLUMNS")]
+    report = load(tmp_path / "short.csv", dry_run=True)
+    assert [(r.line, r.code) for r in report.rejected] == [(3, "E_COLUMNS"), (4, "E_COLUMNS"),
+                                                           (5, "E_DUPLICATE")]
     (tmp_path / "nohead.csv").write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     assert "cert_no" in fails_with(tmp_path / "nohead.csv", "E_MISSING_COLUMN")
     (tmp_path / "empty.csv").write_bytes(b"")
