@@ -102,7 +102,7 @@ def check_names() -> None:
     _run("DROP TABLE IF EXISTS import_stage_names")
     _run(f"CREATE TEMPORARY TABLE import_stage_names AS SELECT s.id_no, s.name, s.line "
          f"FROM {T} s JOIN (SELECT id_no, min(line) AS line FROM {T} WHERE action IS NULL "
-         f"AND id_no IN (SELECT id_no FROM {T} GROUP BY id_no HAVING count(DISTINCT name) > 1)"
+         f"AND id_no IN (SELECT id_no FROM {T} GROUP BY id_no HAVING min(name) <> max(name))"
          f" GROUP BY id_no) f ON f.id_no = s.id_no AND f.line = s.line")
     first = f"(SELECT n.{{}} FROM import_stage_names n WHERE n.id_no = {T}.id_no)"
     _reject(f"id_no IN (SELECT id_no FROM import_stage_names) AND EXISTS (SELECT 1 FROM "
@@ -199,18 +199,19 @@ def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
          f"FROM {T} s JOIN registry_holder h ON h.id_no = s.id_no "
          f"WHERE s.{TO_INSERT.replace(' AND ', ' AND s.')} "
          f"ORDER BY s.cert_no, s.family, s.item_code", [context.batch_id, now, now])
-    _recreate(rebuilt, progress)
     progress("正在写入证书记录")
     data = ("jsonb_build_object('import_batch', %s::int)" if connection.vendor == "postgresql"
             else "json_object('import_batch', %s)")
     _run(EVENT + f"SELECT c.id, 'import', %s, 'import_create', '导入新增', {data}, %s, %s "
          f"FROM registry_certificate c WHERE c.id > %s AND c.import_batch_id = %s",
          [today, context.batch_id, context.user_id, now, last, context.batch_id])
+    _recreate(rebuilt, progress)
 
 
 SECONDARY_INDEXES = """SELECT indexname, indexdef FROM pg_indexes
-WHERE schemaname = current_schema() AND tablename = 'registry_certificate' AND indexname NOT IN
-  (SELECT conname FROM pg_constraint WHERE conrelid = 'registry_certificate'::regclass)"""
+WHERE schemaname = current_schema() AND tablename = %s AND indexname NOT IN
+  (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)"""
+BULK_TABLES = ("registry_certificate", "registry_certificateevent")
 
 
 def _drop_secondary_indexes(bulk: bool) -> list[tuple[str, str]]:
@@ -220,7 +221,7 @@ def _drop_secondary_indexes(bulk: bool) -> list[tuple[str, str]]:
     ordinary import never does this. (SQLite's ordered insert gains nothing from it.)"""
     if not bulk or connection.vendor != "postgresql":
         return []
-    indexes = list(_rows(SECONDARY_INDEXES))
+    indexes = [row for table in BULK_TABLES for row in _rows(SECONDARY_INDEXES, [table, table])]
     for name, _ in indexes:
         _run(f'DROP INDEX "{name}"')
     return indexes
