@@ -17,6 +17,7 @@ SQLITE_TYPES = {"line": "INTEGER", "issuer_id": "INTEGER", "fp": "INTEGER"}
 PG_TYPES = {"line": "bigint", "issuer_id": "bigint", "fp": "bigint", "birth_date": "date",
             "first_issued": "date", "valid_from": "date", "valid_until": "date",
             "review_due": "date", "last_review": "date"}
+CACHE_KIB = 256 * 1024  # SQLite page cache during an import
 EXTRA = (("cert_id", "bigint"), ("action", "varchar(8)"), ("code", "varchar(40)"),
          ("message", "varchar(300)"), ("changed", "varchar(200)"))
 
@@ -46,6 +47,16 @@ class SqliteStage(Stage):
         columns = [f"{name} {SQLITE_TYPES.get(name, 'TEXT')}" for name in STAGE_FIELDS]
         columns += [f"{name} {kind}" for name, kind in EXTRA]
         with connection.cursor() as cursor:
+            self.restore = []
+            for name in ("mmap_size", "cache_size"):
+                cursor.execute(f"PRAGMA {name}")
+                found = cursor.fetchone()  # none for an in-memory database's mmap_size
+                if found is not None:
+                    self.restore.append((name, found[0]))
+            # Memory-mapped reads would count the registry file's pages against the import's
+            # memory; a larger page cache keeps the indexes being written in memory instead.
+            cursor.execute("PRAGMA mmap_size=0")
+            cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             if not connection.in_atomic_block:  # SQLite refuses both inside a transaction
                 cursor.execute("PRAGMA temp_store=FILE")
                 cursor.execute("PRAGMA temp.journal_mode=OFF")  # thrown away afterwards
@@ -69,6 +80,8 @@ class SqliteStage(Stage):
         if connection.connection is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+                for name, value in self.restore:
+                    cursor.execute(f"PRAGMA {name}={int(value)}")
 
 
 class PostgresStage(Stage):
