@@ -64,9 +64,8 @@ def sniff(path: Path) -> str:
         return "parquet"
     if head.startswith(b"\x1f\x8b"):
         return "csv.gz"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise fail("E_XLS_OLD", "这是旧版 Excel 97-2003（.xls）或加密的工作簿，"
-                                "请另存为 .xlsx 或 UTF-8 编码的 CSV 后再导入")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Excel 97-2003, or an encrypted workbook
+        return "xlsx"
     return "csv"
 
 
@@ -294,16 +293,17 @@ def _cell(value: object) -> object:
 
 
 def _xlsx_broken() -> AppError:
-    return fail("E_XLSX_CORRUPT", "文件不是有效的 Excel 工作簿（.xlsx）：可能已损坏，或是改了扩展名"
-                                  "的其他文件（如 Word 文档）；请用 Excel 或 WPS 另存为 .xlsx 后"
-                                  "再导入")
+    return fail("E_XLSX_CORRUPT", "文件不是有效的 Excel 工作簿（.xlsx 或 .xls）：可能已损坏，"
+                                  "或是改了扩展名的其他文件（如 Word 文档）；请用 Excel 或 WPS "
+                                  "另存为 .xlsx 后再导入")
 
 
 def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
     import python_calamine as calamine
 
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as handle:  # by content: .xlsx, or .xls saved by Excel 97-2003
+            book = calamine.CalamineWorkbook.from_filelike(handle)
         rows = book.get_sheet_by_index(0).iter_rows()
         header = next(rows, None)
     except calamine.PasswordError:

@@ -193,3 +193,9 @@ def test_cli_keeps_the_default_report_only_when_rows_were_rejected(cast, tmp_pat
     call_command("registry", "import", "bad.csv", "--quiet")
     assert "id_length" in (tmp_path / "bad.rejected.csv").read_text(encoding="utf-8-sig")
     assert "拒绝 1 行" in capsys.readouterr().err
+
+
+def test_an_ole2_file_goes_to_the_workbook_reader(cast, tmp_path):
+    """Excel 97-2003 (.xls) is read by its content like .xlsx; a broken one is refused."""
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    fails_with(tmp_path / "old.xls", "E_XLSX_CORRUPT")
