@@ -62,7 +62,7 @@ class Remit:
 
 def _text(value: object) -> str:
     if value.__class__ is str:
-        return value.strip()  # type: ignore[union-attr]
+        return value.strip()
     return "" if value is None else str(value)
 
 
@@ -130,7 +130,7 @@ class RowChecker:
             v if (v in seen if v.__class__ is str else v is None and not required)
             else self._date(c, v, required) for (c, required), v in zip(
                 DATE_NAMES, _DATES(values), strict=True)]
-        if start > end:
+        if (start or "") > (end or ""):  # both required: never None here
             raise Reject("valid_until", "period_inverted", "有效期止早于有效期起")
         if family == "special_ops" and cert_no != "T" + holder_id:
             raise Reject("cert_no", "certno_id_mismatch", "特种作业操作证编号应为“T+身份证号”")
@@ -155,7 +155,7 @@ class RowChecker:
     def _id(self, raw: object) -> tuple[str, str, str | None]:
         """(18-character ID number, sex, ISO birth date), or raise Reject."""
         if raw in self.valid_ids:
-            return (raw, *parts(raw))  # type: ignore[return-value]
+            return (raw, *parts(raw))
         key = raw if isinstance(raw, str) else str(raw or "")
         check = self.id_cache.get(key)
         if check is None:

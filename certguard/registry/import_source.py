@@ -315,7 +315,7 @@ def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
         raise _xlsx_broken() from None
     if header is None:
         raise fail("E_EMPTY_FILE", "工作表是空的（没有表头行）")
-    positions = header_map([_cell(h) or "" for h in header])
+    positions = header_map([str(_cell(h) or "") for h in header])
     chunk = Chunk()
     try:
         for number, row in enumerate(rows, start=2):
