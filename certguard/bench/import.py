@@ -128,7 +128,7 @@ def _sqlite(workdir: Path, source: Path) -> dict:
     s.certguard("migrate", "--noinput", env=env)
     load = os.getloadavg()[0]
     imported = _import(source, env)
-    return {"import": imported, "baseline_bare_insert_seconds": round(baseline, 1),
+    return {"import": imported, "baseline_bare_insert_seconds": round(baseline, 3),
             "ratio_import_to_baseline": round(imported["seconds"] / baseline, 2),
             "load_1m_during": round(load, 2)}
 
@@ -169,6 +169,6 @@ def _postgres(workdir: Path, source: Path, url: str) -> dict:
     baseline = _postgres_baseline(url, source)
     load = os.getloadavg()[0]
     imported = _import(source, env)
-    return {"import": imported, "baseline_bare_copy_seconds": round(baseline, 1),
+    return {"import": imported, "baseline_bare_copy_seconds": round(baseline, 3),
             "ratio_import_to_baseline": round(imported["seconds"] / baseline, 2),
             "goal_seconds_5m": 90, "load_1m_during": round(load, 2)}
