@@ -4,13 +4,13 @@ rows read = accepted + rejected always holds."""
 
 from __future__ import annotations
 
-import csv
 import errno
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from certguard.core.errors import AppError
+from certguard.core.exports import CsvFile
 
 SHOWN = 1000
 
@@ -82,10 +82,8 @@ class RejectWriter:
 
     def __init__(self, report: ImportReport, path: Path) -> None:
         self.report, self.path = report, path
-        try:
-            self.handle = open(path, "w", newline="", encoding="utf-8-sig")
-            self.writer = csv.writer(self.handle)
-            self.writer.writerow(self.HEADER)
+        try:  # the export helper's CSV: BOM for Excel, every cell inert
+            self.out = CsvFile(path, self.HEADER)
         except OSError as exc:
             raise disk_error(exc, "被拒绝行的报告") from None
 
@@ -96,12 +94,12 @@ class RejectWriter:
         if len(report.rejected) < SHOWN:
             report.rejected.append(Rejected(line, column, code, message))
         try:
-            self.writer.writerow((line, column, code, message))
+            self.out.write((line, column, code, message))
         except OSError as exc:
             raise disk_error(exc, "被拒绝行的报告") from None
 
     def close(self) -> None:
         try:
-            self.handle.close()
+            self.out.close()
         except OSError as exc:
             raise disk_error(exc, "被拒绝行的报告") from None
