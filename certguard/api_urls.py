@@ -18,4 +18,7 @@ urlpatterns = [
     path("", include("certguard.clues.api_urls")),
     path("", include("certguard.screening.api_urls")),
     path("selfcheck/", include("certguard.selfcheck.api_urls")),
+    # --- network governance and tip-offs ---
+    path("netwatch/", include("certguard.netwatch.api_urls")),
+    path("tips", include("certguard.tips.api_urls")),
 ]

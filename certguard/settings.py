@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "certguard.selfcheck",
     "certguard.screening",
     "certguard.netwatch",
+    # --- tip-offs (layer 4) ---
+    "certguard.tips",
     "certguard.synth",
     "certguard.console",
 ]
@@ -227,6 +229,27 @@ AUDIT_KEY = env_str("AUDIT_KEY", SECRET_KEY)
 # (default SECRET_KEY): set it in production so rotating SECRET_KEY keeps the keys readable.
 ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
+
+# --- network governance and tip-offs -----------------------------------------------------------
+# Evidence capture limits: a hostile site (endless redirects, a 200 MB page) costs at most this.
+NETWATCH_PAGE_MAX_BYTES = env_int("NETWATCH_PAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+NETWATCH_RESOURCE_MAX_BYTES = env_int("NETWATCH_RESOURCE_MAX_BYTES", 2 * 1024 * 1024,
+                                      minimum=1024)
+NETWATCH_RESOURCES_MAX_BYTES = env_int("NETWATCH_RESOURCES_MAX_BYTES", 20 * 1024 * 1024,
+                                       minimum=1024)
+NETWATCH_FEED_MAX_BYTES = env_int("NETWATCH_FEED_MAX_BYTES", 2 * 1024 ** 3, minimum=1024)
+NETWATCH_RECHECK_HOURS = env_int("NETWATCH_RECHECK_HOURS", 24, minimum=1)
+# Tip-offs: reporter identity and attachments are encrypted with these Fernet keys (comma-
+# separated, newest first; older keys still decrypt). Required in production.
+TIPS_KEYS = env_list("TIPS_KEYS", [])
+if PRODUCTION and not TIPS_KEYS:
+    raise SettingError("TIPS_KEYS", "生产模式下必须设置举报信息加密密钥（Fernet 密钥，"
+                                    "生成方法见 README 的配置表）")
+TIPS_TEXT_MAX_CHARS = env_int("TIPS_TEXT_MAX_CHARS", 5000, minimum=100)
+TIPS_ATTACHMENT_MAX_BYTES = env_int("TIPS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+TIPS_ATTACHMENTS_MAX = env_int("TIPS_ATTACHMENTS_MAX", 5, minimum=1)
+TIPS_RATE_PER_HOUR = env_int("TIPS_RATE_PER_HOUR", 10, minimum=1)  # reports per source
+TIPS_RECEIPT_TRIES = env_int("TIPS_RECEIPT_TRIES", 5, minimum=1)  # wrong receipts per 15 min
 
 LOGGING = {
     "version": 1,

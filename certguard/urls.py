@@ -13,6 +13,9 @@ urlpatterns = [
     path("clues/", include("certguard.clues.urls")),
     path("workforce/", include("certguard.workforce.urls")),
     path("selfcheck/", include("certguard.selfcheck.urls")),
+    # --- network governance and tip-offs ---
+    path("netwatch/", include("certguard.netwatch.urls")),
+    path("tips/", include("certguard.tips.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -95,3 +95,25 @@ class Item(Audited, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# --- Official certificate query hosts (network governance, public URL check) ----------------
+
+class OfficialHostVersion(Audited, TimeStampedModel):
+    """One published version of the allow-list of official query hosts (DOMAIN.md §6): the
+    whole list as plain entries ({host, operator, platform, status, authority_names,
+    trade_names}). A correction is a new version; earlier ones stay for the record. Without any
+    version the package default (``data/official_hosts.json``) is in force as version 0."""
+
+    version = models.PositiveIntegerField("版本", unique=True)
+    entries = models.JSONField("网址清单")
+    note = models.CharField("修订说明", max_length=300)
+    published_by = models.CharField("发布人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "官方查询网址清单"
+        verbose_name_plural = "官方查询网址清单"
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"官方查询网址清单 第 {self.version} 版"

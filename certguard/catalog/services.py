@@ -67,3 +67,61 @@ def min_training_hours() -> dict[str, float]:
     """Item code -> minimum hours, the screening rule R12's default."""
     return {code: float(hours or 0) for code, hours in Item.objects.exclude(
         min_training_hours=None).order_by("version").values_list("code", "min_training_hours")}
+
+
+# --- Official certificate query hosts -------------------------------------------------------
+
+def _default_official_hosts() -> dict:
+    import json
+    from importlib import resources
+
+    text = resources.files("certguard.catalog.data").joinpath("official_hosts.json").read_text(
+        encoding="utf-8")
+    return json.loads(text)
+
+
+def official_hosts_current() -> tuple[int, list[dict]]:
+    """(version, entries) of the allow-list in force: the latest published version, else the
+    package default as version 0. Read by the public URL check and by network governance."""
+    from certguard.catalog.models import OfficialHostVersion
+
+    latest = OfficialHostVersion.objects.order_by("-version").values_list(
+        "version", "entries").first()
+    if latest is not None:
+        return latest[0], list(latest[1])
+    return 0, list(_default_official_hosts()["hosts"])
+
+
+def official_active_hosts() -> tuple[str, ...]:
+    """The hosts a genuine query may be made on (retired hosts are watched, not trusted)."""
+    _, entries = official_hosts_current()
+    return tuple(e["host"] for e in entries if e.get("status", "active") == "active")
+
+
+def official_hosts_versions(*, limit: int = 50) -> list:
+    from certguard.catalog.models import OfficialHostVersion
+
+    return list(OfficialHostVersion.objects.order_by("-version")[:limit])
+
+
+def official_hosts_publish(*, by: object, entries: list[dict], note: str) -> int:
+    """Publish a new version of the allow-list (entries already validated by the caller's
+    engine: netwatch.officials); returns its number. Administrators only."""
+    from django.db import transaction
+
+    from certguard.catalog.models import OfficialHostVersion
+    from certguard.core.policy import require
+
+    actor = require(by, "netwatch.officials")
+    note = (note or "").strip()
+    if not note:
+        raise AppError("note_required", "请填写修订说明（改了什么、依据是什么）",
+                       fields={"note": ["请填写修订说明"]})
+    if not entries:
+        raise AppError("officials_invalid", "官方网址清单不能为空")
+    with transaction.atomic():
+        current = OfficialHostVersion.objects.select_for_update().order_by("-version").first()
+        version = (current.version if current else 0) + 1
+        OfficialHostVersion.objects.create(version=version, entries=entries, note=note[:300],
+                                           published_by=actor.username)
+    return version

@@ -6,6 +6,9 @@ from certguard.rules.titles import rule_titles
 
 # Titles and severities of the screening rules come from the rules package (one source).
 RULE_NAMES: dict[str, str] = rule_titles()
+# --- network governance and tip-offs write clues too ---
+RULE_NAMES.update({"NW1": "疑似仿冒证书查询网站", "NW2": "疑似售卖证书的广告",
+                   "TIP": "群众举报"})
 
 SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
 SEVERITY_RANK = {"high": 1, "medium": 2, "low": 3}
@@ -13,6 +16,8 @@ SEVERITY_RANK = {"high": 1, "medium": 2, "low": 3}
 SUBJECTS = {
     "certificate": "证书", "worker": "从业人员", "employer": "用人单位",
     "institution": "培训机构", "exam_center": "考试机构",
+    # --- network governance and tip-offs ---
+    "website": "网站", "ad": "广告", "seller": "售假者",
 }
 
 # Evidence keys the rules write, as an analyst reads them.

@@ -142,6 +142,32 @@ RIGHTS: dict[str, Right] = {
                               models=("selfcheck.reminder",)),
     "selfcheck.reminder_read": _r("确认收到自查提醒", {"enterprise_user"}, "change",
                                   models=("selfcheck.reminder",)),
+    # --- network governance (netwatch) and tip-offs (tips) -----------------------------------
+    "netwatch.view": _r("查看仿冒网站、售证广告、取证与移交", {"netgov_officer"} | INVESTIGATORS
+                        | ADMIN, models=("netwatch.suspectdomain", "netwatch.suspectad",
+                                         "netwatch.capture", "netwatch.handover",
+                                         "netwatch.keywordlist")),
+    "netwatch.work": _r("评估域名、识别广告、取证、移交处置、转为线索", {"netgov_officer"},
+                        "change", models=("netwatch.suspectdomain", "netwatch.suspectad",
+                                          "netwatch.capture", "netwatch.handover")),
+    "netwatch.keywords": _r("维护本部门售证广告关键词清单", {"netgov_officer"} | ADMIN,
+                            "change", models=("netwatch.keywordlist",)),
+    "netwatch.officials": _r("维护官方证书查询网址清单", ADMIN, "change"),
+    "netwatch.figures": _r("查看网络治理统计", REGULATORS | ADMIN,
+                           models=("netwatch.suspectdomain",)),
+    "tips.submit": _r("举报（可匿名）、凭回执查询进度、答复、申领奖励", EVERYONE),
+    "tips.view": _r("查看本部门辖区的举报", {"inspector", "department_head", "netgov_officer"}
+                    | ADMIN, models=("tips.tip",)),
+    "tips.handle": _r("受理、不予受理、办理、答复举报，查看举报人身份与附件",
+                      {"inspector", "department_head", "netgov_officer"}, "change",
+                      models=("tips.tip",)),
+    # Approved a level above the handling office: scoped as a read, the level checked on top.
+    "tips.extend": _r("批准延长举报办理期限（上一级部门负责人）", {"department_head"},
+                      models=("tips.tip",)),
+    "tips.overdue": _r("查看超期未办结的举报", {"department_head"}, models=("tips.tip",)),
+    "tips.reward_approve": _r("审批、发放举报奖励", {"department_head"}, "change",
+                              models=("tips.tip",)),
+    "tips.figures": _r("查看举报统计", REGULATORS | ADMIN, models=("tips.tip",)),
 }
 
 

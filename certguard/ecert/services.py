@@ -279,7 +279,10 @@ def payload_verify(*, text: str, user: UserLike = None, at: datetime | None = No
 
 def scan_check(*, text: str, user: UserLike = None) -> dict:
     """What a scanned QR code is: a payload (verified online) or a URL (genuine or fake)."""
-    check = urlcheck.check_qr_text(text)
+    # The allow-list is reference data an administrator versions (catalog), not a constant.
+    from certguard.catalog.services import official_active_hosts
+
+    check = urlcheck.check_qr_text(text, official_hosts=official_active_hosts())
     answer = {"kind": check.kind, "check": check.to_dict(), "verification": None}
     if check.kind == "ecert":
         answer["verification"] = payload_verify(text=text, user=user, channel="扫码")

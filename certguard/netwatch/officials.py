@@ -77,7 +77,9 @@ def _names(entry: dict[str, Any], key: str, host: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def default_official_hosts() -> tuple[OfficialHost, ...]:
-    text = resources.files("certguard.netwatch.data").joinpath("official_hosts.json").read_text(
+    # The package default lives with the catalogue's reference data (layer 2), where the
+    # database-backed list and the public URL check read it too; it is plain JSON.
+    text = resources.files("certguard.catalog.data").joinpath("official_hosts.json").read_text(
         encoding="utf-8")
     return official_hosts_from_dicts(json.loads(text)["hosts"])
 

@@ -27,6 +27,11 @@ MENU: list[tuple[str, str]] = [
     ("企业自查统计", "selfcheck:figures"),
     ("交叉比对筛查", "screening:runs"),
     ("线索", "clues:inbox"),
+    # --- network governance and tip-offs ---
+    ("网络治理", "netwatch:home"),
+    ("举报", "tips:inbox"),
+    ("超期举报", "tips:overdue"),
+    ("我要举报", "tips:submit"),
     ("审计日志", "core:audit"),
     ("管理后台", "admin:index"),
     ("后台任务", "core:jobs"),

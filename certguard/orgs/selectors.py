@@ -56,3 +56,34 @@ def members_for(*, user: UserLike, organisation_id: int | None = None) -> list[M
 
 def login_history(*, user: UserLike, limit: int = 50) -> QuerySet[LoginEvent]:
     return LoginEvent.objects.filter(user_id=actor_of(user).user_id or 0).order_by("-at")[:limit]
+
+
+# --- routing of public reports (tips) -------------------------------------------------------
+
+def department_over(*, department: str, region_code: str) -> Organisation | None:
+    """The department of this type responsible for a place: the county's own, else the
+    city's, else the province's (routing of a public report, which has no actor)."""
+    from certguard.orgs.reference import region_level
+
+    level = region_level(region_code)
+    places = [region_code]
+    if level == "county":
+        places += [region_code[:4] + "00", region_code[:2] + "0000"]
+    elif level == "city":
+        places.append(region_code[:2] + "0000")
+    for place in places:
+        found = Organisation.objects.filter(kind="department", department=department,
+                                            region_id=place).order_by("pk").first()
+        if found is not None:
+            return found
+    return None
+
+
+def region_known(*, code: str) -> bool:
+    from certguard.orgs.models import Region
+
+    return Region.objects.filter(pk=code).exists()
+
+
+def organisation_by_code(*, credit_code: str) -> Organisation | None:
+    return Organisation.objects.filter(credit_code=credit_code).first()

@@ -19,6 +19,18 @@ def _seal_forever(interval: float, stop: threading.Event) -> None:
             close_old_connections()
 
 
+def _schedule_forever(interval: float, stop: threading.Event) -> None:
+    from certguard.core.schedule import schedule_due
+
+    while not stop.wait(interval):
+        try:
+            schedule_due()
+        except Exception:  # noqa: S112  a busy database must not stop the worker; retried
+            continue
+        finally:
+            close_old_connections()
+
+
 class Command(BaseCommand):
     help = "后台任务进程：执行排队的任务，并每隔几秒封存审计日志"
 
@@ -31,6 +43,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         sealer = threading.Thread(target=_seal_forever, args=(seal_interval, stop), daemon=True)
         sealer.start()
+        # Periodic jobs (rechecks of handed-over sites …) are started once a minute.
+        threading.Thread(target=_schedule_forever, args=(60.0, stop), daemon=True).start()
         try:
             if settings.REDIS_URL:
                 call_command("rqworker", "default", job_class="django_tasks_rq.Job")

@@ -1,0 +1,106 @@
+"""Campaign figures of network governance (the seeds' 发现假冒网站, 封堵网站, 清理信息量,
+移交线索), by region, department and period — monthly when the period is a month — each
+able to list its records. ``reporting`` and ``campaigns`` call only this module."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from certguard.core.errors import AppError
+from certguard.netwatch.models import Handover, SuspectDomain
+
+FIGURES = {"sites_found": "发现假冒网站（个）", "sites_blocked": "封堵网站（个）",
+           "ads_cleaned": "清理信息量（条）", "handovers": "移交线索（条）"}
+GROUPS = {"region": "region_id", "department": "organisation__department"}
+
+
+@dataclass(frozen=True)
+class FigureFilter:
+    region: str = ""
+    department: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    def as_dict(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
+
+
+def filter_from(query) -> FigureFilter:
+    def day(value: str) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise AppError("bad_date", f"日期无效：{value[:20]}（格式 YYYY-MM-DD）") from None
+
+    region = str(query.get("region", "") or "").strip()
+    if region and not (region.isdigit() and 2 <= len(region) <= 6):
+        raise AppError("region_invalid", "地区应为2至6位行政区划代码")
+    f = FigureFilter(region=region, department=str(query.get("department", "") or "")[:10],
+                     start=day(str(query.get("start", "") or "")),
+                     end=day(str(query.get("end", "") or "")))
+    if f.start and f.end and f.start > f.end:
+        raise AppError("bad_period", "统计期间的开始日期晚于结束日期")
+    return f
+
+
+def _period(field: str, f: FigureFilter) -> Q:
+    tz = timezone.get_current_timezone()
+    q = Q()
+    if f.start:
+        q &= Q(**{f"{field}__gte": datetime.combine(f.start, time.min, tz)})
+    if f.end:
+        q &= Q(**{f"{field}__lte": datetime.combine(f.end, time.max, tz)})
+    return q
+
+
+def _place(qs: QuerySet, f: FigureFilter) -> QuerySet:
+    if f.region:
+        qs = qs.filter(region_id__startswith=f.region)
+    if f.department:
+        qs = qs.filter(organisation__department=f.department)
+    return qs
+
+
+def figure_records(*, user: object, figure: str, filters: FigureFilter | None = None):
+    """The records behind one figure: suspect domains, or handovers."""
+    f = filters or FigureFilter()
+    if figure not in FIGURES:
+        raise AppError("figure_unknown", f"未知的统计项 {figure[:30]}")
+    if figure == "sites_found":
+        return _place(SuspectDomain.objects.restrict(user, "netwatch.figures").filter(
+            _period("created_at", f), verdict="lookalike"), f).order_by("created_at", "pk")
+    handovers = _place(Handover.objects.restrict(user, "netwatch.view"), f) \
+        if _may_view(user) else Handover.objects.none()
+    if figure == "handovers":
+        return handovers.filter(_period("handed_at", f)).order_by("handed_at", "pk")
+    disposed = handovers.filter(_period("disposed_at", f), disposed_at__isnull=False)
+    if figure == "sites_blocked":
+        return disposed.filter(domain__isnull=False).order_by("disposed_at", "pk")
+    return disposed.filter(ad__isnull=False).order_by("disposed_at", "pk")
+
+
+def _may_view(user: object) -> bool:
+    from certguard.core.policy import allows
+
+    return allows(user, "netwatch.view")
+
+
+def netwatch_figures(*, user: object, filters: FigureFilter | None = None,
+                     group_by: str = "") -> dict:
+    """{"filters", "labels", "totals": {figure: n}, "groups": [{key, figures…}]}."""
+    f = filters or FigureFilter()
+    if group_by and group_by not in GROUPS:
+        raise AppError("bad_group", "分组方式只能是地区或部门")
+    totals, keyed = {}, {}
+    for figure in FIGURES:
+        records = figure_records(user=user, figure=figure, filters=f)
+        totals[figure] = records.count()
+        if group_by:
+            for row in records.order_by().values_list(GROUPS[group_by], flat=True):
+                keyed.setdefault(row, dict.fromkeys(FIGURES, 0))[figure] += 1
+    groups = [{"key": key, **values} for key, values in sorted(keyed.items())]
+    return {"filters": f.as_dict(), "labels": FIGURES, "totals": totals, "groups": groups}
