@@ -155,7 +155,9 @@ RIGHTS: dict[str, Right] = {
     "netwatch.officials": _r("维护官方证书查询网址清单", ADMIN, "change"),
     "netwatch.figures": _r("查看网络治理统计", REGULATORS | ADMIN,
                            models=("netwatch.suspectdomain",)),
-    "tips.submit": _r("举报（可匿名）、凭回执查询进度、答复、申领奖励", EVERYONE),
+    # Public like verification; the security administrator's account does nothing else.
+    "tips.submit": _r("举报（可匿名）、凭回执查询进度、答复、申领奖励",
+                      EVERYONE - {"security_admin"}),
     "tips.view": _r("查看本部门辖区的举报", {"inspector", "department_head", "netgov_officer"}
                     | ADMIN, models=("tips.tip",)),
     "tips.handle": _r("受理、不予受理、办理、答复举报，查看举报人身份与附件",

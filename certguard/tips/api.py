@@ -50,7 +50,6 @@ class FollowRequest(serializers.Serializer):
 class TipSubmitApi(APIView):
     policy = {"write": "tips.submit"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    authentication_classes: list = []  # a public form: no session, no token, no CSRF
 
     @extend_schema(summary="举报（无需账户，可匿名）", request=TipRequest,
                    responses={201: ReceiptAnswer})
@@ -71,7 +70,6 @@ class TipSubmitApi(APIView):
 
 class TipFollowApi(APIView):
     policy = {"write": "tips.submit"}
-    authentication_classes: list = []
 
     @extend_schema(summary="凭回执查询进度、答复问题、申领奖励（连续输错将被暂停）",
                    request=FollowRequest, responses={200: serializers.DictField()})
@@ -141,9 +139,12 @@ class TipDetailApi(APIView):
     @extend_schema(summary="受理、不予受理（重复时注明首次举报）、提问、申请延期、记录处罚生效、"
                            "办结并反馈", request=DecisionRequest, responses=TipSerializer)
     def post(self, request, pk: int):
+        from certguard.core.errors import NotFound
         from certguard.tips.views import act_on
 
         selectors.tip_get(user=request.user, pk=pk)
+        if not Tip.objects.restrict(request.user, "tips.handle").filter(pk=pk).exists():
+            raise NotFound("tip_not_found", "举报不存在或不由本单位承办")
         data = DecisionRequest(data=request.data)
         data.is_valid(raise_exception=True)
         v = {k: ("" if val is None else val) for k, val in data.validated_data.items()}

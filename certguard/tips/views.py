@@ -98,11 +98,16 @@ def inbox(request):
     return render(request, "tips/inbox.html", {"page": page, "status": status})
 
 
-def _tip(request, pk: int) -> Tip:
+def _tip(request, pk: int, action: str = "tips.view") -> Tip:
+    """The report, or 404 when it is outside what ``action`` reaches for this user."""
     try:
-        return selectors.tip_get(user=request.user, pk=pk)
+        tip = selectors.tip_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
+    if action != "tips.view" and not Tip.objects.restrict(request.user, action).filter(
+            pk=pk).exists():
+        raise Http404
+    return tip
 
 
 @requires("tips.view")
@@ -151,7 +156,7 @@ def act_on(request, tip_pk: int, action: str, post) -> object:
 @requires("tips.handle")
 @require_POST
 def act(request, pk: int):
-    _tip(request, pk)
+    _tip(request, pk, "tips.handle")
     try:
         act_on(request, pk, request.POST.get("action", ""), request.POST)
     except NotFound as exc:
@@ -166,7 +171,7 @@ def act(request, pk: int):
 @requires("tips.handle")
 @require_POST
 def identity(request, pk: int):
-    tip = _tip(request, pk)
+    tip = _tip(request, pk, "tips.handle")
     try:
         who = services.identity_read(by=request.user, pk=pk)
     except NotFound as exc:
@@ -179,7 +184,7 @@ def identity(request, pk: int):
 
 @requires("tips.handle")
 def attachment(request, pk: int, attachment_pk: int):
-    _tip(request, pk)
+    _tip(request, pk, "tips.handle")
     try:
         item, data = services.attachment_read(by=request.user, pk=pk,
                                               attachment_id=attachment_pk)
@@ -210,7 +215,7 @@ def extend(request, pk: int):
 @requires("tips.reward_approve")
 @require_POST
 def reward(request, pk: int):
-    _tip(request, pk)
+    _tip(request, pk, "tips.reward_approve")
     action = request.POST.get("action", "")
     try:
         if action in ("approve", "refuse"):

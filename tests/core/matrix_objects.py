@@ -80,6 +80,19 @@ class Records:
     def reminder(self):
         return _reminder(self.world)
 
+    # --- network governance and tip-offs ---
+    @cached_property
+    def netwatch(self):
+        from tests.netwatch.records import netwatch_records
+
+        return netwatch_records(self.world)
+
+    @cached_property
+    def tip(self):
+        from tests.tips.records import matrix_tip
+
+        return matrix_tip(self.world)
+
 
 def _job(owner, kind: str, **extra):
     from certguard.core.models import Job
@@ -195,4 +208,32 @@ ROUTE_OBJECTS = {
     "api/v1/selfcheck/uploads/<int:pk>/official/<str:table>.<str:fmt>":
         lambda r: _upload(r, table="checklist", fmt="xlsx"),
     "api/v1/selfcheck/reminders/<int:pk>/read": lambda r: ({"pk": r.reminder.pk}, r.reminder),
+    # --- network governance and tip-offs ---
+    "netwatch/domains/<int:pk>/": lambda r: _nw(r, "domain"),
+    "netwatch/domains/<int:pk>/act/": lambda r: _nw(r, "domain"),
+    "netwatch/ads/<int:pk>/": lambda r: _nw(r, "ad"),
+    "netwatch/ads/<int:pk>/act/": lambda r: _nw(r, "ad"),
+    "netwatch/captures/<int:pk>/": lambda r: _nw(r, "capture"),
+    "netwatch/captures/<int:pk>/screenshot.png": lambda r: _nw(r, "capture"),
+    "netwatch/handovers/<int:pk>/": lambda r: _nw(r, "handover"),
+    "netwatch/handovers/<int:pk>/act/": lambda r: _nw(r, "handover"),
+    "netwatch/handovers/<int:pk>/letter.pdf": lambda r: _nw(r, "handover"),
+    "netwatch/handovers/<int:pk>/evidence.zip": lambda r: _nw(r, "handover"),
+    "api/v1/netwatch/<str:kind>/<int:pk>/action":
+        lambda r: ({"kind": "domains", **_nw(r, "domain")[0]}, _nw(r, "domain")[1]),
+    "api/v1/netwatch/captures/<int:pk>": lambda r: _nw(r, "capture"),
+    "api/v1/netwatch/handovers/<int:pk>": lambda r: _nw(r, "handover"),
+    "tips/<int:pk>/": lambda r: ({"pk": r.tip.pk}, r.tip),
+    "tips/<int:pk>/act/": lambda r: ({"pk": r.tip.pk}, r.tip),
+    "tips/<int:pk>/identity/": lambda r: ({"pk": r.tip.pk}, r.tip),
+    "tips/<int:pk>/attachments/<int:attachment_pk>/":
+        lambda r: ({"pk": r.tip.pk, "attachment_pk": r.tip.attachments.first().pk}, r.tip),
+    "tips/<int:pk>/extend/": lambda r: ({"pk": r.tip.pk}, r.tip),
+    "tips/<int:pk>/reward/": lambda r: ({"pk": r.tip.pk}, r.tip),
+    "api/v1/tips/<int:pk>": lambda r: ({"pk": r.tip.pk}, r.tip),
 }
+
+
+def _nw(r: Records, name: str) -> tuple[dict, object]:
+    record = r.netwatch[name]
+    return {"pk": record.pk}, record
