@@ -246,6 +246,9 @@ if PRODUCTION and not TIPS_KEYS:
     raise SettingError("TIPS_KEYS", "生产模式下必须设置举报信息加密密钥（Fernet 密钥，"
                                     "生成方法见 README 的配置表）")
 TIPS_TEXT_MAX_CHARS = env_int("TIPS_TEXT_MAX_CHARS", 5000, minimum=100)
+# Form fields (not files) up to 8 MB are read, so an over-long report is answered with its
+# length and kept in the form rather than refused unread (Django's default is 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 TIPS_ATTACHMENT_MAX_BYTES = env_int("TIPS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 TIPS_ATTACHMENTS_MAX = env_int("TIPS_ATTACHMENTS_MAX", 5, minimum=1)
 TIPS_RATE_PER_HOUR = env_int("TIPS_RATE_PER_HOUR", 10, minimum=1)  # reports per source

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +40,14 @@ def _input(request) -> intake.TipInput:
 
 @requires("tips.submit")
 def submit(request):
-    context = {"kinds": SUBJECT_KINDS, "families": FAMILIES, "form": request.POST}
+    context = {"kinds": SUBJECT_KINDS, "families": FAMILIES,
+               "max_chars": settings.TIPS_TEXT_MAX_CHARS}
+    try:
+        context["form"] = request.POST
+    except RequestDataTooBig:
+        context.update(form={}, error="提交的内容超过 8 MB，未能读取：举报内容请控制在 "
+                                      f"{settings.TIPS_TEXT_MAX_CHARS} 字以内，材料作为附件上传")
+        return render(request, "tips/submit.html", context, status=400)
     if request.method == "POST":
         try:
             tip, receipt = intake.tip_submit(data=_input(request), source=client_ip(request))
