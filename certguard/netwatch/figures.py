@@ -59,7 +59,7 @@ def _period(field: str, f: FigureFilter) -> Q:
 
 def _place(qs: QuerySet, f: FigureFilter) -> QuerySet:
     if f.region:
-        qs = qs.filter(region_id__startswith=f.region)
+        qs = qs.filter(region__code__startswith=f.region)
     if f.department:
         qs = qs.filter(organisation__department=f.department)
     return qs

@@ -77,7 +77,7 @@ def _conditions(f: FigureFilter) -> dict[str, Q]:
 def _tips(user: object, f: FigureFilter) -> QuerySet[Tip]:
     tips = Tip.objects.restrict(user, "tips.figures")
     if f.region:
-        tips = tips.filter(place_id__startswith=f.region)
+        tips = tips.filter(place__code__startswith=f.region)
     if f.department:
         tips = tips.filter(department=f.department)
     return tips
