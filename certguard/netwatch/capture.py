@@ -154,7 +154,7 @@ def compare(evidence: Evidence, references: list[tuple[str, str, str]]) -> Simil
     best = Similarity()
     for host, ref_tlsh, ref_phash in references:
         t = tlsh.diff(evidence.tlsh, ref_tlsh) if evidence.tlsh and ref_tlsh else None
-        p = (imagehash.hex_to_hash(evidence.phash) - imagehash.hex_to_hash(ref_phash)
+        p = (int(imagehash.hex_to_hash(evidence.phash) - imagehash.hex_to_hash(ref_phash))
              if evidence.phash and ref_phash else None)
         key = (t if t is not None else 999) + (p or 0) * 5
         best_key = ((best.tlsh_distance if best.tlsh_distance is not None else 999)

@@ -20,3 +20,18 @@ def classifier(model_cache):
     from certguard.netwatch.adclassifier import AdClassifier
 
     return AdClassifier(cache_dir=model_cache)
+
+
+@pytest.fixture
+def site():
+    from tests.netwatch.sites import Site
+
+    server = Site()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def netgov(world):
+    """County A's network-governance officer (网信办)."""
+    return world.user("netgov_officer", "A")
