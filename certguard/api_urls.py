@@ -20,5 +20,5 @@ urlpatterns = [
     path("selfcheck/", include("certguard.selfcheck.api_urls")),
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.api_urls")),
-    path("tips", include("certguard.tips.api_urls")),
+    path("", include("certguard.tips.api_urls")),
 ]

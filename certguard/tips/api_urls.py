@@ -1,13 +1,13 @@
-"""Mounted under /api/v1/tips."""
+"""Mounted under /api/v1/ (the intake itself is POST /api/v1/tips)."""
 
 from django.urls import path
 
 from certguard.tips import api
 
 urlpatterns = [
-    path("", api.TipSubmitApi.as_view()),
-    path("/follow", api.TipFollowApi.as_view()),
-    path("/list", api.TipListApi.as_view()),
-    path("/figures", api.TipFiguresApi.as_view()),
-    path("/<int:pk>", api.TipDetailApi.as_view()),
+    path("tips", api.TipSubmitApi.as_view()),
+    path("tips/follow", api.TipFollowApi.as_view()),
+    path("tips/list", api.TipListApi.as_view()),
+    path("tips/figures", api.TipFiguresApi.as_view()),
+    path("tips/<int:pk>", api.TipDetailApi.as_view()),
 ]

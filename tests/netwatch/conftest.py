@@ -24,9 +24,9 @@ def classifier(model_cache):
 
 @pytest.fixture
 def site():
-    from tests.netwatch.sites import Site
+    from certguard.netwatch.fixtures import FixtureSite
 
-    server = Site()
+    server = FixtureSite()
     yield server
     server.close()
 

@@ -1,9 +1,13 @@
 from django.core.management.base import BaseCommand
 
 from certguard.ecert.demo import demo_keys_build
+
+# --- network governance and tip-offs ---
+from certguard.netwatch.demo import demo_netwatch_build
 from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
 from certguard.orgs.models import Organisation
 from certguard.registry.demo import demo_certificates_build
+from certguard.tips.demo import demo_tips_build
 
 
 class Command(BaseCommand):
@@ -18,12 +22,27 @@ class Command(BaseCommand):
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
         demo_keys_build()
+        # --- network governance and tip-offs ---
+        netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
+        receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
+                                   head=_demo_user("demo_head"))
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
+        self.stdout.write(f"网络治理：{netwatch}")
+        if receipts:
+            self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
+            for state, receipt in receipts:
+                self.stdout.write(f"  {receipt}  {state}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.role:<17} {login.organisation}")
         self.stdout.write("demo_admin、demo_security、demo_auditor 须输入动态口令："
                           f"验证器密钥 {demo_admin_totp_secret()}"
                           "（或 certguard totp 用户名 显示当前口令）")
+
+
+def _demo_user(username: str):
+    from certguard.orgs.models import User
+
+    return User.objects.get(username=username)

@@ -1,5 +1,6 @@
-"""Local web sites for capture tests (127.0.0.1 only): a genuine-looking query page, a fake
-copy with the emblem and the badge, a page that redirects forever, one that serves 200 MB."""
+"""Local web sites for the demo build and the capture tests (127.0.0.1 only): a
+genuine-looking query page, a fake copy with the emblem and the badge, a page that redirects
+forever, one that serves 200 MB."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(b"not found", status=404)
 
 
-class Site:
+class FixtureSite:
     def __init__(self) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
