@@ -9,6 +9,7 @@ from certguard.catalog.lifecycle_defaults import LIFECYCLE
 from certguard.catalog.models import Category, Family, Item
 from certguard.core.errors import AppError
 from certguard.core.memo import ttl_cached
+from certguard.core.scoping import UserLike
 
 
 def catalog_load() -> int:
@@ -104,7 +105,7 @@ def official_hosts_versions(*, limit: int = 50) -> list:
     return list(OfficialHostVersion.objects.order_by("-version")[:limit])
 
 
-def official_hosts_publish(*, by: object, entries: list[dict], note: str) -> int:
+def official_hosts_publish(*, by: UserLike, entries: list[dict], note: str) -> int:
     """Publish a new version of the allow-list (entries already validated by the caller's
     engine: netwatch.officials); returns its number. Administrators only."""
     from django.db import transaction

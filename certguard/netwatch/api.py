@@ -69,6 +69,8 @@ def _job(request, kind: str, title: str, params: dict) -> Response:
     from certguard.netwatch.views import _upload
 
     stored = _upload(request, "file")
+    if stored is None:
+        raise AppError("file_required", "请上传文件")
     job = job_start(kind=kind, title=f"{title} {stored[1]}", owner=request.user,
                     organisation_id=actor_of(request.user).organisation_id,
                     params={"path": str(stored[0]), "file_name": stored[1], **params})

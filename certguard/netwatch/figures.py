@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from certguard.core.errors import AppError
+from certguard.core.scoping import UserLike
 from certguard.netwatch.models import Handover, SuspectDomain
 
 FIGURES = {"sites_found": "发现假冒网站（个）", "sites_blocked": "封堵网站（个）",
@@ -65,7 +66,7 @@ def _place(qs: QuerySet, f: FigureFilter) -> QuerySet:
     return qs
 
 
-def figure_records(*, user: object, figure: str, filters: FigureFilter | None = None):
+def figure_records(*, user: UserLike, figure: str, filters: FigureFilter | None = None):
     """The records behind one figure: suspect domains, or handovers."""
     f = filters or FigureFilter()
     if figure not in FIGURES:
@@ -83,19 +84,20 @@ def figure_records(*, user: object, figure: str, filters: FigureFilter | None = 
     return disposed.filter(ad__isnull=False).order_by("disposed_at", "pk")
 
 
-def _may_view(user: object) -> bool:
+def _may_view(user: UserLike) -> bool:
     from certguard.core.policy import allows
 
     return allows(user, "netwatch.view")
 
 
-def netwatch_figures(*, user: object, filters: FigureFilter | None = None,
+def netwatch_figures(*, user: UserLike, filters: FigureFilter | None = None,
                      group_by: str = "") -> dict:
     """{"filters", "labels", "totals": {figure: n}, "groups": [{key, figures…}]}."""
     f = filters or FigureFilter()
     if group_by and group_by not in GROUPS:
         raise AppError("bad_group", "分组方式只能是地区或部门")
-    totals, keyed = {}, {}
+    totals: dict[str, int] = {}
+    keyed: dict[str, dict[str, int]] = {}
     for figure in FIGURES:
         records = figure_records(user=user, figure=figure, filters=f)
         totals[figure] = records.count()

@@ -15,11 +15,12 @@ from django.utils import timezone
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
 from certguard.core.policy import require
+from certguard.core.scoping import UserLike
 from certguard.netwatch import letters
 from certguard.netwatch.fetch import FetchProblem, fetch
 from certguard.netwatch.models import Handover, HandoverEvent, SuspectAd, SuspectDomain
 from certguard.netwatch.reference import RECIPIENTS
-from certguard.netwatch.services import _actor, capture_dir
+from certguard.netwatch.services import _actor, _org, capture_dir
 from certguard.orgs.selectors import own_organisation
 
 LETTER, PACKAGE = "letter.pdf", "evidence.zip"
@@ -29,7 +30,7 @@ def handover_dir(pk: int) -> Path:
     return Path(settings.VAR_DIR) / "netwatch" / "handovers" / str(pk)
 
 
-def _target(by: object, *, domain_id: int | None, ad_id: int | None):
+def _target(by: UserLike, *, domain_id: int | None, ad_id: int | None):
     if bool(domain_id) == bool(ad_id):
         raise AppError("target_required", "请指定一个疑似域名或一条疑似广告")
     model, pk = (SuspectDomain, domain_id) if domain_id else (SuspectAd, ad_id)
@@ -43,7 +44,7 @@ def _target(by: object, *, domain_id: int | None, ad_id: int | None):
 
 
 @transaction.atomic
-def handover_create(*, by: object, recipient: str, recipient_name: str, facts: str,
+def handover_create(*, by: UserLike, recipient: str, recipient_name: str, facts: str,
                     domain_id: int | None = None, ad_id: int | None = None) -> Handover:
     actor = _actor(by, "netwatch.work")
     if recipient not in RECIPIENTS:
@@ -56,11 +57,11 @@ def handover_create(*, by: object, recipient: str, recipient_name: str, facts: s
     target = _target(by, domain_id=domain_id, ad_id=ad_id)
     now = timezone.localtime()
     serial = (Handover.objects.select_for_update().filter(
-        organisation_id=actor.organisation_id, year=now.year).aggregate(n=Max("serial"))["n"]
+        organisation_id=_org(actor), year=now.year).aggregate(n=Max("serial"))["n"]
         or 0) + 1
     handover = Handover.objects.create(
         number=f"网移〔{now.year}〕{serial}号", year=now.year, serial=serial,
-        organisation_id=actor.organisation_id, region_id=actor.region_code,
+        organisation_id=_org(actor), region_id=actor.region_code,
         recipient=recipient, recipient_name=recipient_name[:200] or RECIPIENTS[recipient],
         domain=target if domain_id else None, ad=target if ad_id else None, facts=facts,
         handed_at=now, created_by_id=actor.user_id, last_checked_at=None)
@@ -73,14 +74,14 @@ def handover_create(*, by: object, recipient: str, recipient_name: str, facts: s
 
 def _evidence_files(handover: Handover) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    if handover.domain_id:
+    if handover.domain is not None:
         for capture in handover.domain.captures.filter(ok=True).order_by("captured_at")[:5]:
             folder = capture_dir(capture.pk)
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     files[f"capture-{capture.pk}/{path.relative_to(folder).as_posix()}"] = \
                         path.read_bytes()
-    else:
+    elif handover.ad is not None:
         ad = handover.ad
         files["ad.txt"] = (f"发布平台或网址：{ad.where or '未注明'}\n发现时间："
                            f"{timezone.localtime(ad.created_at):%Y-%m-%d %H:%M}\n\n{ad.text}\n"
@@ -88,7 +89,7 @@ def _evidence_files(handover: Handover) -> dict[str, bytes]:
     return files
 
 
-def _documents(by: object, handover: Handover) -> None:
+def _documents(by: UserLike, handover: Handover) -> None:
     folder = handover_dir(handover.pk)
     folder.mkdir(parents=True, exist_ok=True)
     files = _evidence_files(handover)
@@ -121,7 +122,7 @@ def _event(handover: Handover, kind: str, actor: str, note: str = "",
                                  note=note[:500], http_status=http_status)
 
 
-def _locked(by: object, pk: int) -> Handover:
+def _locked(by: UserLike, pk: int) -> Handover:
     handover = Handover.objects.restrict(by, "netwatch.work").select_for_update().filter(
         pk=pk).first()
     if handover is None:
@@ -130,7 +131,7 @@ def _locked(by: object, pk: int) -> Handover:
 
 
 @transaction.atomic
-def handover_dispose(*, by: object, pk: int, note: str) -> Handover:
+def handover_dispose(*, by: UserLike, pk: int, note: str) -> Handover:
     """The recipient reports the site or ad taken down (已处置)."""
     actor = require(by, "netwatch.work")
     handover = _locked(by, pk)
@@ -143,7 +144,7 @@ def handover_dispose(*, by: object, pk: int, note: str) -> Handover:
 
 
 @transaction.atomic
-def handover_reappear(*, by: object, pk: int, note: str) -> Handover:
+def handover_reappear(*, by: UserLike, pk: int, note: str) -> Handover:
     """The site or ad is seen again after disposal (复现): followed again."""
     actor = require(by, "netwatch.work")
     handover = _locked(by, pk)
@@ -157,9 +158,10 @@ def handover_reappear(*, by: object, pk: int, note: str) -> Handover:
 
 # --- rechecks ---------------------------------------------------------------------------------
 
-def recheck_one(handover: Handover, *, by: object) -> str:
+def recheck_one(handover: Handover, *, by: UserLike) -> str:
     """Visit a handed-over site once: record whether it answers; a disposed site that answers
     again is 复现. Returns "dark", "up" or "unchanged"."""
+    assert handover.domain is not None  # only sites are rechecked
     url = "http://" + handover.domain.domain
     try:
         page = fetch(url, max_bytes=settings.NETWATCH_PAGE_MAX_BYTES, deadline=20.0)
@@ -182,7 +184,7 @@ def recheck_one(handover: Handover, *, by: object) -> str:
     return change
 
 
-def handovers_recheck_due(*, by: object, every_hours: int | None = None) -> dict:
+def handovers_recheck_due(*, by: UserLike, every_hours: int | None = None) -> dict:
     """Recheck every handed-over site not checked in the last ``every_hours``."""
     require(by, "netwatch.work")
     hours = every_hours if every_hours is not None else settings.NETWATCH_RECHECK_HOURS

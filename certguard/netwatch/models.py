@@ -206,7 +206,9 @@ class Handover(Audited, TimeStampedModel):
 
     @property
     def target(self) -> str:
-        return self.domain.domain if self.domain_id else (self.ad.text[:60] if self.ad_id else "")
+        if self.domain is not None:
+            return self.domain.domain
+        return self.ad.text[:60] if self.ad is not None else ""
 
     @classmethod
     def scope(cls, actor, mode: str):

@@ -22,7 +22,7 @@ from certguard.clues.services import clue_bulk_create
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, NotFound
 from certguard.core.policy import require
-from certguard.core.scoping import Actor
+from certguard.core.scoping import Actor, UserLike
 from certguard.netwatch import capture as cap
 from certguard.netwatch import engines
 from certguard.netwatch.errors import NetwatchError
@@ -37,7 +37,12 @@ PASTE_MAX_LINES = 5000
 AD_MAX_CHARS = 5000
 
 
-def _actor(by: object, action: str) -> Actor:
+def _org(actor: Actor) -> int:
+    assert actor.organisation_id is not None  # _actor refused an actor without one
+    return actor.organisation_id
+
+
+def _actor(by: UserLike, action: str) -> Actor:
     actor = require(by, action)
     if actor.organisation_id is None or not actor.region_code:
         raise AppError("no_organisation", "请以所在单位的身份操作（当前账户未选择单位）")
@@ -46,7 +51,7 @@ def _actor(by: object, action: str) -> Actor:
 
 # --- the allow-list and the keyword lists (versioned data) ---------------------------------
 
-def officials_publish(*, by: object, text: str, note: str) -> int:
+def officials_publish(*, by: UserLike, text: str, note: str) -> int:
     """A new version of the official hosts from an administrator's JSON (a list, or
     {"hosts": [...]}); validated by the engine, stored by the catalogue."""
     try:
@@ -61,7 +66,7 @@ def officials_publish(*, by: object, text: str, note: str) -> int:
     return official_hosts_publish(by=by, entries=[h.to_dict() for h in hosts], note=note)
 
 
-def keyword_list_publish(*, by: object, text: str, note: str) -> KeywordList:
+def keyword_list_publish(*, by: UserLike, text: str, note: str) -> KeywordList:
     """A department's new keyword list version; the version number is the next one for that
     department, whatever the file says."""
     actor = require(by, "netwatch.keywords")
@@ -116,7 +121,7 @@ class DomainRun:
         return data
 
 
-def domains_score(*, by: object, lines: Iterable[FeedLine], source: str,
+def domains_score(*, by: UserLike, lines: Iterable[FeedLine], source: str,
                   keep: bool = True, collect: bool = True) -> DomainRun:
     """Score each line (a domain or URL); look-alikes are kept as suspects of the actor's
     organisation. Blank lines are counted, unreadable ones reported with their number."""
@@ -164,11 +169,11 @@ def _keep_domains(actor: Actor, results: list[dict], *, source: str, version: in
         return 0
     by_domain = {r["domain"]: r for r in results}
     with transaction.atomic():
-        existing = SuspectDomain.objects.filter(organisation_id=actor.organisation_id,
+        existing = SuspectDomain.objects.filter(organisation_id=_org(actor),
                                                 domain__in=list(by_domain))
         known = set(existing.values_list("domain", flat=True))
         existing.update(times_seen=F("times_seen") + 1, last_seen=timezone.now())
-        new = [SuspectDomain(organisation_id=actor.organisation_id, region_id=actor.region_code,
+        new = [SuspectDomain(organisation_id=_org(actor), region_id=actor.region_code,
                              domain=d, verdict=r["verdict"], imitates=r["imitates"] or "",
                              score=r["score"], reasons=r["reasons"], source=source,
                              officials_version=version)
@@ -192,7 +197,7 @@ class AdRun:
                 "keywords": self.keywords}
 
 
-def ads_classify(*, by: object, texts: list[str], source: str, where: str = "",
+def ads_classify(*, by: UserLike, texts: list[str], source: str, where: str = "",
                  keywords_id: int | None = None, keep: bool = True) -> AdRun:
     """Classify texts; selling ones are kept as suspects of the actor's organisation."""
     actor = _actor(by, "netwatch.work")
@@ -215,7 +220,7 @@ def _keep_ad(actor: Actor, result: dict, *, source: str, where: str,
              keywords: KeywordList | None, label: str) -> int:
     digest = hashlib.sha256(result["text"].encode("utf-8")).hexdigest()
     _, created = SuspectAd.objects.get_or_create(
-        organisation_id=actor.organisation_id, text_sha256=digest,
+        organisation_id=_org(actor), text_sha256=digest,
         defaults={"region_id": actor.region_code, "text": result["text"], "source": source,
                   "where": where[:300], "verdict": result["verdict"], "score": result["score"],
                   "matched": result["matched"], "normalised": result["normalised"][:5000],
@@ -240,7 +245,7 @@ def capture_dir(pk: int) -> Path:
     return Path(settings.VAR_DIR) / "netwatch" / "captures" / str(pk)
 
 
-def capture_site(*, by: object, url: str, suspect_id: int | None = None,
+def capture_site(*, by: UserLike, url: str, suspect_id: int | None = None,
                  reference_host: str = "", screenshot: bool = True) -> Capture:
     """Visit ``url`` and keep the evidence; the hashes go into the audit chain. A reference
     capture (of an official page) is what later captures are compared with."""
@@ -255,7 +260,7 @@ def capture_site(*, by: object, url: str, suspect_id: int | None = None,
     official_hosts = {h.host for h in hosts}
     if reference_host and reference_host not in official_hosts:
         raise AppError("reference_unknown", f"{reference_host} 不在官方网址清单中")
-    record = Capture.objects.create(suspect=suspect, organisation_id=actor.organisation_id,
+    record = Capture.objects.create(suspect=suspect, organisation_id=_org(actor),
                                     region_id=actor.region_code, url=url[:2000],
                                     captured_at=timezone.now(), reference_host=reference_host)
     evidence = cap.collect(url, capture_dir(record.pk), official=bool(reference_host)
@@ -314,7 +319,7 @@ def _clue_file(rows: list[dict]) -> Path:
     return Path(handle.name)
 
 
-def clue_from_suspect(*, by: object, kind: str, pk: int) -> int:
+def clue_from_suspect(*, by: UserLike, kind: str, pk: int) -> int:
     """A suspect site or ad becomes a clue in the inbox (source 网络监测); returns its id."""
     actor = _actor(by, "netwatch.work")
     model, rule = (SuspectDomain, RULE_SITE) if kind == "domain" else (SuspectAd, RULE_AD)
@@ -329,7 +334,7 @@ def clue_from_suspect(*, by: object, kind: str, pk: int) -> int:
         path = _clue_file([row])
         try:
             intake = clue_bulk_create(by=by, path=path, source_kind="netwatch", source_id=pk,
-                                      organisation_id=actor.organisation_id)
+                                      organisation_id=_org(actor))
         finally:
             path.unlink(missing_ok=True)
         if intake.rejected:
@@ -363,7 +368,7 @@ def _clue_row(suspect, kind: str) -> dict:
             "evidence": json.dumps(evidence, ensure_ascii=False)}
 
 
-def suspect_dismiss(*, by: object, kind: str, pk: int, reason: str) -> None:
+def suspect_dismiss(*, by: UserLike, kind: str, pk: int, reason: str) -> None:
     model = SuspectDomain if kind == "domain" else SuspectAd
     suspect = model.objects.restrict(by, "netwatch.work").filter(pk=pk).first()
     if suspect is None:

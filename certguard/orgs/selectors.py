@@ -83,7 +83,3 @@ def region_known(*, code: str) -> bool:
     from certguard.orgs.models import Region
 
     return Region.objects.filter(pk=code).exists()
-
-
-def organisation_by_code(*, credit_code: str) -> Organisation | None:
-    return Organisation.objects.filter(credit_code=credit_code).first()

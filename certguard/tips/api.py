@@ -3,6 +3,8 @@ handling office's list, report and decisions (OpenAPI documented)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -147,7 +149,8 @@ class TipDetailApi(APIView):
             raise NotFound("tip_not_found", "举报不存在或不由本单位承办")
         data = DecisionRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        v = {k: ("" if val is None else val) for k, val in data.validated_data.items()}
+        v: dict[str, Any] = {k: ("" if val is None else val)
+                             for k, val in data.validated_data.items()}
         if v["action"] == "penalty":
             if not v.get("final_on"):
                 raise AppError("final_on_required", "请填写处罚决定生效日期",

@@ -5,6 +5,7 @@ and one handled with a reward claimed, approved and paid. Safe to re-run."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +17,8 @@ PLACE = "140521"  # 沁水县, where the demo inspector works
 
 
 def _tip(subject: str, text: str, **extra) -> tuple[Tip, str]:
-    values = dict(subject_kind="fake_certificate", subject_name=subject, family="special_ops",
-                  place=PLACE, description=text)
+    values: dict[str, Any] = dict(subject_kind="fake_certificate", subject_name=subject,
+                                  family="special_ops", place=PLACE, description=text)
     values.update(extra)
     return intake.tip_submit(data=intake.TipInput(**values), source="demo")
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from certguard.core.errors import AppError
+from certguard.core.scoping import UserLike
 from certguard.tips.models import Tip
 
 FIGURES = {"received": "收到举报（件）", "accepted": "受理（件）", "refused": "不予受理（件）",
@@ -74,7 +75,7 @@ def _conditions(f: FigureFilter) -> dict[str, Q]:
             "rewarded": Q(reward__status="paid") & _period("reward__paid_at", f)}
 
 
-def _tips(user: object, f: FigureFilter) -> QuerySet[Tip]:
+def _tips(user: UserLike, f: FigureFilter) -> QuerySet[Tip]:
     tips = Tip.objects.restrict(user, "tips.figures")
     if f.region:
         tips = tips.filter(place__code__startswith=f.region)
@@ -83,7 +84,7 @@ def _tips(user: object, f: FigureFilter) -> QuerySet[Tip]:
     return tips
 
 
-def tips_figures(*, user: object, filters: FigureFilter | None = None,
+def tips_figures(*, user: UserLike, filters: FigureFilter | None = None,
                  group_by: str = "") -> dict:
     """{"filters", "labels", "totals": {figure: n}, "groups": [{key, figures…}]}."""
     f = filters or FigureFilter()
@@ -101,7 +102,7 @@ def tips_figures(*, user: object, filters: FigureFilter | None = None,
     return {"filters": f.as_dict(), "labels": FIGURES, "totals": totals, "groups": groups}
 
 
-def figure_records(*, user: object, figure: str,
+def figure_records(*, user: UserLike, figure: str,
                    filters: FigureFilter | None = None) -> QuerySet[Tip]:
     """The reports behind one figure (no reporter identity: that is never in a figure)."""
     if figure not in FIGURES:

@@ -7,29 +7,30 @@ from django.utils import timezone
 
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
+from certguard.core.scoping import UserLike
 from certguard.tips.models import Tip, TipClock
 
 PERSONAL = ("description", "subject_name")
 
 
-def tips_for(*, user: object, action: str = "tips.view") -> QuerySet[Tip]:
+def tips_for(*, user: UserLike, action: str = "tips.view") -> QuerySet[Tip]:
     tips = Tip.objects.restrict(user, action).select_related("place", "organisation", "matter")
     return logged_reads(tips.order_by("-created_at"), fields=PERSONAL, summary="查看举报",
                         user=user)
 
 
-def tip_get(*, user: object, pk: int) -> Tip:
+def tip_get(*, user: UserLike, pk: int) -> Tip:
     tip = tips_for(user=user).filter(pk=pk).first()
     if tip is None:
         raise NotFound("tip_not_found", "举报不存在或无权查看")
     return tip
 
 
-def can_handle(*, user: object, tip: Tip) -> bool:
+def can_handle(*, user: UserLike, tip: Tip) -> bool:
     return Tip.objects.restrict(user, "tips.handle").filter(pk=tip.pk).exists()
 
 
-def possible_duplicates(*, user: object, tip: Tip) -> list[Tip]:
+def possible_duplicates(*, user: UserLike, tip: Tip) -> list[Tip]:
     """Earlier reports of the same department about the same subject."""
     from django.db.models import Q
 
@@ -41,7 +42,7 @@ def possible_duplicates(*, user: object, tip: Tip) -> list[Tip]:
         pk=tip.pk).order_by("created_at")[:10])
 
 
-def overdue_clocks(*, user: object) -> QuerySet[TipClock]:
+def overdue_clocks(*, user: UserLike) -> QuerySet[TipClock]:
     """Open deadlines already past, of reports the head's department handles or oversees."""
     visible = Tip.objects.restrict(user, "tips.overdue").values("pk")
     return TipClock.objects.filter(tip_id__in=visible, met_at__isnull=True,

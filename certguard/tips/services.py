@@ -23,7 +23,7 @@ from certguard.clues.services import ClueHints, clue_bulk_create
 from certguard.core.audit import audit_read, audit_record
 from certguard.core.errors import AppError, Forbidden, NotFound
 from certguard.core.policy import require
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 from certguard.orgs.reference import region_level
 from certguard.tips import crypto
 from certguard.tips.intake import attachment_path, without_source
@@ -37,7 +37,7 @@ CLUE_SUBJECTS = {"fake_certificate": "certificate", "fake_site": "website", "sel
 _CREDIT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 
 
-def _tip(by: object, pk: int, action: str = "tips.handle") -> Tip:
+def _tip(by: UserLike, pk: int, action: str = "tips.handle") -> Tip:
     if not Tip.objects.restrict(by, "tips.view").filter(pk=pk).exists():
         raise NotFound("tip_not_found", "举报不存在或无权查看")
     tip = Tip.objects.restrict(by, action).select_for_update().filter(pk=pk).first()
@@ -54,7 +54,7 @@ def _text(value: str, *, name: str, what: str, limit: int = 2000) -> str:
     return value
 
 
-def _notify(tip: Tip, kind: str, text: str, by: object = None) -> None:
+def _notify(tip: Tip, kind: str, text: str, by: UserLike = None) -> None:
     TipMessage.objects.create(tip=tip, kind=kind, text=text,
                               author_id=actor_of(by).user_id if by else None)
 
@@ -71,7 +71,7 @@ def _matter_key(tip: Tip) -> str:
 
 
 @transaction.atomic
-def tip_accept(*, by: object, pk: int) -> Tip:
+def tip_accept(*, by: UserLike, pk: int) -> Tip:
     """Accept (受理): the first accepted report opens the matter; a clue goes to the inbox."""
     actor = require(by, "tips.handle")
     tip = _tip(by, pk)
@@ -86,7 +86,7 @@ def tip_accept(*, by: object, pk: int) -> Tip:
     return tip
 
 
-def _clue(by: object, tip: Tip) -> int | None:
+def _clue(by: UserLike, tip: Tip) -> int | None:
     code = tip.subject_code.strip().upper()
     row = {"rule": RULE_TIP, "severity": "high" if tip.subject_kind != "fake_site" else "medium",
            "subject": CLUE_SUBJECTS[tip.subject_kind], "cert_no": "", "id_no": "", "name": "",
@@ -124,7 +124,7 @@ def _clue(by: object, tip: Tip) -> int | None:
 
 
 @transaction.atomic
-def tip_refuse(*, by: object, pk: int, reason: str, note: str = "",
+def tip_refuse(*, by: UserLike, pk: int, reason: str, note: str = "",
                duplicate_of: int | None = None) -> Tip:
     """Refuse with a reason; a duplicate is linked to the first report of its matter."""
     require(by, "tips.handle")
@@ -155,7 +155,7 @@ def tip_refuse(*, by: object, pk: int, reason: str, note: str = "",
 
 
 @transaction.atomic
-def tip_ask(*, by: object, pk: int, text: str) -> TipMessage:
+def tip_ask(*, by: UserLike, pk: int, text: str) -> TipMessage:
     require(by, "tips.handle")
     tip = _tip(by, pk)
     message = TipMessage.objects.create(tip=tip, kind="question",
@@ -165,7 +165,7 @@ def tip_ask(*, by: object, pk: int, text: str) -> TipMessage:
 
 
 @transaction.atomic
-def tip_close(*, by: object, pk: int, result: str) -> Tip:
+def tip_close(*, by: UserLike, pk: int, result: str) -> Tip:
     """办结: the result is fed back to the reporter (starting and meeting the feedback clock)."""
     require(by, "tips.handle")
     tip = _tip(by, pk)
@@ -186,7 +186,7 @@ def tip_close(*, by: object, pk: int, result: str) -> Tip:
 
 
 @transaction.atomic
-def tip_extension_request(*, by: object, pk: int, reason: str) -> TipClock:
+def tip_extension_request(*, by: UserLike, pk: int, reason: str) -> TipClock:
     require(by, "tips.handle")
     tip = _tip(by, pk)
     clock = tip.clocks.filter(kind="handle", met_at__isnull=True).first()
@@ -199,7 +199,7 @@ def tip_extension_request(*, by: object, pk: int, reason: str) -> TipClock:
 
 
 @transaction.atomic
-def tip_extension_approve(*, by: object, pk: int) -> TipClock:
+def tip_extension_approve(*, by: UserLike, pk: int) -> TipClock:
     """The head of the same department type one level up approves; the reporter is told why."""
     actor = require(by, "tips.extend")
     tip = Tip.objects.restrict(by, "tips.view").select_for_update().filter(pk=pk).first()
@@ -226,18 +226,18 @@ def tip_extension_approve(*, by: object, pk: int) -> TipClock:
 
 # --- what identifies the reporter: the handler only, every read audited ----------------------
 
-def identity_read(*, by: object, pk: int) -> dict:
+def identity_read(*, by: UserLike, pk: int) -> dict:
     require(by, "tips.handle")
     tip = _tip(by, pk)
     if tip.anonymous or not tip.identity:
         return {}
-    identity = json.loads(crypto.unseal(tip.identity))
+    identity = json.loads(crypto.unseal(bytes(tip.identity)))
     audit_read(object_type="tips.tip", object_ids=[tip.pk], fields=["name", "contact"],
                summary="查看举报人身份", user=by)
     return identity
 
 
-def attachment_read(*, by: object, pk: int, attachment_id: int) -> tuple[TipAttachment, bytes]:
+def attachment_read(*, by: UserLike, pk: int, attachment_id: int) -> tuple[TipAttachment, bytes]:
     require(by, "tips.handle")
     tip = _tip(by, pk)
     item = tip.attachments.filter(pk=attachment_id).first()
@@ -264,7 +264,7 @@ def _money(value: object, name: str) -> Decimal | None:
 
 
 @transaction.atomic
-def penalty_record(*, by: object, pk: int, decision_no: str, final_on: date,
+def penalty_record(*, by: UserLike, pk: int, decision_no: str, final_on: date,
                    fine: object = None, deaths: int = 0, grade: str = "",
                    enforcement_ref: str = "") -> Matter:
     """Record that the penalty on the report's matter is final (the fact a reward waits for)."""
@@ -273,6 +273,7 @@ def penalty_record(*, by: object, pk: int, decision_no: str, final_on: date,
     if tip.matter_id is None:
         raise AppError("no_matter", "举报尚未受理，没有可记录处罚的事项")
     matter = tip.matter
+    assert matter is not None
     matter.fine_amount = _money(fine, "fine")
     if matter.fine_amount is None and not deaths:
         raise AppError("fine_missing", "请填写罚款金额（或瞒报事故死亡人数）",
@@ -290,13 +291,14 @@ def penalty_record(*, by: object, pk: int, decision_no: str, final_on: date,
 
 def reward_eligibility(tip: Tip) -> str:
     """'' when the reporter may claim, else why not (in words they can read)."""
-    if tip.duplicate_of_id or tip.status not in ("accepted", "handled"):
+    matter = tip.matter
+    if tip.duplicate_of_id or tip.status not in ("accepted", "handled") or matter is None:
         return "只有被受理的首次举报才能申领奖励"
-    first = tip.matter.tips.filter(duplicate_of__isnull=True, status__in=(
-        "accepted", "handled")).order_by("accepted_at", "pk").first() if tip.matter_id else None
+    first = matter.tips.filter(duplicate_of__isnull=True, status__in=(
+        "accepted", "handled")).order_by("accepted_at", "pk").first()
     if first is None or first.pk != tip.pk:
         return "同一事项只奖励首次被受理的举报"
-    if not tip.matter.penalty_final:
+    if not matter.penalty_final:
         return "处罚决定生效后才能申领奖励"
     if hasattr(tip, "reward"):
         return "已申领过奖励"
@@ -311,6 +313,7 @@ def reward_claim(*, tip: Tip, payee: str) -> Reward:
         raise AppError("reward_not_eligible", why)
     payee = _text(payee, name="payee", what="收款人姓名、开户行和账号", limit=300)
     matter = tip.matter
+    assert matter is not None  # reward_eligibility checked it
     amount, basis = reward_amount(rules=tip_rules(region_code=tip.place_id),
                                   fine=matter.fine_amount, deaths=matter.concealed_deaths,
                                   grade=matter.accident_grade)
@@ -320,7 +323,7 @@ def reward_claim(*, tip: Tip, payee: str) -> Reward:
 
 
 @transaction.atomic
-def reward_decide(*, by: object, pk: int, approve: bool, note: str = "") -> Reward:
+def reward_decide(*, by: UserLike, pk: int, approve: bool, note: str = "") -> Reward:
     actor = require(by, "tips.reward_approve")
     tip = _tip(by, pk, action="tips.reward_approve")
     reward = Reward.objects.select_for_update().filter(tip=tip).first()
@@ -338,7 +341,7 @@ def reward_decide(*, by: object, pk: int, approve: bool, note: str = "") -> Rewa
 
 
 @transaction.atomic
-def reward_pay(*, by: object, pk: int, voucher_no: str) -> Reward:
+def reward_pay(*, by: UserLike, pk: int, voucher_no: str) -> Reward:
     actor = require(by, "tips.reward_approve")
     tip = _tip(by, pk, action="tips.reward_approve")
     reward = Reward.objects.select_for_update().filter(tip=tip, status="approved").first()
@@ -351,7 +354,7 @@ def reward_pay(*, by: object, pk: int, voucher_no: str) -> Reward:
     return reward
 
 
-def payee_read(*, by: object, pk: int) -> str:
+def payee_read(*, by: UserLike, pk: int) -> str:
     require(by, "tips.reward_approve")
     tip = _tip(by, pk, action="tips.reward_approve")
     reward = Reward.objects.filter(tip=tip).first()
@@ -359,4 +362,4 @@ def payee_read(*, by: object, pk: int) -> str:
         raise NotFound("reward_not_found", "没有奖励申请")
     audit_read(object_type="tips.reward", object_ids=[reward.pk], fields=["payee"],
                summary="查看举报奖励收款信息", user=by)
-    return crypto.unseal(reward.payee).decode()
+    return crypto.unseal(bytes(reward.payee)).decode()
