@@ -155,6 +155,86 @@ CASES: dict[str, Case] = {
 }
 
 # Routes whose answer does not list a growing number of records, with the reason.
+# --- network governance and tip-offs ---
+def _nw_captures(world, records, n):
+    from certguard.netwatch.models import Capture
+
+    domain = records.netwatch["domain"]
+    for _ in range(n):
+        Capture.objects.create(suspect=domain, organisation=domain.organisation,
+                               region_id=domain.region_id, url="http://x/",
+                               captured_at=domain.created_at, ok=True)
+
+
+def _nw_ads(world, n, start=[0]):  # noqa: B006
+    from certguard.netwatch.models import SuspectAd
+
+    org = world.orgs["wx_A"]
+    for _ in range(n):
+        start[0] += 1
+        SuspectAd.objects.create(organisation=org, region_id=org.region_id, text=f"广告{start[0]}",
+                                 text_sha256=f"{start[0]:064d}", source="paste",
+                                 verdict="selling", score=90)
+
+
+def _nw_domains(world, n, start=[0]):  # noqa: B006
+    from certguard.netwatch.models import SuspectDomain
+
+    org = world.orgs["wx_A"]
+    for _ in range(n):
+        start[0] += 1
+        SuspectDomain.objects.create(organisation=org, region_id=org.region_id, score=80,
+                                     domain=f"cx-mem-gov{start[0]}.cn", verdict="lookalike",
+                                     source="paste")
+
+
+def _nw_events(world, records, n):
+    from django.utils import timezone
+
+    from certguard.netwatch.models import HandoverEvent
+
+    for i in range(n):
+        HandoverEvent.objects.create(handover=records.netwatch["handover"], kind="dark",
+                                     at=timezone.now(), note=f"复查{i}")
+
+
+def _tip_messages(world, records, n):
+    from certguard.tips.models import TipMessage
+
+    for i in range(n):
+        TipMessage.objects.create(tip=records.tip, kind="answer", text=f"补充{i}")
+
+
+def _tips(world, n):
+    from certguard.tips.intake import tip_submit
+    from tests.tips.records import tip_input
+
+    for i in range(n):
+        tip_submit(data=tip_input(anonymous=True, name="", contact=""), source=f"q{i}")
+
+
+NW = "netgov_officer@A"
+CASES.update({
+    "netwatch/domains/<int:pk>/": Case(NW, lambda w, r: {"pk": r.netwatch["domain"].pk},
+                                       _nw_captures),
+    "netwatch/ads/<int:pk>/": Case(NW, lambda w, r: {"pk": r.netwatch["ad"].pk},
+                                   lambda w, r, n: _nw_ads(w, n)),
+    "netwatch/captures/<int:pk>/": Case(NW, lambda w, r: {"pk": r.netwatch["capture"].pk},
+                                        _nw_captures),
+    "api/v1/netwatch/captures/<int:pk>": Case(
+        NW, lambda w, r: {"pk": r.netwatch["capture"].pk}, _nw_captures),
+    "netwatch/handovers/<int:pk>/": Case(NW, lambda w, r: {"pk": r.netwatch["handover"].pk},
+                                         _nw_events),
+    "api/v1/netwatch/handovers/<int:pk>": Case(
+        NW, lambda w, r: {"pk": r.netwatch["handover"].pk}, _nw_events),
+    "api/v1/netwatch/domains": Case(NW, lambda w, r: {}, lambda w, r, n: _nw_domains(w, n)),
+    "api/v1/netwatch/ads": Case(NW, lambda w, r: {}, lambda w, r, n: _nw_ads(w, n)),
+    "tips/<int:pk>/": Case("inspector@A", lambda w, r: {"pk": r.tip.pk}, _tip_messages),
+    "api/v1/tips/<int:pk>": Case("inspector@A", lambda w, r: {"pk": r.tip.pk}, _tip_messages),
+    "api/v1/tips/list": Case("inspector@A", lambda w, r: {}, lambda w, r, n: _tips(w, n)),
+})
+
+
 EXEMPT = {
     "organisations/<int:pk>/": "一个单位的固定字段",
     "ecert/certificates/<int:pk>/": "一张电子证书",
