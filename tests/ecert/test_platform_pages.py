@@ -121,7 +121,8 @@ def test_scan_revoked_payload(cast, cert, client):
     ("https://cx.rnem.gov.cn.com/", "suspicious", None),
     ("你好", "unknown", "not_a_url"),
 ])
-def test_scan_url_runs_the_url_checker(client, text, verdict, code):
+def test_scan_url_runs_the_url_checker(db, client, text, verdict, code):
+    # The allow-list is versioned data in the database (catalog), read on every scan.
     page = _scan(client, text).content.decode()
     assert f'data-verdict="{verdict}"' in page
     if code:
