@@ -12,7 +12,9 @@ from __future__ import annotations
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models.base import ModelBase
+from django.http import HttpResponseForbidden
 
 from certguard.core.audit import audit_read, audit_record
 from certguard.core.audit_models import LOG_MODELS
@@ -87,7 +89,13 @@ class AuditedAdminSite(admin.AdminSite):
         view_name = getattr(view, "__name__", "view")
 
         def audited(request, *args, **kwargs):
-            response = inner(request, *args, **kwargs)
+            try:
+                response = inner(request, *args, **kwargs)
+            except PermissionDenied:  # a refused attempt is on record too
+                if self.has_permission(request):
+                    _audit_admin_request(request, HttpResponseForbidden(), model=model,
+                                         view_name=view_name, kwargs=kwargs)
+                raise
             if self.has_permission(request):
                 _audit_admin_request(request, response, model=model, view_name=view_name,
                                      kwargs=kwargs)

@@ -41,20 +41,26 @@ def _payload(seq: int, head_hash: str, at: str) -> bytes:
     return f"anchor|{seq}|{head_hash}|{at}".encode()
 
 
-def anchor_read() -> tuple[Anchor | None, str]:
-    """The exported anchor (None if none was exported yet) and what is wrong with it."""
+def anchor_read() -> tuple[Anchor | None, str, str]:
+    """The exported anchor (None if none was exported yet), and what is wrong with it: a
+    problem code (anchor_invalid | key_unknown) and a message, or two empty strings."""
+    name = anchor_path().name
     try:
         raw = anchor_path().read_bytes()
     except FileNotFoundError:
-        return None, ""
+        return None, "", ""
     try:
         anchor = Anchor(**json.loads(raw))
         payload = _payload(int(anchor.seq), str(anchor.hash), str(anchor.at))
     except (ValueError, TypeError):
-        return None, f"{anchor_path().name} 无法读取"
-    if not keyring().valid(payload, str(anchor.mac), str(anchor.key_id)):
-        return None, f"{anchor_path().name} 的签名不符（被改动，或签名密钥未配置）"
-    return anchor, ""
+        return None, "anchor_invalid", f"锚点文件 {name} 无法读取"
+    ring = keyring()
+    if not ring.knows(str(anchor.key_id)):
+        return None, "key_unknown", (f"锚点文件 {name} 的签名密钥（编号 {anchor.key_id}）未配置："
+                                     "若审计密钥已轮换，请把旧密钥放入 AUDIT_OLD_KEYS")
+    if not ring.valid(payload, str(anchor.mac), str(anchor.key_id)):
+        return None, "anchor_invalid", f"锚点文件 {name} 的签名不符（被改动过）"
+    return anchor, "", ""
 
 
 def anchor_write(*, seq: int, head_hash: str, reset: bool = False) -> None:
@@ -66,7 +72,7 @@ def anchor_write(*, seq: int, head_hash: str, reset: bool = False) -> None:
     lock = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        current, _ = anchor_read()
+        current, _, _ = anchor_read()
         if current is not None and current.seq >= seq and not reset:
             return
         at = timezone.now().isoformat()

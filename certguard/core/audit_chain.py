@@ -85,7 +85,7 @@ def _seal_batch(*, reanchor_reason: str) -> tuple[int, AuditSeal | None, bool]:
     with transaction.atomic():
         _lock_chain()
         seq, prev = _head()
-        anchor, anchor_problem = anchor_read()
+        anchor, _, anchor_problem = anchor_read()
         problem = anchor_problem or _contradiction(anchor, seq)
         if problem and not reanchor_reason:
             log.error("audit log not sealed: %s", problem)
@@ -203,9 +203,9 @@ def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> Verif
     sealed = AuditEntry.objects.exclude(seq=None)
     total = sealed.count()
     seal = AuditSeal.objects.order_by("-upto_seq").first()
-    anchor, anchor_problem = anchor_read()
+    anchor, code, anchor_problem = anchor_read()
     if anchor_problem:
-        return _fail(0, "anchor_invalid", None, f"锚点文件无效：{anchor_problem}")
+        return _fail(0, code, None, anchor_problem)
     watch = {seal.upto_seq if seal else None, anchor.seq if anchor else None}
     walk = _Walk()
     for entry in sealed.order_by("seq").iterator(chunk_size=2000):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from django.db import connections, models, transaction
 
@@ -31,9 +32,17 @@ def audit_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+@cache
 def _logged_fields(model: type[models.Model]) -> list:
     exclude = set(getattr(model, "audit_exclude", ()))
     return [f for f in model._meta.concrete_fields if f.attname not in exclude]
+
+
+@cache
+def auto_now_fields(model: type[models.Model]) -> frozenset[str]:
+    """Time stamps that change on every save: the entry's own time says when."""
+    return frozenset(f.attname for f in model._meta.concrete_fields
+                     if getattr(f, "auto_now", False))
 
 
 def current_values(instance: models.Model) -> dict:
@@ -73,7 +82,9 @@ def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
 
 
 def _diff(model, pk, before: dict, after: dict) -> dict | None:
-    changed = [name for name, value in after.items() if before.get(name) != value]
+    stamps = auto_now_fields(model)
+    changed = [name for name, value in after.items()
+               if before.get(name) != value and name not in stamps]
     if not changed:
         return None
     return {"id": pk, "before": redacted(model, {n: before.get(n) for n in changed}),

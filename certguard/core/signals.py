@@ -22,6 +22,7 @@ from certguard.core.audit import audit_record, plain
 from certguard.core.audit_writes import (
     AuditedQuerySet,
     audit_label,
+    auto_now_fields,
     collected_deletes,
     current_values,
     redacted,
@@ -90,9 +91,9 @@ def _log_save(sender, instance, created, update_fields=None, raw=False, **kwargs
         instance._audit_loaded = after
         return
     before = loaded_values(instance) or {}
-    names = after.keys()
+    names = after.keys() - auto_now_fields(sender)
     if update_fields:
-        names = {sender._meta.get_field(n).attname for n in update_fields} & after.keys()
+        names &= {sender._meta.get_field(n).attname for n in update_fields}
     changed = sorted(n for n in names if before.get(n, after[n]) != after[n] or n not in before)
     instance._audit_loaded = {**before, **after}
     if not changed:  # a save that changed nothing is not a change
