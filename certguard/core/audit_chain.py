@@ -272,4 +272,7 @@ def _with_context(report: VerifyReport, anchor: Anchor | None) -> VerifyReport:
     if report.alarms:
         report.notes.append(f"审计告警 {report.alarms} 条（被拒绝的伪造或损坏日志等），"
                             "请在审计日志中按动作“审计告警”查看")
+        if report.ok:
+            report.message = (f"哈希链与锚点无误；另有 {report.alarms} 条审计告警（被拒绝的"
+                              "伪造或无法读取的日志），请在审计日志中按动作“审计告警”查看")
     return report
