@@ -32,6 +32,11 @@ BULK_CHUNK = 1000
 # The signed content of an entry, in this order; the chain adds seq and prev_hash.
 CONTENT_FIELDS = ("uid", "at", "actor_id", "actor", "organisation_id", "action", "object_type",
                   "object_id", "summary", "data", "ip", "key_id")
+# One encoder each, built once: this runs on every verification query.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                              default=str)
+_LOOSE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+_DECODER = json.JSONDecoder()
 
 
 @dataclass
@@ -40,7 +45,7 @@ class AuditContext:
 
     user: object = None
     ip: str = ""
-    reads: list[dict] = field(default_factory=list)
+    reads: list[bytes] = field(default_factory=list)  # spool lines
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("certguard_audit", default=None)
@@ -61,8 +66,8 @@ def end_context(token: object) -> None:
 
 
 def content_bytes(values: list) -> bytes:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str).encode()
+    """The canonical JSON array of an entry's content: what its signature covers."""
+    return _CANONICAL.encode(values).encode()
 
 
 def row_content(row: dict) -> bytes:
@@ -76,31 +81,40 @@ def entry_content(entry: AuditEntry) -> bytes:
                           for name in CONTENT_FIELDS])
 
 
-def _sign(row: dict) -> dict:
+def _sign(row: dict) -> bytes:
+    """Sign the entry; returns its content bytes (the spool line is built from them)."""
     ring = keyring()
     row["key_id"] = ring.current_id
-    row["mac"] = ring.mac(row_content(row))
-    return row
+    content = row_content(row)
+    row["mac"] = ring.mac(content)
+    return content
+
+
+def spool_line(content: bytes, mac: str) -> bytes:
+    """The spool's line for an entry: its content array with the signature appended."""
+    return b"%s,\"%s\"]\n" % (content[:-1], mac.encode())
 
 
 def _new_row(*, action: str, object_type: str, object_id: str, summary: str,
-             data: dict, user: object = None, uid: str = "") -> dict:
-    """An entry as a plain signed dict: cheap enough to build on every verification query."""
+             data: dict, user: object = None, uid: str = "") -> tuple[dict, bytes]:
+    """An entry as a signed dict and its content bytes: cheap enough to build on every
+    verification query."""
     context = _context.get()
     who = user if user is not None else (context.user if context else None)
     actor = actor_of(who)
-    return _sign({"uid": uid or uuid.uuid4().hex, "at": timezone.now().isoformat(),
-                  "actor_id": actor.user_id, "actor": actor.username[:150],
-                  "organisation_id": actor.organisation_id, "action": action,
-                  "object_type": object_type[:100], "object_id": str(object_id)[:100],
-                  "summary": summary[:300], "data": _json_ready(data),
-                  "ip": (context.ip if context else "")[:64]})
+    row = {"uid": uid or uuid.uuid4().hex, "at": timezone.now().isoformat(),
+           "actor_id": actor.user_id, "actor": actor.username[:150],
+           "organisation_id": actor.organisation_id, "action": action,
+           "object_type": object_type[:100], "object_id": str(object_id)[:100],
+           "summary": summary[:300], "data": _json_ready(data),
+           "ip": (context.ip if context else "")[:64]}
+    return row, _sign(row)
 
 
 def _json_ready(data: dict) -> dict:
     """The data as it will read back from the database (text for dates, string keys), so
     that the signature computed now matches the one recomputed from the stored row."""
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    return _DECODER.decode(_LOOSE.encode(data))
 
 
 def entry_from_row(row: dict) -> AuditEntry:
@@ -111,12 +125,13 @@ def _save_now(row: dict) -> None:
     entry_from_row(row).save(force_insert=True)
 
 
-def _buffer_or_save(row: dict) -> None:
+def _buffer_or_save(signed: tuple[dict, bytes]) -> None:
+    row, content = signed
     context = _context.get()
     if context is None:
         _save_now(row)
     else:
-        context.reads.append(row)
+        context.reads.append(spool_line(content, row["mac"]))
 
 
 def audit_record(*, action: str, object_type: str, object_id: object = "", summary: str = "",
@@ -124,7 +139,7 @@ def audit_record(*, action: str, object_type: str, object_id: object = "", summa
     """Write one entry now, inside the caller's transaction (so a change and its entry
     commit or roll back together)."""
     _save_now(_new_row(action=action, object_type=object_type, object_id=str(object_id),
-                       summary=summary, data=data or {}, user=user))
+                       summary=summary, data=data or {}, user=user)[0])
 
 
 def audit_read(*, object_type: str, object_ids: Iterable[object], fields: Iterable[str],
@@ -193,8 +208,8 @@ def audit_alarm(*, code: str, summary: str, data: dict, key: str = "") -> None:
     signature fails, a chain that contradicts its anchor). ``key`` makes the alarm idempotent:
     the same finding reported twice is one entry."""
     uid = uuid.uuid5(uuid.NAMESPACE_URL, f"certguard-audit-alarm:{code}:{key}").hex if key else ""
-    row = _new_row(action=AuditEntry.Action.ALARM, object_type="core.auditentry",
-                   object_id=code, summary=summary, data={"code": code, **data}, uid=uid)
+    row, _ = _new_row(action=AuditEntry.Action.ALARM, object_type="core.auditentry",
+                      object_id=code, summary=summary, data={"code": code, **data}, uid=uid)
     try:
         with transaction.atomic():
             _save_now(row)

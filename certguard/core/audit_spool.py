@@ -1,6 +1,6 @@
 """An append-only spool for audit entries written at request time.
 
-Each web process appends signed JSON lines to its own file, one ``write()`` per request, so a
+Each web process appends signed entries to its own file, one ``write()`` per request, so a
 crashed worker loses nothing and no worker waits on a database lock to log a read. A writer
 holds a shared ``flock`` on its file while it writes; ``audit_ingest`` takes a file only when
 it gets the exclusive lock (no write in progress), loads it and unlinks it before letting go.
@@ -8,9 +8,10 @@ A writer that next locks its file finds it unlinked (``st_nlink == 0``) and star
 So an ingest, forced or not, whatever the server does meanwhile, never takes a file that is
 still growing and nothing written is lost.
 
-Each line is checked before it goes in: a line that is not a complete entry is reported and
-set aside, a line whose signature fails (forged) is refused and reported, and the valid lines
-of the same file go in.
+A line is an entry's content as a JSON array in ``audit.CONTENT_FIELDS`` order followed by
+its signature. Each line is checked before it goes in: a line that is not a complete entry is
+reported and set aside, a line whose signature fails (forged) is refused and reported, and the
+valid lines of the same file go in.
 """
 
 from __future__ import annotations
@@ -88,10 +89,9 @@ class _Writer:
 _writer = _Writer()
 
 
-def spool_write(rows: list[dict]) -> None:
-    payload = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=str)
-                      + "\n" for row in rows)
-    _writer.write(payload.encode())
+def spool_write(lines: list[bytes]) -> None:
+    """Append entries' lines (``audit.spool_line``), one ``write()`` for all of them."""
+    _writer.write(b"".join(lines))
 
 
 def _problem(code: str, number: int, line: bytes) -> dict:
@@ -101,20 +101,22 @@ def _problem(code: str, number: int, line: bytes) -> dict:
 
 def _parse(data: bytes) -> tuple[list, list[dict]]:
     """Entries whose signature holds, and the problems of every other line."""
-    from certguard.core.audit import CONTENT_FIELDS, entry_from_row, row_content
+    from certguard.core.audit import CONTENT_FIELDS, content_bytes, entry_from_row
     from certguard.core.audit_keys import keyring
 
-    required, ring = {*CONTENT_FIELDS, "mac"}, keyring()
+    names, ring = (*CONTENT_FIELDS, "mac"), keyring()
     entries, problems = [], []
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or set(row) != required:
+            values = json.loads(line)
+            if not isinstance(values, list) or len(values) != len(names):
                 raise ValueError("not an entry")
+            row = dict(zip(names, values, strict=True))
             entry = entry_from_row(row)
-            signed = ring.valid(row_content(row), str(row["mac"]), str(row["key_id"]))
+            signed = ring.valid(content_bytes(values[:-1]), str(row["mac"]),
+                                str(row["key_id"]))
         except (ValueError, TypeError, AttributeError):
             problems.append(_problem("spool_malformed", number, line))
             continue

@@ -13,6 +13,8 @@ from certguard.core.audit_chain import audit_seal, audit_verify
 from certguard.core.audit_spool import audit_ingest, spool_dir, spool_pending
 from certguard.core.models import AuditEntry
 
+UID, SUMMARY = audit.CONTENT_FIELDS.index("uid"), audit.CONTENT_FIELDS.index("summary")
+
 
 def _query(n, *, start=0, object_type="registry.certificate"):
     token = audit.begin_context(user=None, ip="10.1.2.3")
@@ -91,7 +93,7 @@ def test_a_forged_line_is_refused_and_reported():
     _query(2)
     path, lines = _spool_lines()
     forged = json.loads(lines[1])
-    forged["summary"], forged["uid"] = "伪造的查询", "f" * 32  # the signature no longer holds
+    forged[SUMMARY], forged[UID] = "伪造的查询", "f" * 32  # the signature no longer holds
     path.write_bytes(lines[0] + b"\n" + json.dumps(forged, ensure_ascii=False).encode() + b"\n")
     assert audit_ingest() == 1
     assert not AuditEntry.objects.filter(uid="f" * 32).exists()
@@ -106,7 +108,7 @@ def test_a_line_carrying_its_own_seal_fields_is_refused():
     _query(1)
     path, lines = _spool_lines()
     row = json.loads(lines[0])
-    row.update(seq=1, hash="0" * 64, prev_hash="")
+    row += [1, "", "0" * 64]  # seq, prev_hash, hash
     path.write_bytes(json.dumps(row).encode() + b"\n")
     assert audit_ingest() == 0
     assert AuditEntry.objects.filter(action="alarm", object_id="spool_malformed").exists()

@@ -14,7 +14,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from certguard.core.audit import audit_query, audit_record, begin_context, end_context
+from certguard.core.audit import (
+    CONTENT_FIELDS,
+    audit_query,
+    audit_record,
+    begin_context,
+    end_context,
+)
 from certguard.core.audit_anchor import anchor_path
 from certguard.core.audit_chain import audit_seal, audit_verify, chain_hash, seal_mac
 from certguard.core.audit_keys import KeyRing
@@ -262,7 +268,7 @@ def replay_an_entry_under_a_new_uid():
 def forged_spool_line():
     path, lines = _spool_file()
     row = json.loads(lines[1])
-    row["summary"], row["uid"] = "伪造", "b" * 32
+    row[CONTENT_FIELDS.index("summary")], row[CONTENT_FIELDS.index("uid")] = "伪造", "b" * 32
     path.write_bytes(b"\n".join([lines[0], json.dumps(row).encode(), lines[2]]) + b"\n")
     report = _check()
     assert not AuditEntry.objects.filter(uid="b" * 32).exists()
