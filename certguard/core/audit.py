@@ -12,6 +12,7 @@ overwriting).
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -37,6 +38,7 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
                               default=str)
 _LOOSE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 _DECODER = json.JSONDecoder()
+_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 @dataclass
@@ -103,18 +105,26 @@ def _new_row(*, action: str, object_type: str, object_id: str, summary: str,
     who = user if user is not None else (context.user if context else None)
     actor = actor_of(who)
     row = {"uid": uid or uuid.uuid4().hex, "at": timezone.now().isoformat(),
-           "actor_id": actor.user_id, "actor": actor.username[:150],
+           "actor_id": actor.user_id, "actor": _text(actor.username, 150),
            "organisation_id": actor.organisation_id, "action": action,
-           "object_type": object_type[:100], "object_id": str(object_id)[:100],
-           "summary": summary[:300], "data": _json_ready(data),
-           "ip": (context.ip if context else "")[:64]}
+           "object_type": _text(object_type, 100), "object_id": _text(str(object_id), 100),
+           "summary": _text(summary, 300), "data": _json_ready(data),
+           "ip": _text(context.ip if context else "", 64)}
     return row, _sign(row)
 
 
+def _text(value: str, limit: int) -> str:
+    # PostgreSQL stores no NUL character: it is logged visibly instead of failing the write.
+    return value.replace("\x00", "\\x00")[:limit]
+
+
 def _json_ready(data: dict) -> dict:
-    """The data as it will read back from the database (text for dates, string keys), so
-    that the signature computed now matches the one recomputed from the stored row."""
-    return _DECODER.decode(_LOOSE.encode(data))
+    """The data as it will read back from the database (text for dates, string keys, NUL
+    written out), so that the signature computed now matches the one recomputed later."""
+    text = _LOOSE.encode(data)
+    if "\\u0000" in text:  # an escaped NUL, not an escaped backslash before "u0000"
+        text = _NUL.sub(r"\1\\\\x00", text)
+    return _DECODER.decode(text)
 
 
 def entry_from_row(row: dict) -> AuditEntry:

@@ -153,3 +153,14 @@ def test_reanchor_after_a_restore_needs_a_reason_and_is_logged(capsys):
     reset = AuditEntry.objects.get(action="alarm", object_id="anchor_reset")
     assert "已从3月1日备份恢复数据库" in reset.summary and reset.seq is not None
     assert AuditEntry.objects.get(summary="恢复之后").seq is not None
+
+
+@pytest.mark.django_db
+def test_control_characters_are_logged_and_verify():
+    # PostgreSQL stores no NUL: it is written out, and the signature still holds.
+    audit_record(action="query", object_type="registry.certificate", object_id="1\x002",
+                 summary="查询\x00\x1b[31m", data={"name\x00": ["张\x00三", "\\u0000"]})
+    audit_seal()
+    entry = AuditEntry.objects.get(object_type="registry.certificate", action="query")
+    assert entry.object_id == "1\\x002" and entry.data == {"name\\x00": ["张\\x00三", "\\u0000"]}
+    assert audit_verify().ok
