@@ -158,7 +158,9 @@ class AuditedQuerySet(RestrictedQuerySet):
         attnames = self._attnames(fields)
         with transaction.atomic(using=self.db):
             before = self._values_by_pk([o.pk for o in objs], attnames)
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            # The plain queryset: Django's bulk_update calls update(), logged here instead.
+            count = self.model._base_manager.using(self.db).bulk_update(objs, fields,
+                                                                        batch_size=batch_size)
             changes = (_diff(self.model, o.pk, before.get(o.pk, {}),
                              {n: plain(getattr(o, n)) for n in attnames}) for o in objs)
             audit_bulk(object_type=audit_label(self.model), action="update",

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from certguard.core.audit import audit_record, plain
+from certguard.core.audit import audit_bulk, audit_record, plain
 from certguard.core.audit_writes import (
     AuditedQuerySet,
     audit_label,
@@ -117,10 +117,33 @@ def _log_delete(sender, instance, **kwargs) -> None:
                  summary=str(instance)[:300], data={"before": before})
 
 
+def _nulling_relations(model) -> list:
+    """Relations whose rows an Audited model would see cleared when ``model`` is deleted."""
+    return [rel for rel in model._meta.related_objects
+            if issubclass(rel.related_model, Audited)
+            and rel.on_delete in (models.SET_NULL, models.SET_DEFAULT)]
+
+
+def _log_cleared_references(sender, instance, **kwargs) -> None:
+    """ON DELETE SET NULL / SET DEFAULT: Django updates the referring rows without signals."""
+    for rel in _nulling_relations(sender):
+        field = rel.field
+        after = plain(None if rel.on_delete is models.SET_NULL else field.get_default())
+        rows = rel.related_model._base_manager.filter(**{field.name: instance}).values_list(
+            "pk", field.attname)
+        audit_bulk(object_type=audit_label(rel.related_model), action="update",
+                   changes=({"id": pk, "before": {field.attname: plain(value)},
+                             "after": {field.attname: after}} for pk, value in rows),
+                   summary=f"删除{sender._meta.verbose_name}后清空引用")
+
+
 def connect_change_log(all_models) -> None:
     """Connect the receivers to each Audited model only: the others keep Django's fast
     delete path (no signal listeners, no rows fetched)."""
     for model in all_models:
+        if _nulling_relations(model):
+            pre_delete.connect(_log_cleared_references, sender=model,
+                               dispatch_uid=f"certguard-audit-cleared-{model._meta.label_lower}")
         if issubclass(model, Audited) and not model._meta.abstract:
             uid = f"certguard-audit-{model._meta.label_lower}"
             pre_save.connect(_look_up_before, sender=model, dispatch_uid=uid + "-pre")

@@ -176,3 +176,32 @@ def test_raw_sql_through_the_helper_is_logged_and_rolls_back_with_it(cast):
         raise RuntimeError("the caller fails after the write")
     assert _entries("registry.holder", "update").count() == 1
     assert Holder.objects.get(pk=holder.pk).name == "新名"
+
+
+def test_a_roster_applied_to_the_ledger_logs_each_worker_before_and_after(cast):
+    from certguard.workforce.services import LedgerRow, ledger_apply
+
+    worker = ids.make_id_no("140521", date(1980, 2, 2), 11)
+    for on, valid_until in ((date(2025, 1, 1), None), (date(2025, 6, 1), date(2030, 1, 1))):
+        ledger_apply(employer=cast.enterprise_x, as_of=on, by=cast.user_x, source_label="花名册",
+                     rows=[LedgerRow(worker, "甲", post="电工", valid_until=valid_until)])
+    added = _entries("workforce.ledgerentry", "create").get().data["changes"]
+    assert added[0]["after"]["worker_id_no"] == worker and added[0]["before"] is None
+    updated = _entries("workforce.ledgerentry", "update").get().data["changes"]
+    assert updated[0]["before"]["valid_until"] is None
+    assert updated[0]["after"]["valid_until"] == "2030-01-01"
+
+
+def test_references_cleared_by_a_delete_are_logged(cast):
+    from certguard.registry.models import Certificate, ImportBatch
+
+    cert = services.certificate_issue(by=cast.issuer, id_no=ids.make_id_no(
+        "140521", date(1985, 3, 14), 31), name="李建国", family="special_ops", item_code="1.2",
+        first_issued=date(2020, 5, 6))
+    batch = ImportBatch.objects.create(file_name="x.csv", sha256="0" * 64)
+    Certificate.objects.filter(pk=cert.pk).update(import_batch=batch)
+    batch_id = batch.pk
+    batch.delete()  # ON DELETE SET NULL: Django clears the certificates without a signal
+    change = _entries("registry.certificate", "update").last().data["changes"][0]
+    assert change == {"id": cert.pk, "before": {"import_batch_id": batch_id},
+                      "after": {"import_batch_id": None}}
