@@ -205,3 +205,17 @@ def test_references_cleared_by_a_delete_are_logged(cast):
     change = _entries("registry.certificate", "update").last().data["changes"][0]
     assert change == {"id": cert.pk, "before": {"import_batch_id": batch_id},
                       "after": {"import_batch_id": None}}
+
+
+def test_audit_bulk_refuses_number_keys_and_writes_out_nul(cast):
+    from certguard.core.audit import audit_bulk
+    from certguard.core.audit_chain import audit_seal, audit_verify
+
+    with pytest.raises(TypeError, match="field names"):
+        audit_bulk(object_type="registry.holder", action="update",
+                   changes=[{"id": 1, "before": {1: "a"}, "after": {1: "b"}}])
+    audit_bulk(object_type="registry.holder", action="update",
+               changes=[{"id": 1, "before": {"name": "张\x00三"}, "after": {"name": "张三"}}])
+    audit_seal()
+    change = _entries("registry.holder", "update").get().data["changes"][0]
+    assert change["before"] == {"name": "张\\x00三"} and audit_verify().ok
