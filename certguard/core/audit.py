@@ -203,10 +203,13 @@ def audit_bulk(*, object_type: str, action: str, changes: Iterable[dict], summar
     return logged
 
 
+_TEXT_ONLY = {str}
+
+
 def _checked(change: dict) -> dict:
     # Text keys only: a number as a key would read back as text and fail the signature.
     for values in (change.get("before"), change.get("after")):
-        if values and not all(type(key) is str for key in values):
+        if values and set(map(type, values)) != _TEXT_ONLY:
             raise TypeError("audit_bulk: before/after map field names (text) to values")
     return change
 
@@ -220,10 +223,13 @@ def _bulk_entry(object_type: str, action: str, chunk: list[dict], summary: str,
                        data={"count": len(chunk), "changes": chunk})[0])
 
 
+_JSON_TYPES = frozenset({type(None), bool, int, float, str, dict, list})
+
+
 def plain(value: object) -> object:
     """A field value as it goes into the log: JSON types as they are, others as text."""
-    if value is None or isinstance(value, (bool, int, float, str, dict, list)):
-        return value
+    if type(value) in _JSON_TYPES or isinstance(value, (int, float, str, dict, list)):
+        return value  # (the set answers the common case without isinstance)
     return str(value)
 
 
