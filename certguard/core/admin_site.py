@@ -24,7 +24,12 @@ _UNLOGGED = {"csrfmiddlewaretoken", "password", "password1", "password2", "key",
 
 
 class ReadOnlyLogAdmin:
-    """First base of the admin of a log-like model: it can be read, nothing else."""
+    """First base of the admin of a log-like model: it can be read, nothing else. The one
+    policy (``admin_policy``) still decides who may read it, never who may change it."""
+
+    _policy_keeps_has_add_permission = True
+    _policy_keeps_has_change_permission = True
+    _policy_keeps_has_delete_permission = True
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

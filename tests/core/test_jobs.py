@@ -101,7 +101,7 @@ def test_the_audit_page_shows_the_anchor_to_archive(cast, verified_client):
     from certguard.core.audit_chain import audit_seal
     from certguard.core.models import AuditEntry
 
-    client = verified_client(cast.admin)
+    client = verified_client(cast.auditor)
     assert "尚未导出锚点" in client.get("/audit/").content.decode()
     audit_seal()
     head = AuditEntry.objects.exclude(seq=None).order_by("-seq").first()
