@@ -85,7 +85,7 @@ class Item(Audited, TimeStampedModel):
     effective_to = models.DateField("失效日期", null=True, blank=True)
     confirmed = models.BooleanField("已核实", default=True)
 
-    objects = ItemQuerySet.as_manager()  # type: ignore[misc,assignment]
+    objects = ItemQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "操作项目"

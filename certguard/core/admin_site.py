@@ -13,6 +13,7 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.db.models.base import ModelBase
 from django.http import HttpResponseForbidden
 
@@ -80,8 +81,9 @@ class AuditedAdminSite(admin.AdminSite):
     site_header = site_title = "证书防伪平台管理后台"
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
-        models = ([model_or_iterable] if isinstance(model_or_iterable, ModelBase)
-                  else list(model_or_iterable))
+        models: list[type[Model]] = ([model_or_iterable]  # type: ignore[list-item]
+                                     if isinstance(model_or_iterable, ModelBase)
+                                     else list(model_or_iterable))
         for model in models:
             chosen = admin_class or admin.ModelAdmin
             if model._meta.label_lower in LOG_MODELS:

@@ -51,7 +51,8 @@ def _lock_chain() -> None:
 
 def _head() -> tuple[int, str]:
     head = AuditEntry.objects.exclude(seq=None).order_by("-seq").values_list("seq", "hash")
-    return head.first() or (0, "")
+    seq, head_hash = head.first() or (0, "")
+    return seq or 0, head_hash
 
 
 def _contradiction(anchor: Anchor | None, head_seq: int) -> str:
@@ -178,7 +179,7 @@ def _step(walk: _Walk, entry: AuditEntry, watch: set[int]) -> VerifyReport | Non
         return _fail(walk.checked, "edited", seq, f"第 {seq} 条审计日志被修改过")
     if entry.seq != walk.expected:
         return _fail(walk.checked, "deleted", walk.expected,
-                     f"第 {walk.expected} 至 {entry.seq - 1} 条审计日志被删除")
+                     f"第 {walk.expected} 至 {(entry.seq or 0) - 1} 条审计日志被删除")
     if not keyring().knows(entry.key_id):
         return _fail(walk.checked, "key_unknown", entry.seq,
                      f"第 {entry.seq} 条审计日志的密钥（编号 {entry.key_id or '无'}）未配置："
@@ -206,7 +207,8 @@ def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> Verif
     anchor, code, anchor_problem = anchor_read()
     if anchor_problem:
         return _fail(0, code, None, anchor_problem)
-    watch = {seal.upto_seq if seal else None, anchor.seq if anchor else None}
+    watch = {s for s in (seal.upto_seq if seal else None, anchor.seq if anchor else None)
+             if s is not None}
     walk = _Walk()
     for entry in sealed.order_by("seq").iterator(chunk_size=2000):
         failure = _step(walk, entry, watch)

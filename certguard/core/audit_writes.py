@@ -95,7 +95,7 @@ class AuditedQuerySet(RestrictedQuerySet):
     """Every set-based write logs the rows it touched, before and after."""
 
     def _attnames(self, names: Iterable[str]) -> list[str]:
-        return [self.model._meta.get_field(name).attname for name in names]
+        return [getattr(self.model._meta.get_field(name), "attname", name) for name in names]
 
     def _values_by_pk(self, pks: Sequence, attnames: list[str]) -> dict:
         base = self.model._base_manager.using(self.db)
@@ -178,9 +178,9 @@ class AuditedQuerySet(RestrictedQuerySet):
                            summary="批量删除")
         return result
 
-    delete.alters_data = True
-    delete.queryset_only = True
-    update.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # as Django marks its own
+    delete.queryset_only = True  # type: ignore[attr-defined]
+    update.alters_data = True  # type: ignore[attr-defined]
 
 
 def audited_sql(*, sql: str, rows: Sequence[Sequence], object_type: str, action: str,

@@ -80,7 +80,7 @@ class Organisation(Audited, TimeStampedModel):
         return own | (inside & remit)
 
 
-class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
     """Django's user manager (create_user, …) on the audited queryset."""
 
 
