@@ -5,6 +5,7 @@ from pathlib import Path
 
 from certguard.core.env import (
     SettingError,
+    audit_key,
     database_from_url,
     env_bool,
     env_int,
@@ -38,7 +39,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "certguard.core.apps.AuditedAdminConfig",  # Django's admin, every action audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -223,8 +224,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The audit log is keyed so that someone with write access to the database alone cannot
-# recompute the chain after editing an entry.
-AUDIT_KEY = env_str("AUDIT_KEY", SECRET_KEY)
+# recompute the chain after editing an entry. Its own key, never SECRET_KEY; retired keys stay
+# listed in AUDIT_OLD_KEYS so that entries signed with them still verify.
+AUDIT_KEY = audit_key(production=PRODUCTION, secret_key=SECRET_KEY, var_dir=VAR_DIR)
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS", [])
+# Where every sealing pass exports the chain's latest hash, outside the database (empty:
+# VAR_DIR/audit-anchor.json). Point it at storage the database's users cannot write.
+AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE", "")
 # Signing keys of the issuing authorities are stored encrypted with a key derived from this
 # (default SECRET_KEY): set it in production so rotating SECRET_KEY keeps the keys readable.
 ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")

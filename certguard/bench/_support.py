@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,9 @@ def scratch_env(workdir: Path, database_url: str | None = None, **extra: str) ->
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env["CERTGUARD_VAR_DIR"] = str(workdir / "var")
+    # One audit key for every process of the scratch platform, the production-mode server
+    # included (which refuses to start without one): entries signed by one verify in all.
+    env.setdefault("AUDIT_KEY", hashlib.sha256(f"certguard bench {workdir}".encode()).hexdigest())
     env.update(extra)
     return env
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from certguard.core.audit_writes import AuditedQuerySet
 from certguard.core.models import TimeStampedModel
 from certguard.core.signals import Audited
 
@@ -65,7 +66,7 @@ class Category(Audited, TimeStampedModel):
         return f"{self.code} {self.name}"
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(AuditedQuerySet):
     def effective_on(self, on: date) -> ItemQuerySet:
         return self.filter(Q(effective_from__lte=on),
                            Q(effective_to__isnull=True) | Q(effective_to__gt=on))
@@ -84,7 +85,7 @@ class Item(Audited, TimeStampedModel):
     effective_to = models.DateField("失效日期", null=True, blank=True)
     confirmed = models.BooleanField("已核实", default=True)
 
-    objects = ItemQuerySet.as_manager()  # type: ignore[misc,assignment]
+    objects = ItemQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "操作项目"

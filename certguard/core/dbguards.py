@@ -1,21 +1,48 @@
-"""Database triggers: sealed audit entries cannot be updated, none younger than 180 days
-deleted. The hash chain detects what someone with full database rights does anyway."""
+"""Database triggers on the audit tables (GB/T 22239-2019 8.1.4.3 c).
+
+Entries: inserted only as pending rows (no seq, no hash: only the sealer numbers them); a
+pending row may only receive its seq and hashes, never a changed word of its content; a sealed
+row never changes; none younger than 180 days is deleted. Seals: never changed nor deleted.
+The signatures, the chain and the anchor detect what someone with full database rights does
+anyway (dropping the triggers first).
+"""
 
 from __future__ import annotations
 
+CONTENT_COLUMNS = ("id", "uid", "at", "actor_id", "actor", "organisation_id", "action",
+                   "object_type", "object_id", "summary", "data", "ip", "key_id", "mac")
+
+
+def _changed(distinct: str) -> str:
+    return " OR ".join(f"NEW.{c} {distinct} OLD.{c}" for c in CONTENT_COLUMNS)
+
+
 SQLITE_INSTALL = [
-    """CREATE TRIGGER IF NOT EXISTS core_audit_no_update BEFORE UPDATE ON core_auditentry
-       WHEN OLD.hash <> '' BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_audit_no_forged_insert BEFORE INSERT ON core_auditentry
+       WHEN NEW.seq IS NOT NULL OR NEW.hash <> '' OR NEW.prev_hash <> ''
+       BEGIN SELECT RAISE(ABORT, 'audit entries are inserted unsealed'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS core_audit_no_update BEFORE UPDATE ON core_auditentry
+       WHEN OLD.hash <> '' OR {_changed("IS NOT")}
+       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS core_audit_no_delete BEFORE DELETE ON core_auditentry
        WHEN OLD.at > datetime('now', '-180 days')
        BEGIN SELECT RAISE(ABORT, 'audit entries are kept for 180 days'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_auditseal_no_update BEFORE UPDATE ON core_auditseal
+       BEGIN SELECT RAISE(ABORT, 'audit seals are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_auditseal_no_delete BEFORE DELETE ON core_auditseal
+       BEGIN SELECT RAISE(ABORT, 'audit seals are append-only'); END""",
 ]
-SQLITE_REMOVE = ["DROP TRIGGER IF EXISTS core_audit_no_update",
-                 "DROP TRIGGER IF EXISTS core_audit_no_delete"]
+SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {name}" for name in (
+    "core_audit_no_forged_insert", "core_audit_no_update", "core_audit_no_delete",
+    "core_auditseal_no_update", "core_auditseal_no_delete")]
 POSTGRES_INSTALL = [
-    """CREATE OR REPLACE FUNCTION core_audit_guard() RETURNS trigger AS $$
+    f"""CREATE OR REPLACE FUNCTION core_audit_guard() RETURNS trigger AS $$
        BEGIN
-         IF TG_OP = 'UPDATE' AND OLD.hash <> '' THEN
+         IF TG_OP = 'INSERT' AND (NEW.seq IS NOT NULL OR NEW.hash <> ''
+                                  OR NEW.prev_hash <> '') THEN
+           RAISE EXCEPTION 'audit entries are inserted unsealed';
+         END IF;
+         IF TG_OP = 'UPDATE' AND (OLD.hash <> '' OR {_changed("IS DISTINCT FROM")}) THEN
            RAISE EXCEPTION 'audit entries are append-only';
          END IF;
          IF TG_OP = 'DELETE' AND OLD.at > now() - interval '180 days' THEN
@@ -25,10 +52,16 @@ POSTGRES_INSTALL = [
          RETURN NEW;
        END $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS core_audit_guard ON core_auditentry",
-    """CREATE TRIGGER core_audit_guard BEFORE UPDATE OR DELETE ON core_auditentry
+    """CREATE TRIGGER core_audit_guard BEFORE INSERT OR UPDATE OR DELETE ON core_auditentry
        FOR EACH ROW EXECUTE FUNCTION core_audit_guard()""",
+    """CREATE OR REPLACE FUNCTION core_auditseal_guard() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit seals are append-only'; END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS core_auditseal_guard ON core_auditseal",
+    """CREATE TRIGGER core_auditseal_guard BEFORE UPDATE OR DELETE ON core_auditseal
+       FOR EACH ROW EXECUTE FUNCTION core_auditseal_guard()""",
 ]
-POSTGRES_REMOVE = ["DROP TRIGGER IF EXISTS core_audit_guard ON core_auditentry"]
+POSTGRES_REMOVE = ["DROP TRIGGER IF EXISTS core_audit_guard ON core_auditentry",
+                   "DROP TRIGGER IF EXISTS core_auditseal_guard ON core_auditseal"]
 
 
 def _run(connection, statements: list[str]) -> None:

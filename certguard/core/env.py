@@ -6,6 +6,8 @@ Kept free of Django imports so the settings module can use it before Django is c
 from __future__ import annotations
 
 import os
+import secrets
+from pathlib import Path
 
 
 class SettingError(Exception):
@@ -84,3 +86,37 @@ def database_from_url(url: str) -> dict:
             "timeout": 30,
         }
     return dict(config)
+
+
+def audit_key(*, production: bool, secret_key: str, var_dir: Path) -> str:
+    """The audit log's chain key (AUDIT_KEY): required in production and kept apart from
+    SECRET_KEY, so that rotating the session key never makes the log read as tampered and
+    the web tier's SECRET_KEY alone cannot re-sign entries. In development a random key is
+    made once in the var directory (never a key written in the source)."""
+    key = os.environ.get("AUDIT_KEY", "")
+    if key:
+        if len(key) < 32 or len(set(key)) < 12:
+            raise SettingError("AUDIT_KEY", "应为至少32个字符、不少于12种字符的随机串")
+        if key == secret_key:
+            raise SettingError("AUDIT_KEY", "不能与 SECRET_KEY 相同")
+        return key
+    if production:
+        raise SettingError("AUDIT_KEY", "生产模式下必须设置审计日志密钥（至少32个字符的随机串，"
+                                        "不同于 SECRET_KEY；轮换时把旧密钥放入 AUDIT_OLD_KEYS）")
+    return _development_audit_key(var_dir / "audit.key")
+
+
+def _development_audit_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:  # a hard link appears whole: of several processes starting together, one wins
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

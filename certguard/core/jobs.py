@@ -102,7 +102,7 @@ def _finish(job: Job, *, status: str, result: dict | None = None, error: str = "
 
 @job_handler("audit_verify", action="audit.verify")
 def verify_audit_log(*, job: Job, progress: Progress) -> dict:
-    from certguard.core.audit import audit_seal, audit_verify
+    from certguard.core.audit_chain import audit_seal, audit_verify
 
     progress(0, None, "正在封存待处理的审计日志")
     sealed = audit_seal(force_ingest=True)

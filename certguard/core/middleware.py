@@ -4,9 +4,12 @@ from certguard.core import audit
 
 
 def client_ip(request) -> str:
-    # Behind the production reverse proxy the client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", ""))
+    """The client's address, for rate limits and the audit log: the one function every part
+    of the platform asks (a Django request, or the WSGI environ of the verification fast
+    path). Behind the production reverse proxy the client is the first X-Forwarded-For hop."""
+    meta = request if isinstance(request, dict) else request.META
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() if forwarded else meta.get("REMOTE_ADDR", "")
 
 
 class AuditContextMiddleware:

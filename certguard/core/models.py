@@ -25,8 +25,9 @@ class TimeStampedModel(models.Model):
 class AuditEntry(models.Model):
     """One append-only entry. Writers only insert; the sealer gives it ``seq`` and its hash.
 
-    Inserting without touching a shared chain head keeps web workers from queueing behind
-    each other; sealing in order afterwards gives the tamper-evident chain.
+    Each entry is signed when written (``mac``, keyed HMAC of its content), so a pending entry
+    is as protected as a sealed one; inserting without touching a shared chain head keeps web
+    workers from queueing behind each other; sealing in order afterwards gives the chain.
     """
 
     class Action(models.TextChoices):
@@ -39,6 +40,8 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", "退出"
         EXPORT = "export", "导出"
         QUERY = "query", "查询"
+        ADMIN = "admin", "管理后台操作"
+        ALARM = "alarm", "审计告警"
 
     uid = models.CharField(max_length=32, unique=True, default=_new_uid, editable=False)
     at = models.DateTimeField("时间", db_index=True)
@@ -52,8 +55,10 @@ class AuditEntry(models.Model):
     data = models.JSONField("详情", default=dict, blank=True)
     ip = models.CharField("来源地址", max_length=64, blank=True)
     seq = models.BigIntegerField("序号", null=True, blank=True, unique=True)
+    key_id = models.CharField("密钥编号", max_length=16, blank=True)
+    mac = models.CharField("写入校验码", max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)  # "forged": refused by the sealer
 
     class Meta:
         verbose_name = "审计日志"
@@ -66,12 +71,17 @@ class AuditEntry(models.Model):
 
 
 class AuditSeal(models.Model):
-    """A checkpoint written by every sealing pass: deleting the chain's tail shows up here."""
+    """A checkpoint written by every sealing pass (and exported as the anchor file)."""
 
     at = models.DateTimeField(auto_now_add=True)
     upto_seq = models.BigIntegerField(unique=True)
     head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True)
     mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "审计日志封存点"
+        verbose_name_plural = "审计日志封存点"
 
     def __str__(self) -> str:
         return f"封存至第 {self.upto_seq} 条"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from certguard.core import selectors
+from certguard.core.audit_anchor import anchor_path, anchor_read
 from certguard.core.audit_filters import AuditFilterSet
 from certguard.core.filters import page_filters
 from certguard.core.jobs import job_start
@@ -59,9 +62,13 @@ def audit_log(request):
     entries, filter_error = page_filters(AuditFilterSet, request=request,
                                          queryset=selectors.audit_entries(user=request.user))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "query": request.GET,
-                                                   "filter_error": filter_error,
-                                                   "actions": AuditEntry.Action.choices})
+    anchor, _, anchor_problem = anchor_read()
+    return render(request, "core/audit_log.html", {
+        "page": page, "query": request.GET, "filter_error": filter_error,
+        "actions": AuditEntry.Action.choices, "anchor": anchor, "anchor_problem": anchor_problem,
+        "anchor_name": anchor_path().name,
+        "anchor_at": datetime.fromisoformat(anchor.at) if anchor else None,
+        "alarms": AuditEntry.objects.filter(action=AuditEntry.Action.ALARM).count()})
 
 
 @requires("audit.verify")

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from certguard.core.audit_writes import AuditedQuerySet
 from certguard.core.models import TimeStampedModel
-from certguard.core.scoping import RestrictedQuerySet
 from certguard.core.signals import Audited
 from certguard.orgs.reference import DEPARTMENTS, LEVELS, ORG_KINDS, ROLES, SECTORS, region_level
 
@@ -80,11 +80,15 @@ class Organisation(Audited, TimeStampedModel):
         return own | (inside & remit)
 
 
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
+    """Django's user manager (create_user, …) on the audited queryset."""
+
+
 class User(Audited, AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
 
-    objects = UserManager()  # type: ignore[misc]  # Django's own pattern for user models
+    objects = AuditedUserManager()  # type: ignore[misc]  # Django's own pattern for user models
     audit_exclude = ("last_login",)
 
     class Meta:
@@ -95,7 +99,7 @@ class User(Audited, AbstractUser):
         return self.display_name or self.username
 
 
-class MembershipQuerySet(RestrictedQuerySet):
+class MembershipQuerySet(AuditedQuerySet):
     pass
 
 

@@ -19,6 +19,7 @@ from django.http.request import split_domain_port, validate_host
 
 from certguard.core import audit
 from certguard.core.errors import AppError
+from certguard.core.middleware import client_ip
 from certguard.core.ratelimit import rate_limit
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,6 @@ def _host_allowed(environ: dict) -> bool:
     return bool(domain) and validate_host(domain, allowed)
 
 
-def _client_ip(environ: dict) -> str:
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() if forwarded else environ.get("REMOTE_ADDR", "")
-
-
 def _read_json(environ: dict) -> object:
     try:
         size = int(environ.get("CONTENT_LENGTH") or 0)
@@ -68,7 +64,7 @@ def answer(environ: dict) -> tuple[int, dict, list[tuple[str, str]]]:
     from certguard.registry.api import parse_query
     from certguard.registry.verification import verify_certificate
 
-    ip = _client_ip(environ)
+    ip = client_ip(environ)  # the platform's one answer, as for every Django request
     token = audit.begin_context(user=None, ip=ip)
     try:
         query = parse_query(_read_json(environ))

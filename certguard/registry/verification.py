@@ -55,7 +55,10 @@ def _as_date(value) -> date | None:
 
 def execute_raw(sql: str, params: list[str]) -> list[tuple]:
     """Straight on the driver's connection: Django's cursor wrapper costs more than the
-    indexed lookup itself. SQLite's driver takes ? placeholders, psycopg %s."""
+    indexed lookup itself. SQLite's driver takes ? placeholders, psycopg %s. Reads only:
+    a write here would bypass the change log (writes go through ``audited_sql``)."""
+    if sql.lstrip()[:6].upper() != "SELECT":
+        raise ValueError("execute_raw only reads; write with core.audit_writes.audited_sql")
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "sqlite":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from certguard.core.audit_writes import AuditedQuerySet
 from certguard.core.models import TimeStampedModel
 from certguard.core.scoping import RestrictedQuerySet
 from certguard.core.signals import Audited
@@ -131,7 +132,7 @@ class Rectification(Audited, TimeStampedModel):
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name="沿用自")
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "整改记录"
@@ -212,7 +213,7 @@ class Reminder(Audited, TimeStampedModel):
                                 on_delete=models.SET_NULL, related_name="+",
                                 verbose_name="阅读人")
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "自查提醒"

@@ -55,14 +55,18 @@ def test_rows_are_placed_by_employer_then_roster_then_issuer(cast, tmp_path):
     assert placed["R04"].severity_rank == 1 and placed["R16"].severity_rank == 3
 
 
-def test_one_audit_entry_for_the_whole_set(cast, tmp_path):
+def test_every_clue_is_in_the_change_log_a_thousand_to_an_entry(cast, tmp_path):
     rows = [{"rule": "R01", "severity": "high", "subject": "worker", "cert_no": f"T{i}",
              "detail": "不存在", "evidence": "{}"} for i in range(3000)]
     before = AuditEntry.objects.count()
     clue_bulk_create(by=COMMAND_LINE, path=_write(tmp_path / "c.csv", rows),
                      source_kind="screening", source_id=8)
     assert Clue.objects.filter(source_id=8).count() == 3000
-    assert AuditEntry.objects.count() == before + 1
+    entries = AuditEntry.objects.filter(object_type="clues.clue", action="create")
+    assert AuditEntry.objects.count() == before + entries.count()
+    logged = [c["after"] for e in entries if "changes" in e.data for c in e.data["changes"]]
+    assert sorted(c["cert_no"] for c in logged) == sorted(f"T{i}" for i in range(3000))
+    assert entries.filter(data__counts__R01=3000).count() == 1  # and the run's summary
 
 
 def test_a_regulators_run_writes_only_clues_inside_its_scope(cast, tmp_path):

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from certguard.core.audit import audit_record, audit_seal, audit_verify
+from certguard.core.audit import audit_record
+from certguard.core.audit_chain import audit_seal, audit_verify
 from certguard.core.dbguards import remove_audit_guards
 from certguard.core.models import AuditEntry, AuditSeal
 
@@ -26,9 +27,9 @@ def test_changes_are_logged_with_who_and_what(cast):
     entry = AuditEntry.objects.filter(object_type="orgs.organisation",
                                       object_id=str(cast.enterprise_x.pk)).get()
     assert entry.action == "create"
-    assert entry.data["credit_code"] == cast.enterprise_x.credit_code
-    assert not any("password" in key for key in
-                   AuditEntry.objects.filter(object_type="orgs.user").first().data)
+    assert entry.data["after"]["credit_code"] == cast.enterprise_x.credit_code
+    user = AuditEntry.objects.filter(object_type="orgs.user").first().data["after"]
+    assert user["password"] == "***" and user["username"]
 
 
 @pytest.mark.django_db
@@ -112,3 +113,54 @@ def test_cli_verify_exits_nonzero_on_tampering(capsys):
     with pytest.raises(CommandError) as failure:
         call_command("audit", "verify")
     assert "第 2 条" in str(failure.value)
+
+
+@pytest.mark.django_db
+def test_database_refuses_forged_inserts_pending_edits_and_seal_changes():
+    _entries(2)
+    audit_record(action="update", object_type="test.thing", object_id="p", summary="待封存")
+    pending = AuditEntry.objects.get(object_id="p")
+    refused = [
+        lambda: AuditEntry.objects.filter(pk=pending.pk).update(summary="改了"),
+        lambda: AuditEntry.objects.filter(pk=pending.pk).update(mac="0" * 64),
+        lambda: AuditEntry.objects.filter(pk=pending.pk).delete(),
+        lambda: AuditEntry.objects.create(uid="a" * 32, at=pending.at, action="update",
+                                          seq=999, hash="0" * 64),
+        lambda: AuditSeal.objects.update(head_hash="0" * 64),
+        lambda: AuditSeal.objects.all().delete(),
+    ]
+    for attempt in refused:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    audit_seal()  # the sealer may still number the pending entry
+    assert AuditEntry.objects.get(pk=pending.pk).seq is not None and audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_reanchor_after_a_restore_needs_a_reason_and_is_logged(capsys):
+    _entries(6)
+    _drop_guards()
+    AuditEntry.objects.filter(seq__gte=5).delete()  # as if restored from an older backup
+    AuditSeal.objects.filter(upto_seq__gte=5).delete()
+    audit_record(action="update", object_type="test.thing", summary="恢复之后")
+    assert audit_seal() == 0 and audit_verify().problem == "tail_deleted"
+    with pytest.raises(CommandError) as refused:
+        call_command("audit", "reanchor")
+    assert refused.value.returncode == 2 and "--reason" in str(refused.value)
+    call_command("audit", "reanchor", "--reason", "已从3月1日备份恢复数据库")
+    report = audit_verify()
+    assert report.ok, report.message
+    reset = AuditEntry.objects.get(action="alarm", object_id="anchor_reset")
+    assert "已从3月1日备份恢复数据库" in reset.summary and reset.seq is not None
+    assert AuditEntry.objects.get(summary="恢复之后").seq is not None
+
+
+@pytest.mark.django_db
+def test_control_characters_are_logged_and_verify():
+    # PostgreSQL stores no NUL: it is written out, and the signature still holds.
+    audit_record(action="query", object_type="registry.certificate", object_id="1\x002",
+                 summary="查询\x00\x1b[31m", data={"name\x00": ["张\x00三", "\\u0000"]})
+    audit_seal()
+    entry = AuditEntry.objects.get(object_type="registry.certificate", action="query")
+    assert entry.object_id == "1\\x002" and entry.data == {"name\\x00": ["张\\x00三", "\\u0000"]}
+    assert audit_verify().ok

@@ -95,3 +95,15 @@ def test_non_admin_cannot_start_audit_verification(cast, client):
     client.force_login(cast.inspector_city)
     assert client.post("/audit/verify/").status_code == 403
     assert not Job.objects.exists()
+
+
+def test_the_audit_page_shows_the_anchor_to_archive(cast, verified_client):
+    from certguard.core.audit_chain import audit_seal
+    from certguard.core.models import AuditEntry
+
+    client = verified_client(cast.auditor)
+    assert "尚未导出锚点" in client.get("/audit/").content.decode()
+    audit_seal()
+    head = AuditEntry.objects.exclude(seq=None).order_by("-seq").first()
+    page = client.get("/audit/").content.decode()
+    assert f"已封存至第 <strong>{head.seq}</strong> 条" in page and head.hash in page

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from certguard.core.audit import audit_seal
+from certguard.core.audit_chain import audit_seal
 
 
 def _seal_forever(interval: float, stop: threading.Event) -> None:
