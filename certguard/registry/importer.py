@@ -17,14 +17,14 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from certguard.catalog.models import Family, Item
-from certguard.core.audit import audit_record
+from certguard.core.audit import audit_bulk, audit_record, plain
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
 from certguard.orgs.models import Organisation
@@ -34,7 +34,7 @@ from certguard.registry.import_report import ImportReport, Rejected, RejectWrite
 from certguard.registry.import_rows import Reject, Remit, RowChecker
 from certguard.registry.import_source import read_chunks
 from certguard.registry.import_stage import open_stage
-from certguard.registry.models import ImportBatch
+from certguard.registry.models import Certificate, CertificateEvent, ImportBatch
 
 __all__ = ["ImportReport", "Rejected", "certificates_import"]
 log = logging.getLogger(__name__)
@@ -119,25 +119,52 @@ def _prepare_merge() -> None:
 
 
 def _audit(report: ImportReport, batch: ImportBatch, by: object) -> None:
-    """One entry per chunk of written rows: created lines as ranges, updated certificates
-    with the fields that changed (their previous values are in the certificate's history)."""
+    """The change log of an import. Created certificates: one entry per chunk naming the
+    file's lines (the values are that file's, identified by its SHA-256 on the batch).
+    Updated certificates: before and after values of every changed field, read back from the
+    history events the merge wrote and the rows as they now are (``audit_bulk``)."""
     for rows in store.changes(AUDIT_CHUNK):
         created: list[list[int]] = []
-        updated = []
-        for line, action, cert_id, changed in rows:
+        n_created = 0
+        for line, action, _cert_id, _changed in rows:
             if action == "update":
-                updated.append([cert_id, (changed or "").split()])
-            elif created and created[-1][1] == line - 1:
+                continue
+            n_created += 1
+            if created and created[-1][1] == line - 1:
                 created[-1][1] = line
             else:
                 created.append([line, line])
-        n_created = len(rows) - len(updated)
-        audit_record(action="update" if updated else "create",
-                     object_type="registry.certificate", object_id=f"导入批次{batch.pk}",
-                     summary=f"导入证书 {report.file} 第{rows[0][0]}–{rows[-1][0]}行："
-                             f"新增{n_created}，更新{len(updated)}",
-                     data={"import_batch": batch.pk, "created_lines": created,
-                           "updated": updated}, user=by)
+        if n_created:
+            audit_record(action="create", object_type="registry.certificate",
+                         object_id=f"导入批次{batch.pk}",
+                         summary=f"导入证书 {report.file} 第{rows[0][0]}–{rows[-1][0]}行：新增"
+                                 f"{n_created}",
+                         data={"import_batch": batch.pk, "file_sha256": batch.sha256,
+                               "created_lines": created}, user=by)
+    audit_bulk(object_type="registry.certificate", action="update", user=by,
+               summary=f"导入证书 {report.file}：更新已有证书", changes=_updates(batch.pk))
+
+
+def _updates(batch_id: int) -> Iterator[dict]:
+    """{id, before, after} of each certificate the import updated (changed fields only)."""
+    events = CertificateEvent.objects.filter(reason_code="import_update",
+                                             data__import_batch=batch_id).order_by("pk")
+    chunk: list[tuple[int, dict]] = []
+    for cert_id, data in events.values_list("certificate_id", "data").iterator(2000):
+        chunk.append((cert_id, (data or {}).get("previous") or {}))
+        if len(chunk) >= 2000:
+            yield from _paired(chunk)
+            chunk = []
+    yield from _paired(chunk)
+
+
+def _paired(chunk: list[tuple[int, dict]]) -> Iterator[dict]:
+    fields = sorted({f for _, before in chunk for f in before})
+    now = {row["pk"]: row for row in Certificate.objects.filter(
+        pk__in=[pk for pk, _ in chunk]).values("pk", *fields)}
+    for pk, before in chunk:
+        yield {"id": pk, "before": {k: plain(v) for k, v in before.items()},
+               "after": {k: plain(now[pk][k]) for k in before}}
 
 
 def _merge(*, report: ImportReport, writer: RejectWriter, by: object, actor, remit: Remit,

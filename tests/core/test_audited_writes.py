@@ -25,8 +25,9 @@ RAW_SQL_ALLOWED = {
                                 "anything but SELECT at run time",
     "registry/import_stage.py": "the import's temporary staging table, not a platform table",
     "registry/import_store.py": "the registry import's set-based merge: importer._audit logs "
-                                "every written row, chunk by chunk, in the same transaction, "
-                                "and each certificate's history keeps the previous values",
+                                "every created row (file lines and fingerprint) and every "
+                                "updated one with its before and after values (audit_bulk), "
+                                "in the same transaction",
 }
 # Modules that implement the audited writes (they call the plain queryset on purpose).
 ORM_ALLOWED = {"core/audit_writes.py", "core/signals.py"}

@@ -101,10 +101,13 @@ def test_audit_has_one_entry_per_chunk_with_the_changes(cast, tmp_path, monkeypa
     assert (report.inserted, report.updated) == (4, 1)
     chunks = AuditEntry.objects.filter(object_type="registry.certificate",
                                        id__gt=seen).order_by("id")
-    assert chunks.count() == 3
-    data = [entry.data for entry in chunks]
-    assert data[0]["updated"] == [[Certificate.objects.get(id_no=GOOD_ID).pk, ["status"]]]
-    assert [d["created_lines"] for d in data] == [[[3, 3]], [[4, 5]], [[6, 6]]]
+    created = [e.data for e in chunks if e.action == "create"]
+    assert [d["created_lines"] for d in created] == [[[3, 3]], [[4, 5]], [[6, 6]]]
+    assert all(d["file_sha256"] for d in created)
+    updated = [e.data for e in chunks if e.action == "update"]
+    assert updated == [{"count": 1, "changes": [{
+        "id": Certificate.objects.get(id_no=GOOD_ID).pk, "before": {"status": "valid"},
+        "after": {"status": "revoked"}}]}]
     assert all(entry.actor == "issuer" for entry in chunks)
 
 
