@@ -262,8 +262,8 @@ def upload_release(*, by: object, upload: RosterUpload) -> RosterUpload:
     filing as any other (the ledger follows it, suspected fakes become clues)."""
     if not allows(by, "selfcheck.return", upload):
         raise Forbidden("release_forbidden", "无权审核该单位的自查", status=403)
-    upload = RosterUpload.objects.select_for_update().select_related("employer", "uploaded_by") \
-        .get(pk=upload.pk)
+    upload = RosterUpload.objects.select_for_update(of=("self",)) \
+        .select_related("employer", "uploaded_by").get(pk=upload.pk)
     if upload.status != RosterUpload.Status.HELD:
         raise AppError("not_held", "该花名册没有待审核的核验结果")
     _file(upload=upload, read=_full_read(upload))

@@ -3,13 +3,11 @@ records (reports). ``reporting`` and ``campaigns`` call only this module."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
-
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from certguard.core.errors import AppError
+from certguard.core.figures import FigureFilter, filter_from  # noqa: F401 (re-exported)
 from certguard.core.scoping import UserLike
 from certguard.tips.models import Tip
 
@@ -18,50 +16,8 @@ FIGURES = {"received": "收到举报（件）", "accepted": "受理（件）", "
 GROUPS = {"region": "place_id", "department": "department"}
 
 
-@dataclass(frozen=True)
-class FigureFilter:
-    region: str = ""
-    department: str = ""
-    start: date | None = None
-    end: date | None = None
-
-    def as_dict(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
-
-
-def filter_from(query) -> FigureFilter:
-    def day(value: str) -> date | None:
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            raise AppError("bad_date", f"日期无效：{value[:20]}（格式 YYYY-MM-DD）") from None
-
-    region = str(query.get("region", "") or "").strip()
-    if region and not (region.isdigit() and 2 <= len(region) <= 6):
-        raise AppError("region_invalid", "地区应为2至6位行政区划代码")
-    f = FigureFilter(region=region, department=str(query.get("department", "") or "")[:10],
-                     start=day(str(query.get("start", "") or "")),
-                     end=day(str(query.get("end", "") or "")))
-    if f.start and f.end and f.start > f.end:
-        raise AppError("bad_period", "统计期间的开始日期晚于结束日期")
-    return f
-
-
-def _bounds(f: FigureFilter):
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(f.start, time.min, tz) if f.start else None
-    end = datetime.combine(f.end, time.max, tz) if f.end else None
-    return start, end
-
-
 def _period(field: str, f: FigureFilter) -> Q:
-    start, end = _bounds(f)
-    q = Q()
-    if start:
-        q &= Q(**{f"{field}__gte": start})
-    if end:
-        q &= Q(**{f"{field}__lte": end})
-    return q
+    return f.period_q(field)
 
 
 def _conditions(f: FigureFilter) -> dict[str, Q]:
