@@ -58,20 +58,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
-    """Parse DATABASE_URL with dj-database-url, refusing what it would silently misread."""
+def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
+    """Parse a database URL (the variable ``name``) with dj-database-url, refusing what it
+    would silently misread."""
     import dj_database_url
 
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
-        raise SettingError("DATABASE_URL",
+        raise SettingError(name,
                            f"不支持的数据库地址 {url!r}：应以 sqlite:/// 或 postgres:// 开头")
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for malformed URLs
-        raise SettingError("DATABASE_URL", f"无法解析 {url!r}（{exc}）") from None
+        raise SettingError(name, f"无法解析 {url!r}（{exc}）") from None
     if scheme != "sqlite" and not config.get("NAME"):
-        raise SettingError("DATABASE_URL", f"{url!r} 缺少数据库名")
+        raise SettingError(name, f"{url!r} 缺少数据库名")
     if config["ENGINE"].endswith("sqlite3"):
         # Keep the connection: opening one (and re-running the PRAGMAs) per request costs
         # more than the query. Each server worker process holds its own.

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 
 from certguard import ids
 from certguard.catalog.services import family_names, item_names
 from certguard.core.audit import audit_query
+from certguard.core.db_router import lookup_alias
 from certguard.core.errors import AppError
 from certguard.core.memo import cached_get, ttl_cached
 from certguard.core.scoping import actor_of
@@ -59,9 +60,10 @@ def execute_raw(sql: str, params: list[str]) -> list[tuple]:
     a write here would bypass the change log (writes go through ``audited_sql``)."""
     if sql.lstrip()[:6].upper() != "SELECT":
         raise ValueError("execute_raw only reads; write with core.audit_writes.audited_sql")
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "sqlite":
+    db = connections[lookup_alias()]
+    db.ensure_connection()
+    raw = db.connection
+    if db.vendor == "sqlite":
         return raw.execute(sql.replace("%s", "?"), params).fetchall()
     with raw.cursor() as cursor:
         cursor.execute(sql, params)
