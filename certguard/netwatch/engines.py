@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from certguard.catalog.services import official_hosts_current
-from certguard.netwatch.adclassifier import AdClassifier
-from certguard.netwatch.domainscore import DomainScorer
 from certguard.netwatch.keywords import KeywordList, default_keyword_list, keyword_list_from_dict
 from certguard.netwatch.officials import OfficialHost, official_hosts_from_dicts
+
+if TYPE_CHECKING:  # scikit-learn and pypinyin take seconds to import: only when first used
+    from certguard.netwatch.adclassifier import AdClassifier
+    from certguard.netwatch.domainscore import DomainScorer
 
 _lock = threading.Lock()
 
@@ -44,6 +47,8 @@ def scorer() -> tuple[int, DomainScorer]:
 
 @lru_cache(maxsize=2)
 def _scorer(version: int, hosts: tuple[OfficialHost, ...]) -> DomainScorer:
+    from certguard.netwatch.domainscore import DomainScorer
+
     return DomainScorer(hosts)
 
 
@@ -59,4 +64,6 @@ def classifier(data: dict | None) -> AdClassifier:
 
 @lru_cache(maxsize=4)
 def _classifier(fingerprint: str, keywords: KeywordList) -> AdClassifier:
+    from certguard.netwatch.adclassifier import AdClassifier
+
     return AdClassifier(keywords=keywords, cache_dir=settings.VAR_DIR / "netwatch")
