@@ -25,7 +25,7 @@ from django.utils import timezone
 from certguard.core.audit_keys import keyring
 from certguard.core.audit_spool import spool_write
 from certguard.core.models import AuditEntry
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 
 # Rows per entry of a set-based write: big enough that a million-row import writes a
 # thousand entries, small enough that one entry stays readable.
@@ -45,7 +45,7 @@ _NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 class AuditContext:
     """Who is acting, from where; reads are buffered here and written before the response."""
 
-    user: object = None
+    user: UserLike = None
     ip: str = ""
     reads: list[bytes] = field(default_factory=list)  # spool lines
 
@@ -53,7 +53,7 @@ class AuditContext:
 _context: ContextVar[AuditContext | None] = ContextVar("certguard_audit", default=None)
 
 
-def begin_context(*, user: object, ip: str) -> object:
+def begin_context(*, user: UserLike, ip: str) -> object:
     return _context.set(AuditContext(user=user, ip=ip))
 
 
@@ -98,7 +98,7 @@ def spool_line(content: bytes, mac: str) -> bytes:
 
 
 def _new_row(*, action: str, object_type: str, object_id: str, summary: str,
-             data: dict, user: object = None, uid: str = "",
+             data: dict, user: UserLike = None, uid: str = "",
              ready: bool = False) -> tuple[dict, bytes]:
     """An entry as a signed dict and its content bytes: cheap enough to build on every
     verification query. ``ready``: the data is already made of JSON types with text keys
@@ -151,7 +151,7 @@ def _buffer_or_save(signed: tuple[dict, bytes]) -> None:
 
 
 def audit_record(*, action: str, object_type: str, object_id: object = "", summary: str = "",
-                 data: dict | None = None, user: object = None) -> None:
+                 data: dict | None = None, user: UserLike = None) -> None:
     """Write one entry now, inside the caller's transaction (so a change and its entry
     commit or roll back together)."""
     _save_now(_new_row(action=action, object_type=object_type, object_id=str(object_id),
@@ -159,7 +159,7 @@ def audit_record(*, action: str, object_type: str, object_id: object = "", summa
 
 
 def audit_read(*, object_type: str, object_ids: Iterable[object], fields: Iterable[str],
-               summary: str = "", user: object = None) -> None:
+               summary: str = "", user: UserLike = None) -> None:
     """Log a read of personal data. In a request it is written before the response leaves."""
     ids = [str(i) for i in object_ids]
     _buffer_or_save(_new_row(
@@ -169,7 +169,7 @@ def audit_read(*, object_type: str, object_ids: Iterable[object], fields: Iterab
 
 
 def audit_query(*, object_type: str, key: str, summary: str, data: dict,
-                user: object = None) -> None:
+                user: UserLike = None) -> None:
     """Log a lookup (a verification query), found or not: written before the response."""
     _buffer_or_save(_new_row(action=AuditEntry.Action.QUERY, object_type=object_type,
                              object_id=key, summary=summary, data=data, user=user))
@@ -179,7 +179,7 @@ _VERBS = {"create": "新增", "update": "修改", "delete": "删除"}
 
 
 def audit_bulk(*, object_type: str, action: str, changes: Iterable[dict], summary: str = "",
-               user: object = None, chunk_size: int = BULK_CHUNK) -> int:
+               user: UserLike = None, chunk_size: int = BULK_CHUNK) -> int:
     """Log a set-based write (bulk insert, ``update()``, bulk update, delete, raw SQL).
 
     ``changes`` yields one dict per written row: ``{"id": pk or None, "before": {field:
@@ -215,7 +215,7 @@ def _checked(change: dict) -> dict:
 
 
 def _bulk_entry(object_type: str, action: str, chunk: list[dict], summary: str,
-                user: object) -> None:
+                user: UserLike) -> None:
     first = chunk[0].get("id")
     object_id = str(first) if len(chunk) == 1 and first is not None else f"{len(chunk)} 条"
     _save_now(_new_row(action=action, object_type=object_type, object_id=object_id,

@@ -17,7 +17,7 @@ from functools import cache
 from django.db import connections, models, transaction
 
 from certguard.core.audit import audit_bulk, plain
-from certguard.core.scoping import RestrictedQuerySet
+from certguard.core.scoping import RestrictedQuerySet, UserLike
 
 # Field names whose values never enter the log (their change does, as "***").
 SECRET_FIELDS = frozenset({"password", "key", "secret", "token", "private_key"})
@@ -184,7 +184,7 @@ class AuditedQuerySet(RestrictedQuerySet):
 
 
 def audited_sql(*, sql: str, rows: Sequence[Sequence], object_type: str, action: str,
-                changes: Iterable[dict], summary: str = "", user: object = None,
+                changes: Iterable[dict], summary: str = "", user: UserLike = None,
                 batch: int = 5000, progress: Callable[[int, int], None] | None = None,
                 using: str = "default") -> int:
     """The one way to write an audited table with raw SQL (GB/T 22239-2019 8.1.4.3).

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from certguard.core.scoping import UserLike
+
 # What Excel, WPS and LibreOffice treat as the start of a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
@@ -209,7 +211,7 @@ class Export:
     data: dict | None = None
 
 
-def download(*, user: object, filename: str, export: Export, file: IO[bytes] | None = None,
+def download(*, user: UserLike, filename: str, export: Export, file: IO[bytes] | None = None,
              path: str | Path | None = None, chunks: Iterable[str] | None = None,
              content_type: str | None = None) -> Any:
     """The response of a download (an open file, a file on disk, or CSV chunks streamed) and

@@ -13,6 +13,7 @@ from datetime import date
 from certguard import ids
 from certguard.core.audit import audit_query
 from certguard.core.errors import AppError
+from certguard.core.scoping import UserLike
 from certguard.registry.lifecycle import status_code_on
 from certguard.registry.lookup_sql import (
     COMPACT_FIELDS,
@@ -85,7 +86,7 @@ def _error(query: VerifyQuery) -> dict | None:
     return None
 
 
-def verify_many(*, queries: list[VerifyQuery], user: object = None, channel: str = "batch",
+def verify_many(*, queries: list[VerifyQuery], user: UserLike = None, channel: str = "batch",
                 on: date | None = None, detail: bool = True) -> list[dict]:
     """One answer per query, in order; one audit entry for the whole batch."""
     on = on or today()
@@ -116,7 +117,7 @@ def verify_many(*, queries: list[VerifyQuery], user: object = None, channel: str
     return answers
 
 
-def _audit(keys: list[tuple[str, str, str]], answers: list[dict], *, user: object,
+def _audit(keys: list[tuple[str, str, str]], answers: list[dict], *, user: UserLike,
            channel: str, per_entry: int = 1000) -> None:
     """Every key is in the log: one entry per thousand keys, with each key's result."""
     for start in range(0, len(keys), per_entry):

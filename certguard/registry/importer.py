@@ -27,6 +27,7 @@ from certguard.catalog.models import Family, Item
 from certguard.core.audit import audit_bulk, audit_record, plain
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
+from certguard.core.scoping import UserLike
 from certguard.orgs.models import Organisation
 from certguard.registry import import_store as store
 from certguard.registry.import_ids import IdBatch
@@ -43,7 +44,7 @@ AUDIT_CHUNK = 10_000
 SET_BASED_COLUMNS = {"holder_name_conflict": "name", "E_OTHER_AUTHORITY": "cert_no"}
 
 
-def _remit(by: object, actor) -> Remit:
+def _remit(by: UserLike, actor) -> Remit:
     """An issuing officer writes only their authority's certificates of the families in their
     department's remit (the same rule as issuing one, services._issuer_for); an administrator
     and the command line write for every authority."""
@@ -118,7 +119,7 @@ def _prepare_merge() -> None:
         pass
 
 
-def _audit(report: ImportReport, batch: ImportBatch, by: object) -> None:
+def _audit(report: ImportReport, batch: ImportBatch, by: UserLike) -> None:
     """The change log of an import. Created certificates: one entry per chunk naming the
     file's lines (the values are that file's, identified by its SHA-256 on the batch).
     Updated certificates: before and after values of every changed field, read back from the
@@ -167,7 +168,7 @@ def _paired(chunk: list[tuple[int, dict]]) -> Iterator[dict]:
                "after": {k: plain(now[pk][k]) for k in before}}
 
 
-def _merge(*, report: ImportReport, writer: RejectWriter, by: object, actor, remit: Remit,
+def _merge(*, report: ImportReport, writer: RejectWriter, by: UserLike, actor, remit: Remit,
            digest: str, progress: Progress | None) -> None:
     step = (lambda message: progress(report.rows_read, report.rows_read, message)) \
         if progress else (lambda message: None)
@@ -205,7 +206,7 @@ def _merge(*, report: ImportReport, writer: RejectWriter, by: object, actor, rem
                      summary=report.summary[:300], user=by)
 
 
-def certificates_import(*, by: object, path: str | Path, dry_run: bool = False,
+def certificates_import(*, by: UserLike, path: str | Path, dry_run: bool = False,
                         progress: Progress | None = None,
                         report_path: str | Path | None = None) -> ImportReport:
     """Check a certificates file and load its good rows, all or nothing; every rejected row

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from certguard.core.personal import logged_reads
+from certguard.core.scoping import UserLike
 from certguard.registry.models import Certificate, CertificateEvent
 from certguard.registry.names import normalise_cert_no, normalise_name
 
@@ -36,7 +37,7 @@ def status_condition(code: str, on: date) -> Q:
     return recorded_valid & conditions[code]
 
 
-def certificates_for(*, user: object, on: date, family: str = "", item: str = "",
+def certificates_for(*, user: UserLike, on: date, family: str = "", item: str = "",
                      status: str = "", q: str = "") -> QuerySet[Certificate]:
     """The certificates the user works on, filtered; ``q`` is a number or a holder's name."""
     rows = _logged(Certificate.objects.restrict(user, "certificates.view")
@@ -55,13 +56,13 @@ def certificates_for(*, user: object, on: date, family: str = "", item: str = ""
     return rows
 
 
-def _logged(rows: QuerySet[Certificate], user: object) -> QuerySet[Certificate]:
+def _logged(rows: QuerySet[Certificate], user: UserLike) -> QuerySet[Certificate]:
     """Names and ID numbers are personal data: every fetched holder is logged."""
     return logged_reads(rows, fields=PERSONAL_FIELDS, summary="查看证书及持证人信息", user=user,
                         object_type="registry.holder", id_field="holder_id")
 
 
-def certificate_for(*, user: object, pk: int,
+def certificate_for(*, user: UserLike, pk: int,
                     action: str = "certificates.view") -> Certificate | None:
     return _logged(Certificate.objects.restrict(user, action)
                    .select_related("holder", "family", "issuer").filter(pk=pk), user).first()

@@ -18,7 +18,7 @@ from certguard.core.audit import audit_query
 from certguard.core.db_router import lookup_alias
 from certguard.core.errors import AppError
 from certguard.core.memo import cached_get, ttl_cached
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 from certguard.orgs.models import Organisation
 from certguard.registry.lifecycle import status_on
 from certguard.registry.lookup_sql import BY_BOTH, BY_CERT_NO, BY_ID_NO, DATE_FIELDS, FIELDS
@@ -112,7 +112,7 @@ def _describe(row: dict, on: date) -> dict:
     }
 
 
-def verify_certificate(*, query: VerifyQuery, user: object = None, channel: str = "web") -> dict:
+def verify_certificate(*, query: VerifyQuery, user: UserLike = None, channel: str = "web") -> dict:
     """One verification. The result is "found", "not_found" or — for signed-in staff only —
     "name_mismatch" (the public never learns that a number exists under another name)."""
     id_no, cert_no, name = _clean(query)
@@ -129,7 +129,7 @@ def verify_certificate(*, query: VerifyQuery, user: object = None, channel: str 
     return answer
 
 
-def may_see_mismatch(user: object) -> bool:
+def may_see_mismatch(user: UserLike) -> bool:
     return actor_of(user).role not in ("public", "worker")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from certguard.core.scoping import UserLike
 from certguard.registry import selectors as registry_selectors
 from certguard.registry.services import today
 
@@ -31,7 +32,7 @@ def _batch(rows: list[tuple]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def export_registry_certificates(*, user: object, path: Path) -> int:
+def export_registry_certificates(*, user: UserLike, path: Path) -> int:
     """Write the certificates the user may see to ``path``; returns the row count."""
     rows = registry_selectors.certificates_for(user=user, on=today()).order_by("pk") \
         .values_list(*(field for _, field, _ in COLUMNS))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from certguard.core.errors import AppError
 from certguard.core.jobs import job_start
 from certguard.core.policy import require
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 from certguard.screening import inputs as files
 from certguard.screening.models import ScreeningRun
 
@@ -37,7 +37,7 @@ def _check_rules_and_params(rules: Sequence[str], params: Mapping[str, str]) -> 
 
 
 @transaction.atomic
-def run_create(*, by: object, uploads: Mapping[str, object], use_registry: bool = False,
+def run_create(*, by: UserLike, uploads: Mapping[str, object], use_registry: bool = False,
                as_of: date | None = None, rules: Sequence[str] = (),
                params: Mapping[str, str] | None = None, title: str = "",
                on_bad_rows: str = "error") -> ScreeningRun:

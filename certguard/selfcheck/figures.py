@@ -20,7 +20,7 @@ from django.utils import timezone
 from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import allows
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 from certguard.orgs.models import Organisation
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import outcomes as o
@@ -136,11 +136,11 @@ class EmployerRow:
         return SECTORS.get(self.sector, self.sector or "未注明")
 
 
-def can_see_figures(*, user: object) -> bool:
+def can_see_figures(*, user: UserLike) -> bool:
     return allows(user, "selfcheck.figures")
 
 
-def employers_in_scope(*, user: object) -> QuerySet[Organisation]:
+def employers_in_scope(*, user: UserLike) -> QuerySet[Organisation]:
     return Organisation.objects.restrict(user, "selfcheck.figures").filter(kind="enterprise")
 
 
@@ -174,7 +174,7 @@ def _annotated(employers: QuerySet[Organisation], period: Period) -> QuerySet[Or
         found=_count(problem), rectified=_count(problem & Q(rectified_on__isnull=False)))
 
 
-def employer_rows(*, user: object, period: Period, region: str = "",
+def employer_rows(*, user: UserLike, period: Period, region: str = "",
                   sector: str = "") -> list[EmployerRow]:
     """Every employer in the user's scope with its figures: one query."""
     employers = employers_in_scope(user=user)
@@ -232,11 +232,11 @@ def rollup(rows: Iterable[EmployerRow]) -> Rollup:
 
 # --- Reminders --------------------------------------------------------------------------------
 
-def can_remind(*, user: object) -> bool:
+def can_remind(*, user: UserLike) -> bool:
     return allows(user, "selfcheck.remind")
 
 
-def _sender_name(user: object) -> str:
+def _sender_name(user: UserLike) -> str:
     actor = actor_of(user)
     names = Organisation.objects.filter(pk=actor.organisation_id).values_list("name", flat=True)
     return next(iter(names), "")
@@ -251,7 +251,7 @@ def _employer_ids(values: Iterable[object]) -> set[int]:
 
 
 @transaction.atomic
-def reminder_send(*, by: object, employer_ids: Iterable[object], message: str = "",
+def reminder_send(*, by: UserLike, employer_ids: Iterable[object], message: str = "",
                   sender_name: str = "") -> list[Reminder]:
     """Remind employers (in the sender's scope) to file; each sees the message on its
     self-check page. One reminder per employer; the sending is logged. The sender's name
@@ -276,19 +276,19 @@ def reminder_send(*, by: object, employer_ids: Iterable[object], message: str = 
     return reminders
 
 
-def reminders_of(*, user: object, unread: bool = False) -> QuerySet[Reminder]:
+def reminders_of(*, user: UserLike, unread: bool = False) -> QuerySet[Reminder]:
     """The reminders the user may see (an employer its own; regulators those to employers in
     their region and remit), newest first."""
     rows = reminders_for(user=user)
     return rows.filter(read_at__isnull=True) if unread else rows
 
 
-def can_mark_read(*, user: object, reminder: Reminder) -> bool:
+def can_mark_read(*, user: UserLike, reminder: Reminder) -> bool:
     return allows(user, "selfcheck.reminder_read", reminder)
 
 
 @transaction.atomic
-def reminder_mark_read(*, by: object, reminder: Reminder) -> Reminder:
+def reminder_mark_read(*, by: UserLike, reminder: Reminder) -> Reminder:
     """The employer that received the reminder marks it read (once: marking it again keeps
     the first time); the sender then sees that it was read."""
     if not can_mark_read(user=by, reminder=reminder):

@@ -19,7 +19,7 @@ from certguard.catalog.services import item_names
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.exports import XLSX_TYPE, Export, download, temporary_copy
 from certguard.core.policy import allows
-from certguard.core.scoping import COMMAND_LINE
+from certguard.core.scoping import COMMAND_LINE, UserLike
 from certguard.orgs.models import Organisation, Region
 from certguard.orgs.reference import DEPARTMENTS, SECTORS, region_level
 from certguard.selfcheck import outcomes as o
@@ -283,7 +283,7 @@ def official_write(*, upload: RosterUpload, table: str, fmt: str, path: Path) ->
     return path
 
 
-def official_download(*, user: object, upload: RosterUpload, table: str, fmt: str) -> object:
+def official_download(*, user: UserLike, upload: RosterUpload, table: str, fmt: str) -> object:
     """One official table as a download, with its audit entry (core.exports.download). The
     table lists full ID numbers: it is the employer's filing to its regulator."""
     handle = temporary_copy(lambda path: official_write(upload=upload, table=table, fmt=fmt,
@@ -306,7 +306,7 @@ def _number(value: object) -> int | None:
 
 
 @transaction.atomic
-def official_answers_save(*, by: object, upload: RosterUpload, checklist: list[dict[str, str]],
+def official_answers_save(*, by: UserLike, upload: RosterUpload, checklist: list[dict[str, str]],
                           details: dict[str, object]) -> OfficialAnswers:
     """The employer's answers to the seven items and the header fields."""
     if not allows(by, "selfcheck.file", upload):

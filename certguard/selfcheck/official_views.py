@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from certguard.core.errors import AppError
 from certguard.core.policy import allows, requires
+from certguard.core.scoping import UserLike
 from certguard.selfcheck import official_fill, selectors
 from certguard.selfcheck.models import RosterUpload
 from certguard.selfcheck.official.data import CHECKLIST
@@ -53,7 +54,7 @@ def official_form(request, pk: int):
         "ledger_counts": ledger, "can_edit": allows(request.user, "selfcheck.file", upload)})
 
 
-def table_file(*, user: object, upload: RosterUpload, table: str, fmt: str) -> object:
+def table_file(*, user: UserLike, upload: RosterUpload, table: str, fmt: str) -> object:
     """One official table of the upload as a download (the page and the API serve the same
     file) with its audit entry; raises AppError when it cannot be written."""
     return official_fill.official_download(user=user, upload=upload, table=table, fmt=fmt)

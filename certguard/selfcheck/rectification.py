@@ -20,7 +20,7 @@ from certguard.core.audit import audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows
-from certguard.core.scoping import COMMAND_LINE
+from certguard.core.scoping import COMMAND_LINE, UserLike
 from certguard.rules.titles import rule_severities
 from certguard.selfcheck import outcomes as o
 from certguard.selfcheck.models import Rectification, RosterUpload, UploadEvent, WorkerResult
@@ -105,12 +105,12 @@ def upload_report_fakes(*, upload_id: int) -> int:
 
 # --- Rectification ----------------------------------------------------------------------------
 
-def can_rectify(*, user: object, upload: RosterUpload) -> bool:
+def can_rectify(*, user: UserLike, upload: RosterUpload) -> bool:
     """Only the employer itself records rectification and re-files."""
     return allows(user, "selfcheck.file", upload)
 
 
-def check_employer(*, by: object, upload: RosterUpload) -> None:
+def check_employer(*, by: UserLike, upload: RosterUpload) -> None:
     if not can_rectify(user=by, upload=upload):
         raise Forbidden("not_owner", "只有本单位可以记录整改情况", status=403)
 
@@ -130,7 +130,7 @@ def _clean_rectification(*, action: str, done_on: date | None, note: str,
 
 
 @transaction.atomic
-def rectification_record(*, by: object, result: WorkerResult, action: str,
+def rectification_record(*, by: UserLike, result: WorkerResult, action: str,
                          done_on: date | None, note: str = "",
                          cert_source: str = "") -> Rectification:
     """Record what was done about one problem and when; the history is kept. 线索上报 makes
@@ -203,7 +203,7 @@ def rectifications_carry_over(*, upload: RosterUpload) -> int:
     return len(copies)
 
 
-def rectifications_for(*, user: object, upload: RosterUpload,
+def rectifications_for(*, user: UserLike, upload: RosterUpload,
                        result_id: int | None = None) -> QuerySet[Rectification]:
     """The upload's rectification records the user may see, per row newest first."""
     rows = Rectification.objects.restrict(user, "selfcheck.view").filter(upload=upload)
@@ -215,7 +215,7 @@ def rectifications_for(*, user: object, upload: RosterUpload,
                         object_type="selfcheck.workerresult", id_field="result_id")
 
 
-def rectifications_of(*, user: object, upload: RosterUpload) -> dict[int, list[Rectification]]:
+def rectifications_of(*, user: UserLike, upload: RosterUpload) -> dict[int, list[Rectification]]:
     history: dict[int, list[Rectification]] = {}
     for r in rectifications_for(user=user, upload=upload):
         history.setdefault(r.result_id, []).append(r)
@@ -235,22 +235,22 @@ def with_progress(uploads: QuerySet[RosterUpload]) -> QuerySet[RosterUpload]:
     ).annotate(outstanding=F("found") - F("rectified"))
 
 
-def _may_return(*, user: object, upload: RosterUpload) -> bool:
+def _may_return(*, user: UserLike, upload: RosterUpload) -> bool:
     return allows(user, "selfcheck.return", upload)
 
 
-def can_review(*, user: object, upload: RosterUpload) -> bool:
+def can_review(*, user: UserLike, upload: RosterUpload) -> bool:
     """A held upload's results are for its regulator to review (and release), not the
     employer's to read."""
     return upload.status == RosterUpload.Status.HELD and _may_return(user=user, upload=upload)
 
 
-def can_return(*, user: object, upload: RosterUpload) -> bool:
+def can_return(*, user: UserLike, upload: RosterUpload) -> bool:
     return upload.status == RosterUpload.Status.VERIFIED and _may_return(user=user, upload=upload)
 
 
 @transaction.atomic
-def upload_return(*, by: object, upload: RosterUpload, reason: str) -> RosterUpload:
+def upload_return(*, by: UserLike, upload: RosterUpload, reason: str) -> RosterUpload:
     """The regulator sends a filing back with a reason the employer sees."""
     if not _may_return(user=by, upload=upload):
         raise Forbidden("return_forbidden", "无权退回该单位的自查", status=403)
@@ -270,7 +270,7 @@ def upload_return(*, by: object, upload: RosterUpload, reason: str) -> RosterUpl
 
 
 @transaction.atomic
-def upload_refile(*, by: object, upload: RosterUpload, note: str = "") -> RosterUpload:
+def upload_refile(*, by: UserLike, upload: RosterUpload, note: str = "") -> RosterUpload:
     """The employer re-files a returned self-check (after rectifying or correcting it)."""
     check_employer(by=by, upload=upload)
     upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)

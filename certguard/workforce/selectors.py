@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from certguard.core.personal import logged_reads
+from certguard.core.scoping import UserLike
 from certguard.workforce.models import LedgerChange, LedgerEntry
 
 SHOWN_FIELDS = ("worker_name", "worker_id_no", "cert_no")
 
 
-def ledger_for(*, user: object, employer_id: int | None = None, query: str = "",
+def ledger_for(*, user: UserLike, employer_id: int | None = None, query: str = "",
                active: bool | None = True) -> QuerySet[LedgerEntry]:
     entries = _logged(LedgerEntry.objects.restrict(user, "ledger.view")
                       .select_related("employer"), user)
@@ -24,16 +25,16 @@ def ledger_for(*, user: object, employer_id: int | None = None, query: str = "",
     return entries
 
 
-def _logged(rows: QuerySet, user: object) -> QuerySet:
+def _logged(rows: QuerySet, user: UserLike) -> QuerySet:
     return logged_reads(rows, fields=SHOWN_FIELDS, summary="查看持证台账", user=user)
 
 
-def entry_for(*, user: object, pk: int) -> LedgerEntry | None:
+def entry_for(*, user: UserLike, pk: int) -> LedgerEntry | None:
     return _logged(LedgerEntry.objects.restrict(user, "ledger.view").select_related("employer")
                    .filter(pk=pk), user).first()
 
 
-def worker_history(*, user: object, entry: LedgerEntry) -> QuerySet[LedgerChange]:
+def worker_history(*, user: UserLike, entry: LedgerEntry) -> QuerySet[LedgerChange]:
     """Every change of every entry of this worker at this employer (all posts), oldest first."""
     changes = (LedgerChange.objects.restrict(user, "ledger.view")
                .filter(employer_id=entry.employer_id, entry__worker_id_no=entry.worker_id_no)

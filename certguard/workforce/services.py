@@ -14,7 +14,7 @@ from certguard.core.audit import audit_record
 from certguard.core.errors import Forbidden
 from certguard.core.policy import allows
 from certguard.core.rights import SYSTEM
-from certguard.core.scoping import actor_of
+from certguard.core.scoping import UserLike, actor_of
 from certguard.workforce.models import TRACKED_FIELDS, LedgerChange, LedgerEntry
 
 _BATCH = 500
@@ -54,7 +54,7 @@ class LedgerApplyReport:
         return self.ended / self.active_before if self.active_before else 0.0
 
 
-def may_change_ledger(*, by: object, employer: object) -> bool:
+def may_change_ledger(*, by: UserLike, employer: object) -> bool:
     """The employer's own users change its ledger (and the platform's own jobs)."""
     if not allows(by, "ledger.change"):
         return False
@@ -62,7 +62,7 @@ def may_change_ledger(*, by: object, employer: object) -> bool:
     return actor.role == SYSTEM or actor.organisation_id == employer.pk
 
 
-def _check_may_change(*, by: object, employer: object) -> None:
+def _check_may_change(*, by: UserLike, employer: object) -> None:
     if not may_change_ledger(by=by, employer=employer):
         raise Forbidden("ledger_forbidden", "只有本单位人员可以更新本单位的持证台账")
 
@@ -129,7 +129,7 @@ def _scoped(*, employer: object, rows: Iterable[LedgerRow], report: LedgerApplyR
     return kept
 
 
-def _compute(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
+def _compute(*, employer: object, rows: Iterable[LedgerRow], by: UserLike, as_of: date,
              source: dict, end_missing: bool) -> _Changes:
     """What applying the roster changes, without writing anything."""
     report = LedgerApplyReport()
@@ -167,7 +167,7 @@ def _compute(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: 
     return out
 
 
-def _end_missing(out: _Changes, *, existing: dict, wanted: dict, employer: object, by: object,
+def _end_missing(out: _Changes, *, existing: dict, wanted: dict, employer: object, by: UserLike,
                  as_of: date, source: dict) -> None:
     for key, entry in existing.items():
         if key in wanted or not entry.active:
@@ -196,7 +196,7 @@ def ledger_plan(*, employer: object, rows: Iterable[LedgerRow], as_of: date,
 
 
 @transaction.atomic
-def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: object, as_of: date,
+def ledger_apply(*, employer: object, rows: Iterable[LedgerRow], by: UserLike, as_of: date,
                  source_upload_id: int | None = None, source_label: str = "",
                  end_missing: bool = True) -> LedgerApplyReport:
     """Bring the employer's ledger in line with a roster.
@@ -244,5 +244,5 @@ def _count(report: LedgerApplyReport, kind: str) -> None:
     setattr(report, name, getattr(report, name) + 1)
 
 
-def _user(by: object) -> object:
+def _user(by: UserLike) -> object:
     return by if getattr(by, "pk", None) else None
