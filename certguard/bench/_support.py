@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -31,8 +32,20 @@ def scratch_env(workdir: Path, database_url: str | None = None, **extra: str) ->
     # One audit key for every process of the scratch platform, the production-mode server
     # included (which refuses to start without one): entries signed by one verify in all.
     env.setdefault("AUDIT_KEY", hashlib.sha256(f"certguard bench {workdir}".encode()).hexdigest())
+    # The tip-off store's encryption key (a Fernet key), which production mode requires.
+    env.setdefault("TIPS_KEYS", base64.urlsafe_b64encode(
+        hashlib.sha256(f"certguard bench tips {workdir}".encode()).digest()).decode())
     env.update(extra)
     return env
+
+
+def server_env(env: dict, **extra: str) -> dict:
+    """The environment of a production-mode server on the scratch platform: a random-looking
+    key (production refuses guessable ones), loopback only, no rate limit on the bench's
+    single client address."""
+    key = hashlib.sha256(f"certguard bench server {env['DATABASE_URL']}".encode()).hexdigest()
+    return {**env, "SECRET_KEY": key, "ALLOWED_HOSTS": "127.0.0.1",
+            "VERIFY_RATE_ANONYMOUS_API": str(10**9), **extra}
 
 
 def certguard(*args: str, env: dict, capture: bool = True) -> str:

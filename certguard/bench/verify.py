@@ -179,8 +179,7 @@ def _keys_file(workdir: Path, env: dict) -> Path:
 
 def _http(workdir: Path, env: dict, options: dict) -> dict:
     keys = _keys_file(workdir, env)
-    server_env = {**env, "SECRET_KEY": "bench-" + "k" * 40, "ALLOWED_HOSTS": "127.0.0.1",
-                  "VERIFY_RATE_ANONYMOUS_API": str(10**9)}
+    server_env = s.server_env(env)
     load = {"keys_file": keys, "seconds": options["http_seconds"],
             "connections": options["connections"]}
     workers = ["--workers", str(options["workers"]), "--threads", str(options["threads"])]

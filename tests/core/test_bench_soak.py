@@ -1,0 +1,59 @@
+"""The soak benchmark's open-loop generator against a tiny local server: every request due is
+sent, answers are counted by kind, non-200 answers are errors, periods are reported."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from certguard.bench import soak
+
+
+async def _serve(statuses: list[int]):
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            request = await reader.readline()
+            if not request:
+                break
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            body = json.loads(await reader.readexactly(length))
+            status = 500 if body.get("name") == "坏" else 200
+            statuses.append(status)
+            writer.write(f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\n\r\n{{}}".encode())
+            await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+def test_every_due_request_is_sent_and_errors_are_counted():
+    async def main() -> dict:
+        statuses: list[int] = []
+        server = await _serve(statuses)
+        port = server.sockets[0].getsockname()[1]
+        keys = [{"name": "张三", "id_no": "1"}, {"name": "坏", "id_no": "2"}]
+        options = {"rate": 40, "seconds": 1, "bucket_seconds": 0.5, "batch_every": 4,
+                   "batch_size": 3, "connections": 4}
+        result = await soak._drive(port=port, keys=keys, options=options)
+        server.close()
+        return result
+
+    result = asyncio.run(main())
+    assert result["requests"] == 40
+    batch = 10  # one in four
+    assert result["answered"]["batch"] == batch  # batch bodies have no top-level name
+    # single requests alternate between a good and a bad key: n % 2 == 1 is "坏"
+    bad = sum(1 for n in range(40) if n % 4 != 3 and n % 2 == 1)
+    assert result["errors"] == bad
+    assert result["answered"]["single"] == 40 - batch - bad
+    assert sum(p["requests"] for p in result["per_period"]) == 40
+    assert all(p["p99_ms"] is not None for p in result["per_period"])
+
+
+def test_memory_growth_is_reported_per_process():
+    growth = soak._growth({"1 serve": 1000, "2 worker": 2000}, {"1 serve": 1100, "2 worker": 2000})
+    assert growth["max_growth_pct"] == 10.0
+    assert {r["process"] for r in growth["processes"]} == {"1 serve", "2 worker"}
