@@ -46,4 +46,6 @@ LOG_MODELS: dict[str, str] = {
     "workforce.ledgerchange": "the ledger's history",
     "clues.clueevent": "a clue's handling history",
     "selfcheck.uploadevent": "a roster upload's history",
+    # --- security (issue 10) ---
+    "netwatch.handoverevent": "a handover's history",
 }

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from certguard.core.audit_writes import AuditedQuerySet
+from certguard.core.errors import AppError
 from certguard.core.models import TimeStampedModel
+from certguard.core.rights import ADMIN_ROLES, ROLE_LABELS
 from certguard.core.signals import Audited
 from certguard.orgs.reference import DEPARTMENTS, LEVELS, ORG_KINDS, ROLES, SECTORS, region_level
 
@@ -122,6 +125,31 @@ class Membership(Audited, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}（{self.get_role_display()}）"
+
+    def separation_problem(self) -> str:
+        """三权分立 (GB/T 22239-2019 8.1.4.2): an account holds at most one of the system,
+        security and audit administrator roles. '' when this membership respects it."""
+        if self.role not in ADMIN_ROLES or not self.active or self.user_id is None:
+            return ""
+        others = (Membership.objects.filter(user_id=self.user_id, active=True,
+                                            role__in=ADMIN_ROLES - {self.role})
+                  .exclude(pk=self.pk).values_list("role", flat=True).first())
+        if others is None:
+            return ""
+        return (f"该账户已担任{ROLE_LABELS[others]}，不能再担任{ROLE_LABELS[self.role]}："
+                "系统管理员、安全管理员、审计管理员须由不同账户担任（三权分立）")
+
+    def clean(self) -> None:
+        super().clean()
+        problem = self.separation_problem()
+        if problem:
+            raise ValidationError({"role": problem})
+
+    def save(self, *args, **kwargs) -> None:
+        problem = self.separation_problem()
+        if problem:
+            raise AppError("separation_of_duties", problem, fields={"role": [problem]})
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope(cls, actor, action: str):
