@@ -5,12 +5,16 @@ from pathlib import Path
 
 from certguard.core.env import (
     SettingError,
+    allowed_hosts_problem,
     audit_key,
     database_from_url,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
+    fernet_key_problem,
+    weak_key_problem,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -24,11 +28,14 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 if PRODUCTION and DEBUG:
     raise SettingError("DEBUG", "生产模式下必须关闭 DEBUG（DEBUG=false）")
-if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise SettingError("SECRET_KEY", "生产模式下必须设置至少32个字符的随机密钥，不能使用开发密钥")
+if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or weak_key_problem(SECRET_KEY)):
+    raise SettingError("SECRET_KEY", "生产模式下必须设置至少32个字符的随机密钥，不能使用开发密钥"
+                                     f"（{weak_key_problem(SECRET_KEY) or '当前为开发密钥'}）")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and allowed_hosts_problem(ALLOWED_HOSTS):
+    raise SettingError("ALLOWED_HOSTS", allowed_hosts_problem(ALLOWED_HOSTS))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DATABASES = {
@@ -71,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "certguard.core.middleware.TrustedProxyMiddleware",  # security: forwarded headers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +149,19 @@ SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: the clock restarts on every
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# --- security (issue 10): HTTPS only in production ---
+# HSTS: browsers refuse plain HTTP to this site for a year after the first visit.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The reverse proxies in front of the platform (addresses or networks, comma-separated).
+# Only a request arriving from one of them may name the client (X-Forwarded-For) and the
+# scheme (X-Forwarded-Proto); default: none trusted, the client is the socket's peer.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+if PRODUCTION and SECURE_HSTS_SECONDS < 31_536_000:
+    raise SettingError("SECURE_HSTS_SECONDS", "生产模式下 HSTS 有效期应不少于一年（31536000 秒）")
 OTP_TOTP_ISSUER = "certguard"
 
 LANGUAGE_CODE = "zh-hans"
@@ -220,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClueStatusEnum": "certguard.clues.reference.STATUS_CHOICES",
         "ScreeningRunStatusEnum": "certguard.screening.models.ScreeningRun.Status",
+        # --- security: check --deploy without warnings (one name per status set) ---
+        "SuspectStatusEnum": "certguard.netwatch.reference.SUSPECT_STATUSES.items",
+        "HandoverStatusEnum": "certguard.netwatch.reference.HANDOVER_STATUSES.items",
+        "TipStatusEnum": "certguard.tips.reference.STATUSES.items",
+        "RewardStatusEnum": "certguard.tips.reference.REWARD_STATUSES.items",
     },
 }
 
@@ -234,6 +260,8 @@ AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE", "")
 # Signing keys of the issuing authorities are stored encrypted with a key derived from this
 # (default SECRET_KEY): set it in production so rotating SECRET_KEY keeps the keys readable.
 ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")
+if PRODUCTION and ECERT_KEY_SECRET and weak_key_problem(ECERT_KEY_SECRET):
+    raise SettingError("ECERT_KEY_SECRET", weak_key_problem(ECERT_KEY_SECRET))
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 
 # --- network governance and tip-offs -----------------------------------------------------------
@@ -251,6 +279,9 @@ TIPS_KEYS = env_list("TIPS_KEYS", [])
 if PRODUCTION and not TIPS_KEYS:
     raise SettingError("TIPS_KEYS", "生产模式下必须设置举报信息加密密钥（Fernet 密钥，"
                                     "生成方法见 README 的配置表）")
+for _key in TIPS_KEYS if PRODUCTION else []:
+    if fernet_key_problem(_key):
+        raise SettingError("TIPS_KEYS", fernet_key_problem(_key))
 TIPS_TEXT_MAX_CHARS = env_int("TIPS_TEXT_MAX_CHARS", 5000, minimum=100)
 # Form fields (not files) up to 8 MB are read, so an over-long report is answered with its
 # length and kept in the form rather than refused unread (Django's default is 2.5 MB).

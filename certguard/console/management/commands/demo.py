@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from certguard.ecert.demo import demo_keys_build
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args, seed: int, **options) -> None:
+        if settings.PRODUCTION:  # --- security: the demo's accounts have published passwords
+            raise CommandError("[demo_refused] 生产模式下不能生成演示数据：演示账号的密码和动态口令"
+                               "密钥是公开的", returncode=2)
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
         demo_keys_build()
