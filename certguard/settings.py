@@ -124,10 +124,13 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Django's own validators with Chinese messages (its zh-hans catalogue lacks some).
-    {"NAME": "certguard.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "certguard.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "certguard.orgs.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "certguard.orgs.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "certguard.orgs.passwords.CommonPasswordValidator"},
+    # --- security (issue 10): vendor/default words, keyboard walks, names; zxcvbn ---
+    {"NAME": "certguard.orgs.passwords.GuessablePasswordValidator"},
+    {"NAME": "certguard.orgs.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "orgs:login"
 LOGIN_REDIRECT_URL = "orgs:home"
@@ -136,9 +139,11 @@ LOGOUT_REDIRECT_URL = "orgs:login"
 # 等保 level 3: lock an account for 30 minutes after 5 failures; idle sessions expire.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 30, minimum=1))
-# Lock the account (等保: the account is what is attacked); an IP-wide lock would shut out
-# a whole office behind one NAT address, so axes.W006 is silenced on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the pair (username, client address): a lock by username alone would let anyone lock
+# the administrator out by typing the name (issue 10); per address and per username the
+# login view adds limits and a progressive delay (certguard.orgs.throttle).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "certguard.core.middleware.client_ip"  # the trusted address
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "orgs/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -197,8 +202,34 @@ CONTENT_SECURITY_POLICY = {
 # Per-client limits of the verification service (queries per minute).
 VERIFY_RATE_PUBLIC = env_int("VERIFY_RATE_PUBLIC", 30, minimum=1)  # web page, per IP
 VERIFY_RATE_ANONYMOUS_API = env_int("VERIFY_RATE_ANONYMOUS_API", 60, minimum=1)  # per IP
-VERIFY_RATE_TOKEN = env_int("VERIFY_RATE_TOKEN", 600_000, minimum=1)  # per API token
+VERIFY_RATE_TOKEN = env_int("VERIFY_RATE_TOKEN", 6_000, minimum=1)  # per API token
 VERIFY_BATCH_MAX = 1000
+# --- security (issue 10): limits that hold across processes, per address/account/token ---
+# Where the counters live: "database" (default, shared by every worker, no extra server) or
+# "cache" (Django's cache, which must then be Redis: REDIS_URL).
+RATELIMIT_STORE = env_str("RATELIMIT_STORE", "database")
+if RATELIMIT_STORE not in {"database", "cache"}:
+    raise SettingError("RATELIMIT_STORE", f"应为 database 或 cache，实际为 {RATELIMIT_STORE!r}")
+if RATELIMIT_STORE == "cache" and not env_str("REDIS_URL", ""):
+    raise SettingError("RATELIMIT_STORE", "cache 须与 REDIS_URL 一起使用（进程内存计数在多进程下"
+                                          "不能限流）")
+VERIFY_RATE_ACCOUNT = env_int("VERIFY_RATE_ACCOUNT", 6_000, minimum=1)  # per account, minute
+VERIFY_DAILY_ADDRESS = env_int("VERIFY_DAILY_ADDRESS", 1_000, minimum=1)  # anonymous, per IP
+VERIFY_DAILY_TOKEN = env_int("VERIFY_DAILY_TOKEN", 200_000, minimum=1)  # per API token
+# Daily queries per account, by role (an employer checks its own workforce; departments'
+# systems check more). Roles not listed get VERIFY_DAILY_ACCOUNT.
+VERIFY_DAILY_ACCOUNT = env_int("VERIFY_DAILY_ACCOUNT", 2_000, minimum=1)
+VERIFY_DAILY_ROLE = {"enterprise_user": 5_000, "institution_user": 10_000,
+                     "issuing_officer": 200_000, "inspector": 50_000, "analyst": 200_000,
+                     "department_head": 50_000, "campaign_office": 50_000,
+                     "police": 50_000, "prosecutor": 20_000, "netgov_officer": 20_000}
+# Logins: tries per address (one password across many accounts), and the progressive delay
+# per username (never a lock someone can set off by typing an administrator's name).
+LOGIN_RATE_ADDRESS = env_int("LOGIN_RATE_ADDRESS", 30, minimum=1)  # failed logins / 15 min
+LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 5, minimum=1)  # failures before the delay
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 60, minimum=1)
+# API tokens expire this many days after they were made (and on logout, password change).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # Jobs run from the database by default (no extra server). In production set REDIS_URL to
 # queue them in Redis through RQ (pip install 'certguard[redis]'); `certguard worker` follows.
@@ -215,7 +246,7 @@ else:
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "certguard.orgs.authentication.ExpiringTokenAuthentication",  # security: expiry
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Every endpoint names its action (``policy = ...``) and the one policy decides.

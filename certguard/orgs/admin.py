@@ -7,14 +7,18 @@ log (``core.admin_site``).
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from certguard.core.errors import AppError
 from certguard.core.policy import allows
 from certguard.core.rights import ADMIN_ROLES
-from certguard.orgs.models import Membership, User
+from certguard.orgs import otp
+from certguard.orgs.models import Membership, SecondFactorReset, User
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -54,6 +58,20 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="重置双因素认证（生成一次性重置码）")
+    def reset_second_factor(self, request, queryset) -> None:
+        for user in queryset[:20]:
+            try:
+                code = otp.second_factor_reset_approve(by=request.user, user=user,
+                                                       reason="管理后台批准")
+            except AppError as exc:
+                messages.error(request, f"{user.username}：{exc.message}")
+            else:
+                messages.warning(request, f"{user.username} 的重置码：{code}（24小时内有效，只能"
+                                          "使用一次。请核实本人身份后通过电话或当面告知，"
+                                          "不要通过电子邮件或即时通讯发送）")
 
 
 @admin.register(Membership)
@@ -62,3 +80,39 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "active"]
     search_fields = ["user__username", "organisation__name"]
     raw_id_fields = ["user", "organisation"]
+
+
+@admin.register(SecondFactorReset)
+class SecondFactorResetAdmin(admin.ModelAdmin):
+    list_display = ["user", "approved_by", "created_at", "expires_at", "used_at"]
+    fields = readonly_fields = ("user", "approved_by", "created_at", "expires_at", "used_at",
+                                "reason")
+    _policy_keeps_has_add_permission = True
+    _policy_keeps_has_change_permission = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # approved through the user list's action, which makes the code
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# An authenticator is bound by its owner only (a device an administrator adds or edits would
+# be a second factor someone else knows); a lost one is reset with the action above.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class ReadOnlyTOTPDeviceAdmin(TOTPDeviceAdmin):
+    _policy_keeps_has_add_permission = True
+    _policy_keeps_has_change_permission = True
+    _policy_keeps_has_delete_permission = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

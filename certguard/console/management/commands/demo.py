@@ -41,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.role:<17} {login.organisation}")
-        self.stdout.write("demo_admin、demo_security、demo_auditor 须输入动态口令："
+        self.stdout.write("demo_admin、demo_security、demo_auditor、demo_issuer 须输入动态口令："
                           f"验证器密钥 {demo_admin_totp_secret()}"
                           "（或 certguard totp 用户名 显示当前口令）")
 
