@@ -118,6 +118,20 @@ def guessed_word(password: str, extra: tuple[str, ...] = ()) -> str:
     return ""
 
 
+def _pinyin(text: str) -> list[str]:
+    """How a Chinese name is typed on a keyboard: full pinyin of its first two, three and all
+    syllables, and the initials ("沁水县应急管理局" → qinshui, qinshuixian, …, qsxyjglj)."""
+    if text.isascii():
+        return []
+    from pypinyin import lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin(text) if s.isascii() and s.isalpha()]
+    if len(syllables) < 2:
+        return []
+    return ["".join(syllables[:2]), "".join(syllables[:3]), "".join(syllables),
+            "".join(s[0] for s in syllables)]
+
+
 def _context_words(user) -> tuple[str, ...]:
     """The user's names and their organisations' names and codes (a password must not be
     built from them)."""
@@ -126,6 +140,7 @@ def _context_words(user) -> tuple[str, ...]:
     if user is not None and getattr(user, "pk", None):
         for org in [m.organisation for m in user.memberships.select_related("organisation")]:
             words += [org.name, org.credit_code or "", org.issuer_code]
+    words += [spelling for word in list(words) for spelling in _pinyin(word)]
     parts = []
     for word in words:
         parts.append(word)

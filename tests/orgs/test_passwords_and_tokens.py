@@ -61,6 +61,12 @@ def test_a_password_built_from_the_username_or_the_organisation_is_refused(cast)
     # and at a password change, against the organisations the account acts for
     with pytest.raises(ValidationError):
         validate_password("Zx9!140000-yjQ", cast.issuer)
+    # Chinese names as they are typed: 沁水县X煤业有限公司 → qinshui; 张建国 → zhangjianguo
+    with pytest.raises(ValidationError):
+        validate_password("Qinshui#Mx97z!", cast.user_x)
+    with pytest.raises(ValidationError):
+        validate_password("9!ZhangJianguo%", User(username="zjg9", display_name="张建国"))
+    validate_password("Qx7#mTr9!vLp2z", cast.user_x)
 
 
 def test_keyboard_walks_are_recognised_with_shifted_keys():
