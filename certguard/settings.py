@@ -5,12 +5,16 @@ from pathlib import Path
 
 from certguard.core.env import (
     SettingError,
+    allowed_hosts_problem,
     audit_key,
     database_from_url,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
+    fernet_key_problem,
+    weak_key_problem,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -24,11 +28,14 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 if PRODUCTION and DEBUG:
     raise SettingError("DEBUG", "生产模式下必须关闭 DEBUG（DEBUG=false）")
-if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise SettingError("SECRET_KEY", "生产模式下必须设置至少32个字符的随机密钥，不能使用开发密钥")
+if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or weak_key_problem(SECRET_KEY)):
+    raise SettingError("SECRET_KEY", "生产模式下必须设置至少32个字符的随机密钥，不能使用开发密钥"
+                                     f"（{weak_key_problem(SECRET_KEY) or '当前为开发密钥'}）")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and allowed_hosts_problem(ALLOWED_HOSTS):
+    raise SettingError("ALLOWED_HOSTS", allowed_hosts_problem(ALLOWED_HOSTS))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DATABASES = {
@@ -78,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "certguard.core.middleware.TrustedProxyMiddleware",  # security: forwarded headers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,10 +131,13 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Django's own validators with Chinese messages (its zh-hans catalogue lacks some).
-    {"NAME": "certguard.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "certguard.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "certguard.orgs.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "certguard.orgs.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "certguard.orgs.passwords.CommonPasswordValidator"},
+    # --- security (issue 10): vendor/default words, keyboard walks, names; zxcvbn ---
+    {"NAME": "certguard.orgs.passwords.GuessablePasswordValidator"},
+    {"NAME": "certguard.orgs.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "orgs:login"
 LOGIN_REDIRECT_URL = "orgs:home"
@@ -135,9 +146,11 @@ LOGOUT_REDIRECT_URL = "orgs:login"
 # 等保 level 3: lock an account for 30 minutes after 5 failures; idle sessions expire.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 30, minimum=1))
-# Lock the account (等保: the account is what is attacked); an IP-wide lock would shut out
-# a whole office behind one NAT address, so axes.W006 is silenced on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the pair (username, client address): a lock by username alone would let anyone lock
+# the administrator out by typing the name (issue 10); per address and per username the
+# login view adds limits and a progressive delay (certguard.orgs.throttle).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "certguard.core.middleware.client_ip"  # the trusted address
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "orgs/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -148,6 +161,19 @@ SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: the clock restarts on every
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# --- security (issue 10): HTTPS only in production ---
+# HSTS: browsers refuse plain HTTP to this site for a year after the first visit.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The reverse proxies in front of the platform (addresses or networks, comma-separated).
+# Only a request arriving from one of them may name the client (X-Forwarded-For) and the
+# scheme (X-Forwarded-Proto); default: none trusted, the client is the socket's peer.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+if PRODUCTION and SECURE_HSTS_SECONDS < 31_536_000:
+    raise SettingError("SECURE_HSTS_SECONDS", "生产模式下 HSTS 有效期应不少于一年（31536000 秒）")
 OTP_TOTP_ISSUER = "certguard"
 
 LANGUAGE_CODE = "zh-hans"
@@ -183,8 +209,34 @@ CONTENT_SECURITY_POLICY = {
 # Per-client limits of the verification service (queries per minute).
 VERIFY_RATE_PUBLIC = env_int("VERIFY_RATE_PUBLIC", 30, minimum=1)  # web page, per IP
 VERIFY_RATE_ANONYMOUS_API = env_int("VERIFY_RATE_ANONYMOUS_API", 60, minimum=1)  # per IP
-VERIFY_RATE_TOKEN = env_int("VERIFY_RATE_TOKEN", 600_000, minimum=1)  # per API token
+VERIFY_RATE_TOKEN = env_int("VERIFY_RATE_TOKEN", 6_000, minimum=1)  # per API token
 VERIFY_BATCH_MAX = 1000
+# --- security (issue 10): limits that hold across processes, per address/account/token ---
+# Where the counters live: "database" (default, shared by every worker, no extra server) or
+# "cache" (Django's cache, which must then be Redis: REDIS_URL).
+RATELIMIT_STORE = env_str("RATELIMIT_STORE", "database")
+if RATELIMIT_STORE not in {"database", "cache"}:
+    raise SettingError("RATELIMIT_STORE", f"应为 database 或 cache，实际为 {RATELIMIT_STORE!r}")
+if RATELIMIT_STORE == "cache" and not env_str("REDIS_URL", ""):
+    raise SettingError("RATELIMIT_STORE", "cache 须与 REDIS_URL 一起使用（进程内存计数在多进程下"
+                                          "不能限流）")
+VERIFY_RATE_ACCOUNT = env_int("VERIFY_RATE_ACCOUNT", 6_000, minimum=1)  # per account, minute
+VERIFY_DAILY_ADDRESS = env_int("VERIFY_DAILY_ADDRESS", 1_000, minimum=1)  # anonymous, per IP
+VERIFY_DAILY_TOKEN = env_int("VERIFY_DAILY_TOKEN", 200_000, minimum=1)  # per API token
+# Daily queries per account, by role (an employer checks its own workforce; departments'
+# systems check more). Roles not listed get VERIFY_DAILY_ACCOUNT.
+VERIFY_DAILY_ACCOUNT = env_int("VERIFY_DAILY_ACCOUNT", 2_000, minimum=1)
+VERIFY_DAILY_ROLE = {"enterprise_user": 5_000, "institution_user": 10_000,
+                     "issuing_officer": 200_000, "inspector": 50_000, "analyst": 200_000,
+                     "department_head": 50_000, "campaign_office": 50_000,
+                     "police": 50_000, "prosecutor": 20_000, "netgov_officer": 20_000}
+# Logins: tries per address (one password across many accounts), and the progressive delay
+# per username (never a lock someone can set off by typing an administrator's name).
+LOGIN_RATE_ADDRESS = env_int("LOGIN_RATE_ADDRESS", 30, minimum=1)  # failed logins / 15 min
+LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 5, minimum=1)  # failures before the delay
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 60, minimum=1)
+# API tokens expire this many days after they were made (and on logout, password change).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # Jobs run from the database by default (no extra server). In production set REDIS_URL to
 # queue them in Redis through RQ (pip install 'certguard[redis]'); `certguard worker` follows.
@@ -201,7 +253,7 @@ else:
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "certguard.orgs.authentication.ExpiringTokenAuthentication",  # security: expiry
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Every endpoint names its action (``policy = ...``) and the one policy decides.
@@ -227,6 +279,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClueStatusEnum": "certguard.clues.reference.STATUS_CHOICES",
         "ScreeningRunStatusEnum": "certguard.screening.models.ScreeningRun.Status",
+        # --- security: check --deploy without warnings (one name per status set) ---
+        "SuspectStatusEnum": "certguard.netwatch.reference.SUSPECT_STATUSES.items",
+        "HandoverStatusEnum": "certguard.netwatch.reference.HANDOVER_STATUSES.items",
+        "TipStatusEnum": "certguard.tips.reference.STATUSES.items",
+        "RewardStatusEnum": "certguard.tips.reference.REWARD_STATUSES.items",
     },
 }
 
@@ -241,6 +298,8 @@ AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE", "")
 # Signing keys of the issuing authorities are stored encrypted with a key derived from this
 # (default SECRET_KEY): set it in production so rotating SECRET_KEY keeps the keys readable.
 ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")
+if PRODUCTION and ECERT_KEY_SECRET and weak_key_problem(ECERT_KEY_SECRET):
+    raise SettingError("ECERT_KEY_SECRET", weak_key_problem(ECERT_KEY_SECRET))
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 
 # --- network governance and tip-offs -----------------------------------------------------------
@@ -258,6 +317,9 @@ TIPS_KEYS = env_list("TIPS_KEYS", [])
 if PRODUCTION and not TIPS_KEYS:
     raise SettingError("TIPS_KEYS", "生产模式下必须设置举报信息加密密钥（Fernet 密钥，"
                                     "生成方法见 README 的配置表）")
+for _key in TIPS_KEYS if PRODUCTION else []:
+    if fernet_key_problem(_key):
+        raise SettingError("TIPS_KEYS", fernet_key_problem(_key))
 TIPS_TEXT_MAX_CHARS = env_int("TIPS_TEXT_MAX_CHARS", 5000, minimum=100)
 # Form fields (not files) up to 8 MB are read, so an over-long report is answered with its
 # length and kept in the form rather than refused unread (Django's default is 2.5 MB).

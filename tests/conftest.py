@@ -92,19 +92,26 @@ def cast(db) -> Cast:
     )
 
 
+def verified_login(client, user):
+    """Log ``client`` in as ``user`` with a session that passed the second factor (which the
+    three administrators and issuing officers must use)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test",
+                                                 defaults={"confirmed": True})
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def verified_client(client):
     """A test client whose login counts as TOTP-verified (for administrators)."""
 
     def login(user):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        client.force_login(user)
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        return client
+        return verified_login(client, user)
 
     return login
 

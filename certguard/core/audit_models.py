@@ -28,6 +28,9 @@ NOT_AUDITED: dict[str, str] = {
                               "every read of the results are audited",
     "ecert.signedpayload": "a cache of signatures made for a certificate, derived from the "
                            "audited certificate and key; re-creatable at any time",
+    # --- security (issue 10) ---
+    "core.ratecounter": "rate-limit counters, incremented on every limited request and "
+                        "discarded when their window ends; what the requests did is audited",
     "ecert.revocationversion": "published versions of the revocation list, derived from the "
                                "audited certificates' statuses",
 }
@@ -46,4 +49,6 @@ LOG_MODELS: dict[str, str] = {
     "workforce.ledgerchange": "the ledger's history",
     "clues.clueevent": "a clue's handling history",
     "selfcheck.uploadevent": "a roster upload's history",
+    # --- security (issue 10) ---
+    "netwatch.handoverevent": "a handover's history",
 }

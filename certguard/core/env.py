@@ -58,6 +58,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``10.0.0.5``, ``10.0.0.0/24``, ``::1``)."""
+    import ipaddress
+
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingError(name, f"{value!r} 不是 IP 地址或网段（如 10.0.0.5、10.0.0.0/24）"
+                               ) from None
+    return values
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     """Parse a database URL (the variable ``name``) with dj-database-url, refusing what it
     would silently misread."""
@@ -89,6 +103,46 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     return dict(config)
 
 
+def weak_key_problem(key: str, *, min_length: int = 32, min_distinct: int = 12) -> str:
+    """'' for a key that looks random enough; else why not (a 36-character key of one
+    repeated letter is long but guessable)."""
+    if len(key) < min_length:
+        return f"应为至少{min_length}个字符的随机串，实际只有{len(key)}个字符"
+    if len(set(key)) < min_distinct:
+        return f"随机性不足：只用了{len(set(key))}种字符，应不少于{min_distinct}种"
+    for width in (1, 2, 3, 4):  # a short unit repeated ("abcabcabc…")
+        if key == (key[:width] * (len(key) // width + 1))[:len(key)]:
+            return "随机性不足：由重复片段组成"
+    return ""
+
+
+def fernet_key_problem(key: str) -> str:
+    """'' for a Fernet key (URL-safe base64 of 32 bytes) made of random bytes."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError):
+        return "不是有效的 Fernet 密钥（应为32字节的 URL 安全 Base64 编码）"
+    if len(raw) != 32:
+        return "不是有效的 Fernet 密钥（应为32字节的 URL 安全 Base64 编码）"
+    if len(set(raw)) < 16:
+        return "随机性不足，请用 Fernet.generate_key() 生成"
+    return ""
+
+
+def allowed_hosts_problem(hosts: list[str]) -> str:
+    """Production serves named hosts only: never '*' (any Host header, cache poisoning and
+    password-reset links to another site), never an empty list."""
+    if not hosts:
+        return "生产模式下必须列出本平台的域名（逗号分隔）"
+    wild = [h for h in hosts if "*" in h]
+    if wild:
+        return f"生产模式下不能使用通配符 {', '.join(wild)}，请逐一列出本平台的域名"
+    return ""
+
+
 def audit_key(*, production: bool, secret_key: str, var_dir: Path) -> str:
     """The audit log's chain key (AUDIT_KEY): required in production and kept apart from
     SECRET_KEY, so that rotating the session key never makes the log read as tampered and
@@ -96,8 +150,9 @@ def audit_key(*, production: bool, secret_key: str, var_dir: Path) -> str:
     made once in the var directory (never a key written in the source)."""
     key = os.environ.get("AUDIT_KEY", "")
     if key:
-        if len(key) < 32 or len(set(key)) < 12:
-            raise SettingError("AUDIT_KEY", "应为至少32个字符、不少于12种字符的随机串")
+        if weak_key_problem(key):
+            raise SettingError("AUDIT_KEY", "应为至少32个字符、不少于12种字符的随机串（"
+                                            f"{weak_key_problem(key)}）")
         if key == secret_key:
             raise SettingError("AUDIT_KEY", "不能与 SECRET_KEY 相同")
         return key

@@ -142,3 +142,21 @@ class Job(TimeStampedModel):
         if actor.user_id is None:
             return None
         return Q(owner_id=actor.user_id)
+
+
+# --- security (issue 10): rate limits shared by every server process --------------------------
+
+class RateCounter(models.Model):
+    """One fixed-window counter of the rate limits (``core.ratelimit``): the database is
+    the store every worker process shares, so a limit holds whatever the number of workers."""
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveBigIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)  # Unix time after which it is stale
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.bucket}={self.count}"

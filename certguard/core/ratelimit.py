@@ -1,35 +1,77 @@
-"""Fixed-window rate limits on Django's cache (Redis in production, memory otherwise)."""
+"""Fixed-window rate limits shared by every server process.
+
+The counters live in the database by default (``core.RateCounter``: one UPDATE per limited
+request, no extra server, so ``make demo`` needs no Redis), or in Django's cache when
+``RATELIMIT_STORE=cache`` and the cache is Redis (``REDIS_URL``). A per-process memory store
+is never used: with several workers it would multiply every limit by their number.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import random
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from certguard.core.errors import AppError
+
+DEFAULT_MESSAGE = ("查询过于频繁，请{retry}秒后再试（为防止批量套取个人信息，每个来源的查询次数"
+                   "有限制；单位批量核验请使用批量接口并申请接口令牌）")
 
 
 class RateLimited(AppError):
     status = 429
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("rate_limited",
-                         f"查询过于频繁，请{retry_after}秒后再试（为防止批量套取个人信息，"
-                         "每个来源的查询次数有限制；单位批量核验请使用批量接口并申请接口令牌）")
+    def __init__(self, retry_after: int, message: str = DEFAULT_MESSAGE) -> None:
+        super().__init__("rate_limited", message.format(retry=retry_after))
         self.retry_after = retry_after
 
 
-def rate_limit(*, scope: str, key: str, limit: int, window: int = 60, cost: int = 1) -> None:
-    """Allow ``limit`` units per ``window`` seconds for (scope, key); raise RateLimited."""
-    bucket = int(time.time() // window)
-    cache_key = f"rl:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, cost, timeout=window + 1):
-        count = cost
-    else:
+def _bucket(scope: str, key: str, window: int, now: float) -> tuple[str, int]:
+    start = int(now // window) * window
+    if len(key) > 64:  # long keys (tokens, digests) stay out of the table in clear
+        key = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"{scope}:{key}:{window}:{start}", start + window
+
+
+def _count_in_database(bucket: str, expires: int, cost: int) -> int:
+    from certguard.core.models import RateCounter
+
+    counters = RateCounter.objects.filter(bucket=bucket)
+    if not counters.update(count=F("count") + cost):
         try:
-            count = cache.incr(cache_key, cost)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, cost, timeout=window + 1)
-            count = cost
+            with transaction.atomic():
+                RateCounter.objects.create(bucket=bucket, count=cost, expires=expires)
+        except IntegrityError:  # another process created it first
+            counters.update(count=F("count") + cost)
+    if random.random() < 0.002:  # housekeeping, not security
+        RateCounter.objects.filter(expires__lt=int(time.time())).delete()
+    return counters.values_list("count", flat=True).first() or cost
+
+
+def _count_in_cache(bucket: str, expires: int, cost: int) -> int:
+    from django.core.cache import cache
+
+    timeout = max(1, expires - int(time.time()) + 1)
+    if cache.add(bucket, cost, timeout=timeout):
+        return cost
+    try:
+        return cache.incr(bucket, cost)
+    except ValueError:  # expired between add and incr
+        cache.add(bucket, cost, timeout=timeout)
+        return cost
+
+
+def rate_limit(*, scope: str, key: str, limit: int, window: int = 60, cost: int = 1,
+               message: str = DEFAULT_MESSAGE) -> None:
+    """Allow ``limit`` units per ``window`` seconds for (scope, key); raise RateLimited.
+    ``message`` may contain ``{retry}`` (seconds until the window ends)."""
+    now = time.time()
+    bucket, expires = _bucket(scope, key, window, now)
+    store = getattr(settings, "RATELIMIT_STORE", "database")
+    count = (_count_in_cache if store == "cache" else _count_in_database)(bucket, expires, cost)
     if count > limit:
-        raise RateLimited(retry_after=window - int(time.time()) % window or 1)
+        raise RateLimited(retry_after=max(1, expires - int(now)), message=message)

@@ -50,6 +50,9 @@ ORG_STAFF = REGULATORS | JUDICIAL | {"enterprise_user", "institution_user"}
 SIGNED_IN = frozenset(ROLES)
 EVERYONE = SIGNED_IN | {ANONYMOUS}
 ADMIN = frozenset({"admin"})
+# --- security (issue 10) ---
+# Roles that must sign in with a second factor (TOTP, or a one-time recovery code).
+SECOND_FACTOR_ROLES = ADMIN_ROLES | {"issuing_officer"}
 
 
 @dataclass(frozen=True)

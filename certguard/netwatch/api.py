@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -160,7 +161,7 @@ class SuspectActionApi(APIView):
     policy = {"write": "netwatch.work"}
 
     @extend_schema(summary="疑似域名或广告：转为线索、排除", request=SuspectActionSerializer,
-                   responses={200: serializers.DictField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def post(self, request, kind: str, pk: int):
         if kind not in ("domains", "ads"):
             raise AppError("not_found", "对象不存在", status=404)
@@ -272,7 +273,7 @@ class HandoverDetailApi(APIView):
                                                                   pk=pk)).data)
 
     @extend_schema(summary="记录已处置、复现，或立即复查", request=HandoverStatusRequest,
-                   responses=HandoverSerializer)
+                   responses=HandoverSerializer, operation_id="netwatch_handovers_update")
     def post(self, request, pk: int):
         handover = selectors.handover_get(user=request.user, pk=pk, action="netwatch.work")
         data = HandoverStatusRequest(data=request.data)
@@ -295,7 +296,7 @@ class FiguresApi(APIView):
 
     @extend_schema(summary="网络治理统计（发现假冒网站、封堵网站、清理信息量、移交线索），"
                            "参数 region、department、start、end、group_by",
-                   responses={200: serializers.DictField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         f = nw_figures.filter_from(request.query_params)
         return Response(nw_figures.netwatch_figures(

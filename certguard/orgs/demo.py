@@ -152,7 +152,7 @@ def demo_world_build(*, seed: int = 2024) -> list[DemoLogin]:
         _login("demo_worker", "张建军", first_mine, "worker"),
         _login("demo_public", "王丽", None, "public"),
     ]
-    for username in ("demo_admin", "demo_security", "demo_auditor"):
+    for username in ("demo_admin", "demo_security", "demo_auditor", "demo_issuer"):
         TOTPDevice.objects.get_or_create(user=User.objects.get(username=username), confirmed=True,
                                          defaults={"name": "演示验证器",
                                                    "key": DEMO_ADMIN_TOTP_HEX})

@@ -22,6 +22,17 @@ class TokenForm(forms.Form):
                                                           "autocomplete": "one-time-code"}))
 
 
+class SecondFactorForm(forms.Form):
+    """The verification step: the authenticator's six digits or a one-time recovery code."""
+
+    token = forms.CharField(label="动态口令或恢复码", max_length=20, min_length=6,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
+
+
+class ResetCodeForm(forms.Form):
+    reset_code = forms.CharField(label="重置码", max_length=20, min_length=12)
+
+
 class OrganisationForm(forms.Form):
     kind = forms.ChoiceField(label="单位类型", choices=[(k, v) for k, v in ORG_KINDS.items()
                                                         if k != "department"])

@@ -3,8 +3,6 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from certguard.core.scoping import actor_of
-
 SESSION_KEY = "acting_membership_id"
 
 
@@ -28,15 +26,18 @@ def needs_second_factor(user) -> str:
         return ""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from certguard.orgs.otp import second_factor_required
+
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return "verify"
-    if actor_of(user).is_admin:
+    if second_factor_required(user=user):
         return "setup"
     return ""
 
 
 class RequireSecondFactorMiddleware:
-    """Staff with TOTP enabled must enter it; administrators must have it at all."""
+    """Staff with TOTP enabled must enter it; privileged roles (the three administrators and
+    issuing officers) must have it at all."""
 
     EXEMPT_PREFIXES = ("/account/otp/", "/account/logout/", "/static/", "/api/")
 

@@ -80,6 +80,9 @@ def user_create(*, username: str, password: str, display_name: str = "", phone: 
     if role and role not in ROLES:
         raise AppError("role_unknown", f"未知的角色：{role}")
     candidate = User(username=username, display_name=display_name)
+    if organisation is not None:  # a password must not be built from the organisation's names
+        candidate._password_context = (  # type: ignore[attr-defined]
+            organisation.name, organisation.credit_code or "", organisation.issuer_code)
     try:
         validate_password(password, candidate)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from certguard.core.audit import audit_record
@@ -40,3 +41,18 @@ def record_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
         audit_record(action="logout", object_type="orgs.user", object_id=user.pk,
                      summary=f"{user.get_username()} 退出", user=user)
+        from certguard.orgs.otp import api_tokens_revoke
+
+        api_tokens_revoke(user=user, reason="退出登录")
+
+
+@receiver(pre_save, sender=User)
+def revoke_tokens_on_password_change(sender, instance, update_fields=None, **kwargs) -> None:
+    """A new password ends every API token made under the old one (issue 10)."""
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return
+    old = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if old is not None and old != instance.password:
+        from certguard.orgs.otp import api_tokens_revoke
+
+        api_tokens_revoke(user=instance, reason="修改密码")

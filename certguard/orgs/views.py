@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,11 +14,19 @@ from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
 from certguard.core.filters import page_filters
+from certguard.core.middleware import client_ip
 from certguard.core.policy import allows, requires
+from certguard.core.ratelimit import RateLimited
 from certguard.core.scoping import actor_of
-from certguard.orgs import otp, selectors, services
+from certguard.orgs import otp, selectors, services, throttle
 from certguard.orgs.filters import OrganisationFilterSet
-from certguard.orgs.forms import LoginForm, OrganisationForm, TokenForm
+from certguard.orgs.forms import (
+    LoginForm,
+    OrganisationForm,
+    ResetCodeForm,
+    SecondFactorForm,
+    TokenForm,
+)
 from certguard.orgs.middleware import SESSION_KEY
 from certguard.orgs.reference import ORG_KINDS, SECTORS
 
@@ -25,6 +35,28 @@ class LoginView(auth_views.LoginView):
     template_name = "orgs/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = str(request.POST.get("username", ""))[:150]
+        try:
+            throttle.login_throttle(request=request, username=username, ip=client_ip(request))
+        except RateLimited as exc:
+            # an unbound form: rendering a bound one would check the password after all
+            form = self.authentication_form(request, initial={"username": username})
+            response = self.render_to_response(self.get_context_data(
+                form=form, throttle_error=exc.message))
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(throttle.DEVICE_COOKIE,
+                            throttle.device_cookie_value(form.get_user().get_username()),
+                            max_age=throttle.DEVICE_DAYS * 86_400, httponly=True,
+                            secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+        return response
 
 
 def _next_url(request, default: str = "orgs:home") -> str:
@@ -42,7 +74,7 @@ def front(request):
 
 @requires("account.use")
 def otp_verify(request):
-    form = TokenForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             otp.totp_verify(request=request, user=request.user, token=form.cleaned_data["token"])
@@ -55,20 +87,47 @@ def otp_verify(request):
 
 @requires("account.use")
 def otp_setup(request):
+    if otp.enrolment_blocked(request=request, user=request.user):
+        # A session that has not passed the current second factor cannot replace it: only
+        # a reset approved by the security administrator opens enrolment.
+        reset_form = ResetCodeForm(request.POST or None)
+        if request.method == "POST" and reset_form.is_valid():
+            try:
+                otp.second_factor_reset_redeem(request=request, user=request.user,
+                                               code=reset_form.cleaned_data["reset_code"])
+            except AppError as exc:
+                reset_form.add_error("reset_code", exc.message)
+            else:
+                messages.success(request, "重置码正确，请绑定新的验证器")
+                return redirect("orgs:otp_setup")
+        return render(request, "orgs/otp_reset.html", {"form": reset_form}, status=403)
     device = otp.totp_pending_device(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            otp.totp_confirm(request=request, user=request.user,
-                             token=form.cleaned_data["token"])
+            codes = otp.totp_confirm(request=request, user=request.user,
+                                     token=form.cleaned_data["token"])
         except AppError as exc:
             form.add_error("token", exc.message)
         else:
-            messages.success(request, "已启用动态口令（TOTP）双因素认证")
-            return redirect(_next_url(request, "orgs:account"))
+            request.session["new_recovery_codes"] = codes
+            messages.success(request, "已启用动态口令（TOTP）双因素认证，请保存恢复码")
+            return redirect("orgs:account")
     return render(request, "orgs/otp_setup.html", {
         "form": form, "secret": otp.totp_secret_base32(device),
-        "qr_svg": otp.totp_qr_svg(device)})
+        "qr_svg": otp.totp_qr_svg(device),
+        "required": otp.second_factor_required(user=request.user)})
+
+
+@requires("account.use")
+@require_POST
+def otp_recovery_codes(request):
+    if not otp.totp_enabled(user=request.user):
+        messages.error(request, "请先启用动态口令")
+    else:
+        request.session["new_recovery_codes"] = otp.recovery_codes_generate(user=request.user)
+        messages.success(request, "已生成新的恢复码，旧恢复码立即作废。恢复码只显示这一次。")
+    return redirect("orgs:account")
 
 
 @requires("account.use")
@@ -162,12 +221,25 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        messages.success(request, "密码已修改")
+        messages.success(request, "密码已修改，原有接口令牌已作废")
         return redirect("orgs:account")
     return render(request, "orgs/account.html", {
         "form": form, "history": selectors.login_history(user=request.user),
         "has_totp": otp.totp_enabled(user=request.user),
+        "recovery_left": otp.recovery_codes_left(user=request.user),
+        "recovery_codes": request.session.pop("new_recovery_codes", None),
+        "tokens": otp.api_tokens(user=request.user),
+        "password_help": password_validators_help_texts(),
+        "can_token": allows(request.user, "account.api_token"),
         "token": request.session.pop("new_api_token", None)})
+
+
+@requires("account.use")
+@require_POST
+def api_tokens_revoke(request):
+    if otp.api_tokens_revoke(user=request.user, reason="本人作废"):
+        messages.success(request, "接口令牌已作废")
+    return redirect("orgs:account")
 
 
 @requires("account.api_token")

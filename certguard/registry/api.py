@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
-from certguard.core.ratelimit import rate_limit
 from certguard.registry.batch import verify_many
+from certguard.registry.limits import verify_limit
 from certguard.registry.verification import VerifyQuery, verify_certificate
 
 
@@ -39,13 +39,10 @@ class BatchRequest(serializers.Serializer):
 
 
 def _limit(request, cost: int) -> None:
-    """Token holders (other departments' systems) get a high quota; anonymous callers a low one."""
-    if request.auth is not None:
-        rate_limit(scope="verify-token", key=str(request.user.pk),
-                   limit=settings.VERIFY_RATE_TOKEN, cost=cost)
-    else:
-        rate_limit(scope="verify-api", key=client_ip(request),
-                   limit=settings.VERIFY_RATE_ANONYMOUS_API, cost=cost)
+    """Token holders (other departments' systems) get a higher quota than anonymous callers;
+    every caller is limited per address or token, per account, and per day."""
+    token = getattr(request.auth, "key", "") if request.auth is not None else ""
+    verify_limit(user=request.user, ip=client_ip(request), token_key=token, cost=cost)
 
 
 ANSWER_EXAMPLE = OpenApiExample("查询结果", value={

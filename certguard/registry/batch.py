@@ -30,7 +30,6 @@ from certguard.registry.verification import (
     _clean,
     build_answer,
     execute_raw,
-    may_see_mismatch,
 )
 
 CHUNK = 500  # keys per IN list: under SQLite's parameter limit, few round trips
@@ -56,13 +55,11 @@ def _fetch(column: str, keys: set[str], *, compact: bool) -> dict[str, list[tupl
     return found
 
 
-def _compact(rows: list[tuple], name: str, staff: bool, on: str) -> dict:
-    """The bulk answer: result, and number, item and status code of each matching row."""
+def _compact(rows: list[tuple], name: str, on: str) -> dict:
+    """The bulk answer: result, and number, item and status code of each matching row (a
+    number registered under another name answers "not_found", as for a single query)."""
     matching = [r for r in rows if r[3] == name]
-    if matching:
-        result = "found"
-    else:
-        result = "name_mismatch" if rows and staff else "not_found"
+    result = "found" if matching else "not_found"
     # r[4:9] = status, valid_from, valid_until, review_due, last_review (ISO text)
     return {"result": result, "certificates": [
         {"cert_no": r[1], "item_code": r[2], "status": status_code_on(on, *r[4:9])}
@@ -95,7 +92,6 @@ def verify_many(*, queries: list[VerifyQuery], user: UserLike = None, channel: s
     by_id = _fetch("id_no", {k[0] for k in keys if k[0]}, compact=not detail)
     by_cert = _fetch("cert_no", {k[1] for k in keys if k[1] and not k[0]}, compact=not detail)
     cert_at = AT["cert_no"] if detail else CAT["cert_no"]
-    staff = may_see_mismatch(user)
     answers = []
     for query, (id_no, cert_no, name) in zip(queries, keys, strict=True):
         rows = by_id.get(id_no, []) if id_no else by_cert.get(cert_no, [])
@@ -109,9 +105,9 @@ def verify_many(*, queries: list[VerifyQuery], user: UserLike = None, channel: s
         if detail:
             answers.append(build_answer(rows=[dict(zip(FIELDS, r, strict=True)) for r in rows],
                                         name=name, id_no=id_no, cert_no=cert_no,
-                                        on=query.on or on, staff=staff))
+                                        on=query.on or on))
         else:
-            answers.append(_compact(rows, name, staff,
+            answers.append(_compact(rows, name,
                                     query.on.isoformat() if query.on else on_text))
     _audit(keys, answers, user=user, channel=channel)
     return answers

@@ -20,7 +20,6 @@ from django.http.request import split_domain_port, validate_host
 from certguard.core import audit
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
-from certguard.core.ratelimit import rate_limit
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/verify"
@@ -62,13 +61,14 @@ def _read_json(environ: dict) -> object:
 def answer(environ: dict) -> tuple[int, dict, list[tuple[str, str]]]:
     """Status, body and extra headers for one anonymous verification."""
     from certguard.registry.api import parse_query
+    from certguard.registry.limits import verify_limit
     from certguard.registry.verification import verify_certificate
 
     ip = client_ip(environ)  # the platform's one answer, as for every Django request
     token = audit.begin_context(user=None, ip=ip)
     try:
         query = parse_query(_read_json(environ))
-        rate_limit(scope="verify-api", key=ip, limit=settings.VERIFY_RATE_ANONYMOUS_API)
+        verify_limit(user=None, ip=ip)
         return 200, verify_certificate(query=query, user=None, channel="api"), []
     except AppError as exc:
         retry = getattr(exc, "retry_after", None)

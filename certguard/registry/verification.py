@@ -18,7 +18,7 @@ from certguard.core.audit import audit_query
 from certguard.core.db_router import lookup_alias
 from certguard.core.errors import AppError
 from certguard.core.memo import cached_get, ttl_cached
-from certguard.core.scoping import UserLike, actor_of
+from certguard.core.scoping import UserLike
 from certguard.orgs.models import Organisation
 from certguard.registry.lifecycle import status_on
 from certguard.registry.lookup_sql import BY_BOTH, BY_CERT_NO, BY_ID_NO, DATE_FIELDS, FIELDS
@@ -113,13 +113,13 @@ def _describe(row: dict, on: date) -> dict:
 
 
 def verify_certificate(*, query: VerifyQuery, user: UserLike = None, channel: str = "web") -> dict:
-    """One verification. The result is "found", "not_found" or — for signed-in staff only —
-    "name_mismatch" (the public never learns that a number exists under another name)."""
+    """One verification. The result is "found" or "not_found", for every caller: nobody
+    learns that a number exists under another name, or whose it is, without both the number
+    and the name (staff read more only through their scoped, audited pages)."""
     id_no, cert_no, name = _clean(query)
     on = query.on or today()
     rows = find_certificates(id_no=id_no, cert_no=cert_no)
-    answer = build_answer(rows=rows, name=name, id_no=id_no, cert_no=cert_no, on=on,
-                          staff=may_see_mismatch(user))
+    answer = build_answer(rows=rows, name=name, id_no=id_no, cert_no=cert_no, on=on)
     result, matching = answer["result"], answer["certificates"]
     audit_query(object_type="registry.certificate", key=id_no or cert_no, user=user,
                 summary=f"{channel}查询证书：{result}",
@@ -129,20 +129,11 @@ def verify_certificate(*, query: VerifyQuery, user: UserLike = None, channel: st
     return answer
 
 
-def may_see_mismatch(user: UserLike) -> bool:
-    return actor_of(user).role not in ("public", "worker")
-
-
-def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: date,
-                 staff: bool) -> dict:
-    """The public answer for one query from its registry rows."""
+def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: date) -> dict:
+    """The answer for one query from its registry rows: a number registered under another
+    name answers exactly as a number never registered."""
     matching = [r for r in rows if r["name"] == name]
-    if matching:
-        result = "found"
-    elif rows and staff:
-        result = "name_mismatch"
-    else:
-        result = "not_found"
+    result = "found" if matching else "not_found"
     holder_id = matching[0]["id_no"] if matching else id_no
     return {
         "result": result,
@@ -165,5 +156,4 @@ _MESSAGES = {
     "found": "查询到以下证书，请核对证书状态和有效期",
     "not_found": "未查询到该持证人的证书：证书可能是伪造的，或身份证号、证书编号、姓名有误。"
                  "请到官方渠道核实，发现假证请拨打12350举报",
-    "name_mismatch": "该证件号码已登记，但持证人姓名与登记信息不符，疑似冒用或涂改",
 }

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
 from certguard.core.policy import requires
-from certguard.core.ratelimit import RateLimited, rate_limit
+from certguard.core.ratelimit import RateLimited
+from certguard.registry.limits import verify_limit
 from certguard.registry.verification import VerifyQuery, verify_certificate
 
 
@@ -29,8 +30,8 @@ def verify_page(request):
         data = form.cleaned_data
         query = VerifyQuery(name=data["name"], **{data["key_type"]: data["key"]})
         try:
-            rate_limit(scope="verify-web", key=client_ip(request),
-                       limit=settings.VERIFY_RATE_PUBLIC)
+            verify_limit(user=request.user, ip=client_ip(request),
+                         per_minute=settings.VERIFY_RATE_PUBLIC)
             context["answer"] = verify_certificate(query=query, user=request.user, channel="web")
         except RateLimited as exc:
             context["error"], status = exc.message, 429

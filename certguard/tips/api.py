@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -74,7 +75,7 @@ class TipFollowApi(APIView):
     policy = {"write": "tips.submit"}
 
     @extend_schema(summary="凭回执查询进度、答复问题、申领奖励（连续输错将被暂停）",
-                   request=FollowRequest, responses={200: serializers.DictField()})
+                   request=FollowRequest, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         data = FollowRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -139,7 +140,8 @@ class TipDetailApi(APIView):
         return Response(TipSerializer(selectors.tip_get(user=request.user, pk=pk)).data)
 
     @extend_schema(summary="受理、不予受理（重复时注明首次举报）、提问、申请延期、记录处罚生效、"
-                           "办结并反馈", request=DecisionRequest, responses=TipSerializer)
+                           "办结并反馈", request=DecisionRequest, responses=TipSerializer,
+                   operation_id="tips_decide")
     def post(self, request, pk: int):
         from certguard.core.errors import NotFound
         from certguard.tips.views import act_on
@@ -168,7 +170,7 @@ class TipFiguresApi(APIView):
     policy = "tips.figures"
 
     @extend_schema(summary="举报统计，参数 region、department、start、end、group_by",
-                   responses={200: serializers.DictField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         f = tip_figures.filter_from(request.query_params)
         return Response(tip_figures.tips_figures(

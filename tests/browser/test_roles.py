@@ -44,7 +44,7 @@ def _log_in(browser, live_server, username):
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    if username in ("demo_admin", "demo_security", "demo_auditor"):  # they need TOTP
+    if username in ("demo_admin", "demo_security", "demo_auditor", "demo_issuer"):  # TOTP
         _wait(browser, By.NAME, "token")
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         browser.find_element(By.NAME, "token").send_keys(f"{totp(device.bin_key):06d}")

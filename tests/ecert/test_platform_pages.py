@@ -8,12 +8,13 @@ import pytest
 from django.core.cache import cache
 
 from certguard.ecert import services
+from tests.conftest import verified_login
 
 from .platform import audit_entries
 
 
 def test_printable_certificate_for_the_issuer(cast, cert, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     response = client.get(f"/ecert/certificates/{cert.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -27,7 +28,7 @@ def test_printable_certificate_for_the_issuer(cast, cert, client):
 
 
 def test_no_inline_scripts_on_the_pages(cast, cert, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     for url in (f"/ecert/certificates/{cert.pk}/", "/ecert/scan/"):
         page = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
@@ -35,14 +36,14 @@ def test_no_inline_scripts_on_the_pages(cast, cert, client):
 
 @pytest.mark.parametrize("who", ["inspector_a", "user_x", "police"])
 def test_others_cannot_print(cast, cert, client, who):
-    client.force_login(getattr(cast, who))
+    verified_login(client, getattr(cast, who))
     # Their roles may not print at all (403); another authority's officer would get 404.
     assert client.get(f"/ecert/certificates/{cert.pk}/").status_code == 403
     assert client.get(f"/ecert/certificates/{cert.pk}/qr.png").status_code == 403
 
 
 def test_qr_downloads(cast, cert, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     png = client.get(f"/ecert/certificates/{cert.pk}/qr.png")
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
     assert "attachment" in png["Content-Disposition"]
@@ -55,7 +56,7 @@ def test_revoked_certificate_page_says_why(cast, cert, client):
 
     registry.certificate_revoke(by=cast.issuer, certificate=cert, on=registry.today(),
                                 reason="unfit")
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     response = client.get(f"/ecert/certificates/{cert.pk}/")
     assert response.status_code == 400 and "不能签发电子证书" in response.content.decode()
     assert client.get(f"/ecert/certificates/{cert.pk}/qr.svg").status_code == 404

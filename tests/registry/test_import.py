@@ -15,6 +15,7 @@ from certguard.core.errors import AppError
 from certguard.registry.importer import certificates_import
 from certguard.registry.models import Certificate, ImportBatch
 from certguard.registry.verification import VerifyQuery, verify_certificate
+from tests.conftest import verified_login
 
 HEADER = ["cert_no", "id_no", "name", "family", "item_code", "issuer_code", "first_issued",
           "valid_from", "valid_until", "review_due", "status", "source"]
@@ -119,7 +120,7 @@ def test_cli_prints_the_report_and_writes_rejects(cast, tmp_path, capsys):
 
 
 def test_issuer_ui_import_runs_as_a_job(cast, client, tmp_path, django_capture_on_commit_callbacks):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     content = io.BytesIO()
     content.write(_csv(tmp_path, [_row(), _row("123", "某人", cert_no="T123")]).read_bytes())
     upload = SimpleUploadedFile("certs.csv", content.getvalue(), content_type="text/csv")

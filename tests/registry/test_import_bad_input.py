@@ -12,6 +12,7 @@ from certguard.core.errors import AppError
 from certguard.core.scoping import COMMAND_LINE
 from certguard.registry.importer import certificates_import
 from certguard.registry.models import Certificate
+from tests.conftest import verified_login
 
 from .importfiles import GOOD_ID, OTHER_ID, csv_text, person, row
 
@@ -154,7 +155,7 @@ def test_issuer_ui_gbk_upload_shows_no_path_and_no_dict(cast, client, tmp_path,
                                                         django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     data = csv_text([*ROWS, row("123", "某人", cert_no="T123")]).encode("gbk")
     upload = SimpleUploadedFile("证书.csv", data, content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ from certguard import ids
 from certguard.registry import selectors, services
 from certguard.registry.lifecycle import add_months
 from certguard.registry.models import Certificate, CertificateEvent
-from tests.conftest import _user
+from tests.conftest import _user, verified_login
 from tests.ecert.platform import audit_entries
 
 ID_NO = ids.make_id_no("140521", date(1985, 3, 14), 31)
@@ -43,8 +43,7 @@ def zj(cast):
 
 
 def _login(client, user):
-    client.force_login(user)
-    return client
+    return verified_login(client, user)  # issuing officers must pass the second factor
 
 
 # --- who may see ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from certguard.ecert.demo import demo_keys_build
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args, seed: int, **options) -> None:
+        if settings.PRODUCTION:  # --- security: the demo's accounts have published passwords
+            raise CommandError("[demo_refused] 生产模式下不能生成演示数据：演示账号的密码和动态口令"
+                               "密钥是公开的", returncode=2)
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
         demo_keys_build()
@@ -37,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.role:<17} {login.organisation}")
-        self.stdout.write("demo_admin、demo_security、demo_auditor 须输入动态口令："
+        self.stdout.write("demo_admin、demo_security、demo_auditor、demo_issuer 须输入动态口令："
                           f"验证器密钥 {demo_admin_totp_secret()}"
                           "（或 certguard totp 用户名 显示当前口令）")
 
