@@ -1,0 +1,98 @@
+"""Case records for tests: a confirmed clue in county A and the case opened from it by county
+A's 应急管理局 (inspector A and head A), with a seller, and its referral at any hop."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from certguard import ids
+from tests.conftest import COUNTY_A
+
+SELLER_ID = ids.make_id_no(COUNTY_A, date(1980, 1, 2), 11)
+WORKER_ID = ids.make_id_no(COUNTY_A, date(1990, 5, 6), 23)
+
+
+def confirmed_clue(world, **values):
+    from certguard.clues import services as clues
+    from tests.clues.conftest import make_clue
+
+    clue = make_clue(region_id=COUNTY_A, family="special_ops", cert_no="TA9",
+                     employer_code=world.cast.enterprise_x.credit_code, name="王五",
+                     id_no=WORKER_ID, **values)
+    return clues.clue_confirm(by=world.user("inspector", "A"), clue_id=clue.pk,
+                              reason="经核实证书系伪造")
+
+
+def team(world):
+    return [world.user("inspector", "A"), world.user("department_head", "A")]
+
+
+def open_case(world, *, seller=True, kind="fake_site_docs"):
+    from certguard.cases import services
+
+    clue = confirmed_clue(world)
+    case = services.case_open(by=world.user("inspector", "A"), source_kind="clue",
+                              source_ref=str(clue.pk), title="王五使用伪造特种作业操作证案",
+                              facts="王五（身份证号" + WORKER_ID + "，电话13912345678）使用从网上购买的"
+                                    "伪造电工证上岗。", officers=team(world), kind=kind,
+                              basis_keys=["order30_41_forge"])
+    services.case_party_add(by=world.user("inspector", "A"), case_id=case.pk, kind="worker",
+                            name="王五", id_no=WORKER_ID, phone="13912345678")
+    if seller:
+        services.case_party_add(by=world.user("inspector", "A"), case_id=case.pk,
+                                kind="seller", name="赵六", id_no=SELLER_ID)
+    case.refresh_from_db()
+    return case
+
+
+def expire(clock_kind: str, referral) -> None:
+    """Let the hop's due time pass (as if days went by)."""
+    from django.utils import timezone
+
+    from certguard.cases.models import Clock
+
+    Clock.objects.filter(referral=referral, kind=clock_kind).update(
+        started_at=timezone.now() - timedelta(days=5), due_at=timezone.now() - timedelta(days=2))
+
+
+HOPS = ["proposed", "approved", "transferred", "received", "police_refused", "reconsideration",
+        "reconsider_refused", "supervision", "police_accepted", "judged"]
+
+
+def referral_at(world, hop: str, case=None):
+    """A referral of a fresh case advanced to ``hop``."""
+    from certguard.cases import services
+
+    case = case or open_case(world)
+    agency, head = world.user("inspector", "A"), world.user("department_head", "A")
+    police, prosecutor = world.user("police", "A"), world.user("prosecutor", "A")
+    r = services.referral_propose(by=agency, case_id=case.pk, reason="售证者涉嫌买卖国家机关证件",
+                                  offences=["criminal_280"])
+    steps = [
+        ("approved", lambda: services.referral_head_decide(by=head, pk=r.pk, refer=True)),
+        ("transferred", lambda: services.referral_transfer(by=agency, pk=r.pk)),
+        ("received", lambda: services.referral_receipt(by=police, pk=r.pk)),
+    ]
+    if hop in ("police_accepted", "judged"):
+        steps.append(("police_accepted", lambda: services.referral_police_decide(
+            by=police, pk=r.pk, accept=True, case_no="沁公刑立〔2026〕1号")))
+        steps.append(("judged", lambda: services.referral_court(
+            by=prosecutor, pk=r.pk, outcome="convicted", note="判处有期徒刑一年")))
+    else:
+        steps += [
+            ("police_refused", lambda: services.referral_police_decide(
+                by=police, pk=r.pk, accept=False, reasons="证据不足")),
+            ("reconsideration", lambda: services.referral_reconsider(
+                by=agency, pk=r.pk, reasons="证据充分，请复议")),
+            ("reconsider_refused", lambda: services.referral_reconsider_answer(
+                by=police, pk=r.pk, accept=False, reasons="维持原决定")),
+            ("supervision", lambda: services.referral_supervise(
+                by=agency, pk=r.pk, reasons="请检察院立案监督")),
+        ]
+    for state, step in steps:
+        if r.status == hop:
+            break
+        r = step()
+        assert r.status == state
+    r.refresh_from_db()
+    return r
