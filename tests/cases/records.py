@@ -33,8 +33,9 @@ def open_case(world, *, seller=True, kind="fake_site_docs"):
     clue = confirmed_clue(world)
     case = services.case_open(by=world.user("inspector", "A"), source_kind="clue",
                               source_ref=str(clue.pk), title="王五使用伪造特种作业操作证案",
-                              facts="王五（身份证号" + WORKER_ID + "，电话13912345678）使用从网上购买的"
-                                    "伪造电工证上岗。", officers=team(world), kind=kind,
+                              facts=f"王五（身份证号{WORKER_ID}，电话13912345678）"
+                                    "使用从网上购买的伪造电工证上岗。",
+                              officers=team(world), kind=kind,
                               basis_keys=["order30_41_forge"])
     services.case_party_add(by=world.user("inspector", "A"), case_id=case.pk, kind="worker",
                             name="王五", id_no=WORKER_ID, phone="13912345678")
