@@ -66,15 +66,18 @@ def referral_of(*, user: UserLike, case: Case) -> Referral | None:
     action = view_action(user)
     return (Referral.objects.restrict(user, action).filter(case=case)
             .select_related("police_org", "procuratorate_org")
-            .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related(
-                "actor")), Prefetch("clocks", queryset=Clock.objects.select_related(
-                    "owner_org"))).first())
+            .prefetch_related(*_history()).first())
+
+
+def _history() -> tuple[Prefetch, Prefetch]:
+    return (Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
+            Prefetch("clocks", queryset=Clock.objects.select_related("owner_org", "case")))
 
 
 def referral_get(*, user: UserLike, pk: int) -> Referral:
     found = (Referral.objects.restrict(user, view_action(user))
              .select_related("case", "case__organisation", "police_org", "procuratorate_org")
-             .prefetch_related("events", "clocks").filter(pk=pk).first())
+             .prefetch_related(*_history()).filter(pk=pk).first())
     if found is None:
         raise NotFound("referral_not_found", "移送记录不存在或无权查看")
     return found
@@ -86,7 +89,8 @@ def referrals_inbox(*, user: UserLike) -> QuerySet[Referral]:
     return (Referral.objects.restrict(user, "cases.referrals")
             .select_related("case", "case__organisation", "police_org", "procuratorate_org")
             .prefetch_related(Prefetch("clocks", queryset=Clock.objects.filter(
-                met_at__isnull=True).select_related("owner_org"), to_attr="open_clocks"))
+                met_at__isnull=True).select_related("owner_org", "case"),
+                to_attr="open_clocks"), *_history())
             .order_by("-transferred_at", "-id"))
 
 

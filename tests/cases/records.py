@@ -97,3 +97,29 @@ def referral_at(world, hop: str, case=None):
         assert r.status == state
     r.refresh_from_db()
     return r
+
+
+def matrix_records(world) -> dict:
+    """For the permission matrix: a case of county A's 应急管理局 transferred to county A's
+    police (copied to its procuratorate), a listing noticed on it, a draft bulletin."""
+    from certguard.cases import services
+    from certguard.cases.models import Bulletin
+
+    referral = referral_at(world, "transferred")
+    case = referral.case
+    listing = services.listing_notice(
+        by=world.user("inspector", "A"), case_id=case.pk,
+        party_id=case.parties.get(kind="worker").pk,
+        condition_id=_condition_id("local_personal_forged_cert"), facts="使用伪造证书")
+    bulletin = Bulletin.objects.create(
+        kind="quarterly", period="2026Q3", title="典型案例通报", organisation=case.organisation,
+        region_id=case.region_id, department=case.department,
+        entries=[{"number": case.number, "kind": "", "title": "王某某使用伪造证书案",
+                  "facts": "王某某使用伪造证书", "handling": "罚款"}], case_ids=[case.pk])
+    return {"case": case, "referral": referral, "listing": listing, "bulletin": bulletin}
+
+
+def _condition_id(code: str) -> int:
+    from certguard.cases.models import ListingCondition
+
+    return ListingCondition.objects.get(code=code, version=1).pk
