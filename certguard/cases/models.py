@@ -377,15 +377,13 @@ class Listing(Audited, TimeStampedModel):
 
     @classmethod
     def scope(cls, actor, mode: str):
-        """The public page (mode "public") shows published listings only; staff of the
-        listing department's region see theirs."""
-        if mode == "public":
-            return Q(status__in=("published", "repair_requested"))
+        """Staff of the listing department's region see theirs; everyone else (the public
+        page, read as the anonymous visitor) only what is published."""
         if actor.is_admin:
             return Q()
         if actor.is_regulator:
             return _regulator(actor, mode)
-        return None
+        return Q(status__in=("published", "repair_requested")) if mode == "view" else None
 
 
 class ListingEvent(Audited, models.Model):

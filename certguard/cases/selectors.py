@@ -19,7 +19,7 @@ from certguard.cases.models import (
 )
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
-from certguard.core.policy import allows
+from certguard.core.policy import allows, require
 from certguard.core.scoping import UserLike, actor_of
 
 PARTY_FIELDS = ("name", "id_no", "phone")
@@ -131,8 +131,10 @@ def listing_get(*, user: UserLike, pk: int) -> Listing:
 
 
 def public_listings(*, user: UserLike) -> QuerySet[Listing]:
-    """The public page: published listings (individuals' names masked), not the party."""
-    return (Listing.objects.restrict(user, "cases.public_list")
+    """The public page: published listings (individuals' names masked), not the party —
+    the same for everyone, so read as the anonymous visitor sees them."""
+    require(user, "cases.public_list")
+    return (Listing.objects.restrict(None, "cases.public_list")
             .select_related("condition", "organisation").only(
                 "public_name", "facts", "decision_no", "decided_at", "published_at",
                 "expires_at", "status", "condition__title", "condition__source",

@@ -195,7 +195,7 @@ RIGHTS: dict[str, Right] = {
                                {"department_head"}, "change", models=("cases.listing",)),
     "cases.credit_export": _r("导出个人信用记录（报送信用平台）", {"department_head"} | ADMIN,
                               models=("cases.listing",)),
-    "cases.public_list": _r("查看失信名单公示", EVERYONE, "public", models=("cases.listing",)),
+    "cases.public_list": _r("查看失信名单公示", EVERYONE, models=("cases.listing",)),
     "cases.bulletins": _r("查看典型案例通报", INVESTIGATORS | {"campaign_office"} | ADMIN,
                           models=("cases.bulletin",)),
     "cases.bulletin_draft": _r("起草典型案例通报", {"inspector", "department_head"}, "change",

@@ -123,3 +123,60 @@ def _condition_id(code: str) -> int:
     from certguard.cases.models import ListingCondition
 
     return ListingCondition.objects.get(code=code, version=1).pk
+
+
+# --- query-count growth (tests/core/test_query_counts.py) ------------------------------------
+
+def grow_case(world, case, n, start=[0]):  # noqa: B006 - a counter across calls
+    from django.utils import timezone
+
+    from certguard.cases.models import CaseDecision, CaseEvidence, CaseParty
+
+    for _ in range(n):
+        start[0] += 1
+        CaseParty.objects.create(case=case, kind="worker", name=f"人{start[0]}",
+                                 id_no=WORKER_ID)
+        CaseEvidence.objects.create(case=case, kind="photo", ref=f"P{start[0]}")
+        CaseDecision.objects.create(case=case, kind="order", number=f"N{start[0]}",
+                                    basis_key="aqscf_97_7", text="责令改正",
+                                    decided_at=timezone.now())
+
+
+def grow_referral(world, referral, n):
+    from certguard.cases.models import ReferralEvent
+
+    for i in range(n):
+        ReferralEvent.objects.create(referral=referral, kind="early", note=f"介入{i}",
+                                     actor=world.user("prosecutor", "A"))
+
+
+def grow_listing(world, listing, n):
+    from certguard.cases.models import ListingEvent
+
+    for i in range(n):
+        ListingEvent.objects.create(listing=listing, kind="objection", note=f"异议{i}",
+                                    actor=world.user("inspector", "A"))
+
+
+def grow_cases(world, records, n, start=[0]):  # noqa: B006
+    from django.utils import timezone
+
+    from certguard.cases.models import Bulletin, Case, Listing
+
+    base = records.cases["case"]
+    listing = records.cases["listing"]
+    for _ in range(n):
+        start[0] += 1
+        case = Case.objects.create(number=f"Q{start[0]}", year=2026, seq=1000 + start[0],
+                                   title="案", organisation=base.organisation,
+                                   region_id=base.region_id, department=base.department,
+                                   source_kind="inspection", source_ref=f"Q{start[0]}",
+                                   facts="事实", opened_at=timezone.now())
+        Listing.objects.create(case=case, party=listing.party, condition=listing.condition,
+                               organisation=base.organisation, region_id=base.region_id,
+                               department=base.department, status="noticed",
+                               public_name="王某某", facts="事实", noticed_at=timezone.now(),
+                               objection_due_at=timezone.now())
+        Bulletin.objects.create(kind="quarterly", period="2026Q3", title="通报",
+                                organisation=base.organisation, region_id=base.region_id,
+                                department=base.department)
