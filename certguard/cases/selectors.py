@@ -103,12 +103,16 @@ def open_clocks(*, user: UserLike) -> QuerySet[Clock]:
 
 
 def overdue_clocks(*, user: UserLike) -> QuerySet[Clock]:
-    """Overdue clocks: to the agency's head, those of their own organisation; to police and
-    prosecutors, those of the referrals transferred to them."""
+    """Overdue clocks owed by the user's own organisation (the agency head's list, the
+    police's); the procuratorate, copied on every transfer, sees all of those referrals'."""
+    actor = actor_of(user)
     action = "cases.head" if allows(user, "cases.head") else "cases.referrals"
-    return (Clock.objects.restrict(user, action)
-            .filter(met_at__isnull=True, due_at__lt=timezone.now())
-            .select_related("case", "referral", "owner_org").order_by("due_at"))
+    clocks = (Clock.objects.restrict(user, action)
+              .filter(met_at__isnull=True, due_at__lt=timezone.now())
+              .select_related("case", "referral", "owner_org").order_by("due_at"))
+    if actor.role == "prosecutor" or actor.is_admin:
+        return clocks
+    return clocks.filter(owner_org_id=actor.organisation_id)
 
 
 def supervision_list(*, user: UserLike) -> QuerySet[SupervisionFlag]:
