@@ -53,22 +53,22 @@ def _page(request, view, rows, serializer):
 # --- serializers ------------------------------------------------------------------------------
 
 class ClockSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     owner_org = serializers.CharField(source="owner_org.name", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
 
     class Meta:
         model = Clock
-        fields = ["id", "kind", "label", "owner", "owner_org", "case_number", "started_at",
+        fields = ["id", "kind", "kind_label", "owner", "owner_org", "case_number", "started_at",
                   "due_at", "met_at", "late"]
 
 
 class EventSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = ReferralEvent
-        fields = ["kind", "label", "note", "late", "at"]
+        fields = ["kind", "kind_label", "note", "late", "at"]
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -143,12 +143,12 @@ class CaseDetailSerializer(CaseSerializer):
     def get_officers(self, case) -> list[str]:
         return [o.user.get_username() for o in case.officers.all()]
 
-    def get_parties(self, case) -> list[dict]:
+    def get_parties(self, case) -> list:
         user = self.context["user"]
-        return PartySerializer(selectors.case_parties(user=user, case=case), many=True).data
+        return list(PartySerializer(selectors.case_parties(user=user, case=case), many=True).data)
 
-    def get_evidence(self, case) -> list[dict]:
-        return EvidenceSerializer(selectors.case_evidence(case=case), many=True).data
+    def get_evidence(self, case) -> list:
+        return list(EvidenceSerializer(selectors.case_evidence(case=case), many=True).data)
 
     def get_children(self, case) -> list[dict]:
         return [{"id": c.pk, "number": c.number, "status": c.status}
@@ -183,12 +183,12 @@ class ListingSerializer(serializers.ModelSerializer):
 
 class PublicListingSerializer(serializers.ModelSerializer):
     condition = serializers.CharField(source="condition.title", read_only=True)
-    source = serializers.CharField(source="condition.source", read_only=True)
+    basis = serializers.CharField(source="condition.source", read_only=True)
     authority = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
         model = Listing
-        fields = ["public_name", "condition", "source", "facts", "decision_no", "decided_at",
+        fields = ["public_name", "condition", "basis", "facts", "decision_no", "decided_at",
                   "published_at", "expires_at", "authority"]
 
 
@@ -440,12 +440,12 @@ class CreditRecordsApi(APIView):
     policy = "cases.credit_export"
 
     @extend_schema(summary="导出个人信用记录（CSV 或 JSON，格式见 docs/credit-records.md）",
-                   parameters=[OpenApiParameter("format", OpenApiTypes.STR,
+                   parameters=[OpenApiParameter("fmt", OpenApiTypes.STR,
                                                 enum=["csv", "json"])],
                    responses={(200, "text/csv"): OpenApiTypes.STR,
                               (200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request):
-        return credit_download(request, request.query_params.get("format", "json"))
+        return credit_download(request, request.query_params.get("fmt", "json"))
 
 
 def credit_download(request, fmt: str):
@@ -514,11 +514,11 @@ class BulletinDocumentApi(APIView):
     policy = "cases.bulletins"
 
     @extend_schema(summary="下载通报文件（PDF 或 DOCX）",
-                   parameters=[OpenApiParameter("format", OpenApiTypes.STR,
+                   parameters=[OpenApiParameter("fmt", OpenApiTypes.STR,
                                                 enum=["pdf", "docx"])],
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
-        return bulletin_download(request, pk, request.query_params.get("format", "pdf"))
+        return bulletin_download(request, pk, request.query_params.get("fmt", "pdf"))
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

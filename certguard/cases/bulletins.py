@@ -13,7 +13,7 @@ from django.utils import timezone
 from certguard.cases import documents
 from certguard.cases.common import locked, now, text
 from certguard.cases.masking import mask_text, unmasked
-from certguard.cases.models import Bulletin, Case
+from certguard.cases.models import Bulletin, Case, Referral
 from certguard.cases.reference import BULLETIN_KINDS, BULLETIN_TYPES, INDIVIDUAL_PARTIES
 from certguard.core.errors import AppError
 from certguard.core.policy import require
@@ -40,8 +40,11 @@ def _handling(case: Case) -> str:
     for decision in case.decisions.all():
         what = decision.get_kind_display()
         parts.append(f"{what}，罚款{decision.amount:,.0f}元" if decision.amount else what)
-    referral = getattr(case, "referral_cached", None)
-    if referral is not None:
+    try:
+        referral = case.referral
+    except Referral.DoesNotExist:
+        referral = None
+    if referral is not None and referral.transferred_at:
         parts.append(f"移送公安机关（{referral.get_status_display()}）")
     return "；".join(parts) or case.get_closure_display()
 
@@ -60,8 +63,9 @@ def _check(entries: list[dict]) -> list[dict]:
     for i, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             raise AppError("entries_invalid", f"第{i}条案例格式无效")
-        row = {k: text(entry.get(k, ""), field=k, what="案例内容", required=k in ("title", "facts"),
-                       limit=5000) for k in ("number", "kind", "title", "facts", "handling")}
+        row: dict[str, object] = {
+            k: text(entry.get(k, ""), field=k, what="案例内容", required=k in ("title", "facts"),
+                    limit=5000) for k in ("number", "kind", "title", "facts", "handling")}
         row["case_id"] = entry.get("case_id")
         left = [kind for value in row.values() if isinstance(value, str)
                 for kind in unmasked(value)]
@@ -78,13 +82,16 @@ def bulletin_draft(*, by: UserLike, kind: str, period: str) -> Bulletin:
     if kind not in BULLETIN_TYPES:
         raise AppError("bulletin_kind_invalid", "通报类别无效", fields={"kind": ["类别无效"]})
     start, end = period_bounds(period)
-    cases = (Case.objects.restrict(by, "cases.view")
+    if actor.organisation_id is None:
+        raise AppError("not_an_authority", "只有执法部门的人员才能起草通报")
+    found = (Case.objects.restrict(by, "cases.view")
              .filter(status="closed", closed_at__gte=start, closed_at__lt=end,
                      region__code__startswith=actor.region_prefix)
-             .prefetch_related("parties", "decisions").order_by("closed_at", "pk"))
+             .select_related("referral").prefetch_related("parties", "decisions")
+             .order_by("closed_at", "pk"))
     if kind != "quarterly":
-        cases = cases.filter(kind=kind)
-    cases = list(cases[:200])
+        found = found.filter(kind=kind)
+    cases = list(found[:200])
     if not cases:
         raise AppError("no_cases", f"{period}没有可通报的已结案案件")
     label = BULLETIN_TYPES[kind]

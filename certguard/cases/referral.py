@@ -39,6 +39,8 @@ def _start(referral: Referral, kind: str) -> Clock:
     rule = CLOCKS[kind]
     owner_org = {"agency": referral.case.organisation_id, "police": referral.police_org_id,
                  "procuratorate": referral.procuratorate_org_id}[rule.owner]
+    if owner_org is None:
+        raise AppError("no_owner", f"没有承担“{rule.label}”的单位，不能开始该期限")
     started = now()
     return Clock.objects.create(case_id=referral.case_id, referral=referral, kind=kind,
                                 owner=rule.owner, owner_org_id=owner_org, started_at=started,
@@ -62,13 +64,11 @@ def _event(referral: Referral, kind: str, by: UserLike, note: str = "",
                                  late=late)
 
 
-def _same_level(department: str, case: Case, *, required: bool) -> int | None:
+def _same_level(department: str, case: Case) -> int | None:
     from certguard.orgs.selectors import department_over
 
     org = department_over(department=department, region_code=case.organisation.region_id)
     if org is None or org.region_id != case.organisation.region_id:
-        if required:
-            raise AppError("no_police", "未找到同级公安机关，不能提请移送（须向同级公安机关移送）")
         return None
     return org.pk
 
@@ -83,6 +83,9 @@ def referral_propose(*, by: UserLike, case_id: int, reason: str,
         raise AppError("case_closed", "案件已结案，不能提请移送")
     if Referral.objects.filter(case=case).exists():
         raise AppError("referral_exists", "本案已提请移送，不能重复提请")
+    police = _same_level("ga", case)
+    if police is None:
+        raise AppError("no_police", "未找到同级公安机关，不能提请移送（须向同级公安机关移送）")
     offences = [str(o) for o in offences or ()]
     if not offences or any(not (LEGAL_BASES.get(o) and LEGAL_BASES[o].criminal)
                            for o in offences):
@@ -91,8 +94,7 @@ def referral_propose(*, by: UserLike, case_id: int, reason: str,
     referral = Referral.objects.create(
         case=case, status="proposed", offences=offences,
         reason=text(reason, field="reason", what="涉嫌犯罪的事实与理由", limit=10000),
-        police_org_id=_same_level("ga", case, required=True),
-        procuratorate_org_id=_same_level("jcy", case, required=False))
+        police_org_id=police, procuratorate_org_id=_same_level("jcy", case))
     _start(referral, "head_decision")
     _event(referral, "propose", by, referral.reason[:500])
     return referral
