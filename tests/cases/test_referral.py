@@ -144,3 +144,31 @@ def test_the_transfer_letter_pdf(world):
 def test_every_hop_can_be_reached(world, hop):
     assert referral_at(world, hop).status == hop
     assert Referral.objects.count() == 1
+
+
+def test_every_hop_is_in_the_audit_log(world):
+    from certguard.core.audit_spool import audit_ingest
+    from certguard.core.models import AuditEntry
+
+    r = referral_at(world, "judged")
+    audit_ingest(force=True)
+    entries = AuditEntry.objects.filter(object_type__in=("cases.referral", "cases.clock",
+                                                         "cases.referralevent"))
+    assert entries.filter(object_type="cases.clock", action="create").count() == 4
+    assert entries.filter(object_type="cases.clock", action="update").count() == 4
+    assert entries.filter(object_type="cases.referralevent").count() == r.events.count()
+
+
+def test_times_come_from_the_platform_not_the_request(world):
+    from rest_framework.test import APIClient
+
+    r = referral_at(world, "transferred")
+    api = APIClient()
+    api.force_authenticate(world.user("police", "A"))
+    api.post(f"/api/v1/cases/referrals/{r.pk}/police",
+             {"action": "receipt", "received_at": "2020-01-01T00:00:00Z",
+              "met_at": "2020-01-01T00:00:00Z"}, format="json")
+    r.refresh_from_db()
+    clock = Clock.objects.get(referral=r, kind="police_receipt")
+    assert r.received_at.year >= 2026 and clock.met_at.year >= 2026
+    assert clock.met_at >= clock.started_at
