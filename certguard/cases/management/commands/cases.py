@@ -53,13 +53,13 @@ class Command(BaseCommand):
 
     def _export(self, fmt: str, out: Path) -> None:
         rows = selectors.credit_records(user=COMMAND_LINE)
-        with open(out, "w" if fmt == "csv" else "wb", **(
-                {"encoding": "utf-8", "newline": ""} if fmt == "csv" else {})) as handle:
-            if fmt == "csv":
+        if fmt == "csv":
+            with open(out, "w", encoding="utf-8", newline="") as text:
                 for chunk in exports.csv_chunks(rows.iterator()):
-                    handle.write(chunk)
-            else:
-                shutil.copyfileobj(exports.json_file(rows), handle)
+                    text.write(chunk)
+        else:
+            with open(out, "wb") as binary:
+                shutil.copyfileobj(exports.json_file(rows), binary)
         audit_record(action="export", object_type="cases.listing", object_id="credit-records",
                      summary=f"命令行导出个人信用记录（{fmt}）", data={"format": fmt},
                      user=COMMAND_LINE)
