@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.cases import actions, api, figures, selectors, services
@@ -72,6 +73,7 @@ def case_list(request):
         "page": Paginator(rows, 50).get_page(request.GET.get("page")), "filter_error": error,
         "filters": {k: v for k, v in request.GET.items() if k in CaseFilterSet.base_filters},
         "kinds": BULLETIN_KINDS, "markers": MARKERS, "bases": LEGAL_BASES,
+        "clocks": selectors.open_clocks(user=request.user)[:50], "now": timezone.now(),
         "can_open": allows(request.user, "cases.work")})
 
 

@@ -80,3 +80,9 @@ def test_bulletin_documents_download(world, client):
         assert b"".join(response.streaming_content).startswith(magic)
     response = client.get(f"/cases/bulletins/{bulletin.pk}/bulletin.txt", follow=True)
     assert "格式只能是" in response.content.decode()
+
+
+def test_the_agency_sees_the_clocks_it_owes(world, client):
+    r = referral_at(world, "approved")
+    page = _as(client, world.user("inspector", "A")).get("/cases/").content.decode()
+    assert "向同级公安机关移送" in page and r.case.number in page
