@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "certguard.netwatch",
     # --- tip-offs (layer 4) ---
     "certguard.tips",
+    # --- cases (layer 5) ---
+    "certguard.cases",
     "certguard.synth",
     "certguard.console",
 ]

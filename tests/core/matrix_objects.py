@@ -93,6 +93,13 @@ class Records:
 
         return matrix_tip(self.world)
 
+    # --- cases ---
+    @cached_property
+    def cases(self):
+        from tests.cases.records import matrix_records
+
+        return matrix_records(self.world)
+
 
 def _job(owner, kind: str, **extra):
     from certguard.core.models import Job
@@ -231,7 +238,36 @@ ROUTE_OBJECTS = {
     "tips/<int:pk>/extend/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "tips/<int:pk>/reward/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "api/v1/tips/<int:pk>": lambda r: ({"pk": r.tip.pk}, r.tip),
+    # --- cases ---
+    "cases/<int:pk>/": lambda r: _cs(r, "case"),
+    "cases/<int:pk>/referral/": lambda r: _cs(r, "case"),
+    "cases/<int:pk>/transfer-letter.pdf": lambda r: _cs(r, "case"),
+    "cases/referrals/<int:pk>/": lambda r: _cs(r, "referral"),
+    "cases/referrals/<int:pk>/police/": lambda r: _cs(r, "referral"),
+    "cases/referrals/<int:pk>/procuratorate/": lambda r: _cs(r, "referral"),
+    "cases/referrals/<int:pk>/letter.pdf": lambda r: _cs(r, "referral"),
+    "cases/listings/<int:pk>/": lambda r: _cs(r, "listing"),
+    "cases/listings/<int:pk>/decide/": lambda r: _cs(r, "listing"),
+    "cases/bulletins/<int:pk>/": lambda r: _cs(r, "bulletin"),
+    "cases/bulletins/<int:pk>/bulletin.<str:fmt>":
+        lambda r: ({"fmt": "pdf", **_cs(r, "bulletin")[0]}, _cs(r, "bulletin")[1]),
+    "api/v1/cases/<int:pk>": lambda r: _cs(r, "case"),
+    "api/v1/cases/<int:pk>/action": lambda r: _cs(r, "case"),
+    "api/v1/cases/referrals/<int:pk>": lambda r: _cs(r, "referral"),
+    "api/v1/cases/referrals/<int:pk>/agency": lambda r: _cs(r, "referral"),
+    "api/v1/cases/referrals/<int:pk>/police": lambda r: _cs(r, "referral"),
+    "api/v1/cases/referrals/<int:pk>/procuratorate": lambda r: _cs(r, "referral"),
+    "api/v1/cases/listings/<int:pk>": lambda r: _cs(r, "listing"),
+    "api/v1/cases/listings/<int:pk>/decision": lambda r: _cs(r, "listing"),
+    "api/v1/cases/bulletins/<int:pk>": lambda r: _cs(r, "bulletin"),
+    "api/v1/cases/bulletins/<int:pk>/approval": lambda r: _cs(r, "bulletin"),
+    "api/v1/cases/bulletins/<int:pk>/document": lambda r: _cs(r, "bulletin"),
 }
+
+
+def _cs(r: Records, name: str) -> tuple[dict, object]:
+    record = r.cases[name]
+    return {"pk": record.pk}, record
 
 
 def _nw(r: Records, name: str) -> tuple[dict, object]:

@@ -235,6 +235,41 @@ CASES.update({
 })
 
 
+# --- cases ---
+def _cs_grow(name: str, how: str):
+    def grow(world, records, n):
+        from tests.cases import records as cases
+
+        getattr(cases, how)(world, records.cases[name], n)
+
+    return grow
+
+
+def _cs_many(world, records, n):
+    from tests.cases.records import grow_cases
+
+    grow_cases(world, records, n)
+
+
+_CS = {"pk": lambda name: (lambda w, r: {"pk": r.cases[name].pk})}
+CASES.update({
+    "cases/<int:pk>/": Case("inspector@A", _CS["pk"]("case"), _cs_grow("case", "grow_case")),
+    "api/v1/cases/<int:pk>": Case("inspector@A", _CS["pk"]("case"),
+                                  _cs_grow("case", "grow_case")),
+    "cases/referrals/<int:pk>/": Case("police@A", _CS["pk"]("referral"),
+                                      _cs_grow("referral", "grow_referral")),
+    "api/v1/cases/referrals/<int:pk>": Case("prosecutor@A", _CS["pk"]("referral"),
+                                            _cs_grow("referral", "grow_referral")),
+    "cases/listings/<int:pk>/": Case("inspector@A", _CS["pk"]("listing"),
+                                     _cs_grow("listing", "grow_listing")),
+    "api/v1/cases/listings/<int:pk>": Case("inspector@A", _CS["pk"]("listing"),
+                                           _cs_grow("listing", "grow_listing")),
+    "api/v1/cases/": Case("inspector@A", lambda w, r: {}, _cs_many),
+    "api/v1/cases/listings/list": Case("inspector@A", lambda w, r: {}, _cs_many),
+    "api/v1/cases/bulletins/list": Case("inspector@A", lambda w, r: {}, _cs_many),
+})
+
+
 EXEMPT = {
     "organisations/<int:pk>/": "一个单位的固定字段",
     "ecert/certificates/<int:pk>/": "一张电子证书",
@@ -253,6 +288,12 @@ EXEMPT = {
     "api/v1/selfcheck/reminders": "每页条数固定，无关联查询",
     "api/v1/selfcheck/uploads/<int:pk>/results": "每页条数固定，无关联查询",
     "api/v1/selfcheck/uploads/<int:pk>/rectifications": "select_related 取关联",
+    # --- cases ---
+    "cases/bulletins/<int:pk>/": "一份通报（案例在其 JSON 字段中，无关联查询）",
+    "api/v1/cases/bulletins/<int:pk>": "同上",
+    "api/v1/cases/clocks/overdue": "每页条数固定，select_related 取案件与单位",
+    "api/v1/cases/supervision/list": "每页条数固定，select_related 取案件与单位",
+    "api/v1/cases/listings/public": "每页条数固定，select_related 取列入情形与决定机关",
 }
 
 

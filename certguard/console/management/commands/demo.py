@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from certguard.cases.demo import demo_cases_build  # --- cases ---
 from certguard.ecert.demo import demo_keys_build
 
 # --- network governance and tip-offs ---
@@ -30,10 +31,14 @@ class Command(BaseCommand):
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
                                    head=_demo_user("demo_head"))
+        cases = demo_cases_build(inspector=_demo_user("demo_inspector"),  # --- cases ---
+                                 head=_demo_user("demo_head"), police=_demo_user("demo_police"),
+                                 prosecutor=_demo_user("demo_prosecutor"))
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
         self.stdout.write(f"网络治理：{netwatch}")
+        self.stdout.write(f"案件：{cases}")  # --- cases ---
         if receipts:
             self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
             for state, receipt in receipts:
