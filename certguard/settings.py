@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "certguard.netwatch",
     # --- tip-offs (layer 4) ---
     "certguard.tips",
+    "certguard.institutions",  # --- institutions ---
     "certguard.synth",
     "certguard.console",
 ]
