@@ -21,4 +21,6 @@ urlpatterns = [
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.api_urls")),
     path("", include("certguard.tips.api_urls")),
+    # --- institutions ---
+    path("institutions/", include("certguard.institutions.api_urls")),
 ]

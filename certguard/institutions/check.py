@@ -165,9 +165,9 @@ def _neighbours(d: Path, *, code: str, training, exams, as_of: date) -> list[Fou
         rules.append("R14")
     if exams.exists():
         items = set(exams.values_list("item_code", flat=True))
-        others = ExamSitting.objects.filter(current=True, item_code__in=items)
+        centres = ExamSitting.objects.filter(current=True, item_code__in=items)
         inputs["exams"] = _write(d / "all_exams.csv", [c.name for c in EXAMS.columns],
-                                 _exam_rows(others))
+                                 _exam_rows(centres))
         rules.append("R16")
     if not rules:
         return []
@@ -214,17 +214,18 @@ def rows_behind(*, organisation, f: Found) -> list[dict]:
     if f.rule in ("R15", "R16") or (f.rule in ("R11", "R13") and not TrainingRecord.objects
                                     .filter(organisation=organisation, current=True,
                                             trainee_id_no=f.id_no).exists()):
-        qs = ExamSitting.objects.filter(organisation=organisation, current=True)
+        sittings = ExamSitting.objects.filter(organisation=organisation, current=True)
         if f.id_no:
-            qs = qs.filter(candidate_id_no=f.id_no)
+            sittings = sittings.filter(candidate_id_no=f.id_no)
         if f.item_code:
-            qs = qs.filter(item_code=f.item_code)
+            sittings = sittings.filter(item_code=f.item_code)
         return [{"记录": "考试", "行号": s.line, "文件": s.upload.file_name,
                  "姓名": s.candidate_name, "身份证号": s.candidate_id_no, "项目": s.item_code,
                  "考试日期": s.exam_date.isoformat(),
                  "用时（分钟）": _minutes(s), "理论成绩": _num(s.theory_score),
                  "实操成绩": _num(s.practical_score), "合格": "是" if s.passed else "否"}
-                for s in qs.select_related("upload").order_by("exam_date", "pk")[:ROWS_SHOWN]]
+                for s in sittings.select_related("upload").order_by("exam_date", "pk")
+                [:ROWS_SHOWN]]
     qs = TrainingRecord.objects.filter(organisation=organisation, current=True,
                                        trainee_id_no=f.id_no)
     if f.item_code:

@@ -44,9 +44,9 @@ def platform_figures(*, organisation, kind: str, period: Period) -> dict[str, di
         put("review_fakes", "平台发现复审换证学员证书查不到（人）",
             findings.filter(rule="RV", present=True).values("id_no").distinct().count())
     elif kind == "exam":
-        rows = ExamSitting.objects.filter(organisation=organisation, current=True) \
+        sittings = ExamSitting.objects.filter(organisation=organisation, current=True) \
             .filter(_in_period("exam_date", period))
-        counts = rows.aggregate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+        counts = sittings.aggregate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
         put("candidates", "本期考试（人次）", counts["n"])
         put("pass_rate", "本期合格率",
             f"{counts['passed'] * 100 / counts['n']:.1f}%" if counts["n"] else "")

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from certguard.core.audit_writes import AuditedQuerySet
 from certguard.core.models import TimeStampedModel
 from certguard.core.signals import Audited
 from certguard.institutions.reference import (
@@ -45,8 +44,6 @@ class Period(Audited, TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = AuditedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "自查期间"
         verbose_name_plural = "自查期间"
@@ -80,8 +77,6 @@ class RecordUpload(Audited, TimeStampedModel):
                                     on_delete=models.SET_NULL, related_name="+",
                                     verbose_name="上传人")
 
-    objects = AuditedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "机构记录上传"
         verbose_name_plural = "机构记录上传"
@@ -114,8 +109,6 @@ class TrainingRecord(Audited, models.Model):
     hours = models.DecimalField("学时", max_digits=7, decimal_places=1)
     cert_no = models.CharField("所持证书编号", max_length=40, blank=True)
     current = models.BooleanField("现行记录", default=True)  # False: replaced by a later file
-
-    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培训记录"
@@ -151,8 +144,6 @@ class ExamSitting(Audited, models.Model):
                                           null=True, blank=True)
     passed = models.BooleanField("合格")
     current = models.BooleanField("现行记录", default=True)
-
-    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "考试记录"
@@ -194,8 +185,6 @@ class Finding(Audited, TimeStampedModel):
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
-    objects = AuditedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "机构自查发现的问题"
         verbose_name_plural = "机构自查发现的问题"
@@ -232,8 +221,6 @@ class Plan(Audited, TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = AuditedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "整改计划"
         verbose_name_plural = "整改计划"
@@ -260,8 +247,6 @@ class PlanProgress(Audited, models.Model):
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 
-    objects = AuditedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "整改进展"
         verbose_name_plural = "整改进展"
@@ -282,8 +267,6 @@ class Answer(Audited, models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-
-    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "问题答复"
@@ -319,8 +302,6 @@ class Filing(Audited, TimeStampedModel):
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-
-    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "机构自查表"
