@@ -3,7 +3,7 @@ names and ID numbers of trainees and candidates are logged where they are read."
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certguard.core.errors import NotFound
@@ -40,7 +40,9 @@ def findings_for(*, user: UserLike, action: str = "institutions.view") -> QueryS
 
 
 def finding_get(*, user: UserLike, pk: int, action: str = "institutions.view") -> Finding:
-    finding = findings_for(user=user, action=action).filter(pk=pk).first()
+    finding = findings_for(user=user, action=action).filter(pk=pk).prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.select_related("by").order_by("at", "id"))
+    ).first()
     if finding is None:
         raise NotFound("finding_not_found", "问题不存在或无权查看")
     return finding
@@ -56,7 +58,10 @@ def plans_for(*, user: UserLike) -> QuerySet[Plan]:
 
 
 def plan_get(*, user: UserLike, pk: int) -> Plan:
-    plan = plans_for(user=user).filter(pk=pk).first()
+    plan = plans_for(user=user).filter(pk=pk).prefetch_related(
+        Prefetch("progress",
+                 queryset=PlanProgress.objects.select_related("by").order_by("at", "id"))
+    ).first()
     if plan is None:
         raise NotFound("plan_not_found", "整改计划不存在或无权查看")
     return plan
