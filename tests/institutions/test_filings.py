@@ -12,23 +12,11 @@ from django.utils import timezone
 
 from certguard.core.errors import AppError
 from certguard.institutions import checklists, services
-from certguard.institutions.models import Filing, Finding, Period
-from certguard.institutions.reference import CHECKLISTS
+from certguard.institutions.models import Filing, Finding
+from tests.institutions.filings_data import answers, period
 from tests.institutions.records import training_file
 
 pytestmark = pytest.mark.django_db
-
-
-def period(*, closes_in: int = 10) -> Period:
-    today = timezone.localdate()
-    return Period.objects.create(name="2026年第一季度", start=today - timedelta(days=90),
-                                 end=today + timedelta(days=30),
-                                 closes_on=today + timedelta(days=closes_in))
-
-
-def answers(kind: str) -> dict:
-    return {item.key: {"situation": f"已自查：{item.key}", "problems": "", "measures": ""}
-            for item in CHECKLISTS[kind]}
 
 
 def _filed(world, **extra) -> Filing:
