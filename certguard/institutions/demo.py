@@ -73,7 +73,8 @@ def demo_institutions_build(*, password: str) -> str:
     if training is None or centre is None or school is None:
         return "机构自查：演示单位不存在，跳过"
     if RecordUpload.objects.filter(organisation=training).exists():
-        return f"机构自查：已有 {Finding.objects.count()} 条发现问题（演示账号 demo_exam、demo_school）"
+        return (f"机构自查：已有 {Finding.objects.count()} 条发现问题"
+                "（演示账号 demo_exam、demo_school）")
     users = {m.user.username: m.user for m in members_for(user=COMMAND_LINE,
                                                           organisation_id=training.pk)}
     inst = users.get("demo_institution")
