@@ -95,6 +95,9 @@ def _head(filing: Filing) -> list[tuple[str, str]]:
             ("统一社会信用代码", filing.organisation.credit_code or ""),
             ("类别", KINDS[filing.kind]), ("自查期间", f"{filing.period.name}（"
                                                    f"{filing.period.start}至{filing.period.end}）")]
+    head += [(label, value) for label, value in (
+        ("主要负责人", filing.principal), ("填报人", filing.contact),
+        ("联系电话", filing.phone)) if value]
     if filing.kind == "authority":
         head += [("发现问题（条）", str(filing.problems_found)),
                  ("优化办事程序（条）", str(filing.procedures_streamlined))]

@@ -129,3 +129,24 @@ def test_regulator_turns_a_finding_into_a_clue(world):
     with pytest.raises(AppError) as caught:
         services.finding_refer(by=world.user("institution_user", "A"), finding_id=fake.pk)
     assert caught.value.status == 403
+
+
+def test_documents_render_in_libreoffice_and_pdftoppm(world, tmp_path):
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice and shutil.which("pdftoppm"), "`make test` installs LibreOffice and poppler"
+    filing = _filed(world)
+    book = checklists.checklist_write(filing=filing, fmt="xlsx", path=tmp_path / "c.xlsx")
+    pdf = checklists.checklist_write(filing=filing, fmt="pdf", path=tmp_path / "c.pdf")
+    subprocess.run([soffice, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "lo"), str(book)],
+                   check=True, capture_output=True, timeout=300)
+    for rendered in (pdf, tmp_path / "lo" / "c.pdf"):
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(rendered), str(tmp_path / "p")],
+                       check=True, capture_output=True, timeout=120)
+        text = subprocess.run(["pdftotext", str(rendered), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "主要负责人（签字）" in text and "单位（盖章）" in text
+    assert list(tmp_path.glob("p-*.png"))
