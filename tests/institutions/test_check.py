@@ -108,3 +108,29 @@ def test_another_institution_cannot_answer(world):
         services.finding_answer(by=world.user("institution_user", "B"), finding_id=short.pk,
                                 kind="explanation", text="x")
     assert caught.value.status == 404
+
+
+def test_centre_whose_pass_rate_stands_out_sees_r16(world):
+    from certguard import ids
+    from certguard.institutions.check import findings_save, run_rules
+    from certguard.institutions.models import ExamSitting, RecordUpload
+    from tests.conftest import COUNTY_A, _org
+
+    centres = [_org("exam_centre", f"考点{i}", COUNTY_A,
+                    credit_code=ids.make_credit_code(COUNTY_A, 70 + i)) for i in range(5)]
+    day = date(2026, 3, 20)
+    for i, centre in enumerate(centres):
+        upload = RecordUpload.objects.create(organisation=centre, kind="exams",
+                                             file_name="e.csv", sha256="0" * 64)
+        passed = 40 if i == 0 else 20 + i  # centre 0 passes everyone
+        ExamSitting.objects.bulk_create([ExamSitting(
+            organisation=centre, upload=upload, line=n + 2,
+            exam_center_code=centre.credit_code, candidate_id_no=person(100 + 40 * i + n),
+            candidate_name=f"考生{n}", item_code="1.2", exam_date=day, passed=n < passed)
+            for n in range(40)])
+    findings_save(organisation=centres[0],
+                  found=run_rules(organisation=centres[0], as_of=date(2026, 4, 1)))
+    outlier = Finding.objects.get(organisation=centres[0], rule="R16")
+    assert outlier.detail.startswith(f"考点 {centres[0].credit_code} 的 1.2 通过率 100.0%")
+    assert len(outlier.rows) == 40
+    assert not Finding.objects.filter(organisation=centres[1]).exists()
