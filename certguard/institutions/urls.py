@@ -16,4 +16,6 @@ urlpatterns = [
          name="authority_filing_form"),
     path("filings/<int:pk>/", views.filing_detail, name="filing"),
     path("filings/<int:pk>/checklist.<str:fmt>", views.filing_download, name="filing_download"),
+    path("figures/", views.figures_page, name="figures"),
+    path("periods/", views.periods, name="periods"),
 ]

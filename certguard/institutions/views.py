@@ -229,3 +229,42 @@ def filing_download(request, pk: int, fmt: str):
     except AppError as exc:
         messages.error(request, exc.message)
         return redirect("institutions:filing", pk=pk)
+
+
+@requires("institutions.figures")
+def figures_page(request):
+    from certguard.institutions import figures
+
+    try:
+        f = figures.filter_from(request.GET)
+        group_by = request.GET.get("group_by", "region")
+        data = figures.institutions_figures(user=request.user, filters=f, group_by=group_by)
+        figure = request.GET.get("figure", "")
+        records = figures.figure_records(user=request.user, figure=figure, filters=f)[:200] \
+            if figure else None
+    except AppError as exc:
+        messages.error(request, exc.message)
+        data, records, figure = None, None, ""
+    rows = [(g["key"], [g[k] for k in data["labels"]]) for g in data["groups"]] if data else []
+    return render(request, "institutions/figures.html", {
+        "data": data, "rows": rows, "records": records, "figure": figure,
+        "query": request.GET})
+
+
+@requires("institutions.view", post="institutions.periods")
+def periods(request):
+    if request.method == "POST":
+        try:
+            start, end = _date(request.POST.get("start", "")), _date(request.POST.get("end", ""))
+            closes = _date(request.POST.get("closes_on", ""))
+            if not (start and end and closes):
+                raise AppError("dates_required", "请填写开始、结束和报送截止日期")
+            made = services.period_create(by=request.user, name=request.POST.get("name", ""),
+                                          start=start, end=end, closes_on=closes)
+            messages.success(request, f"已设立自查期间：{made.name}")
+        except AppError as exc:
+            messages.error(request, exc.message)
+        return redirect("institutions:periods")
+    return render(request, "institutions/periods.html", {
+        "periods": selectors.periods_for(user=request.user)[:100],
+        "can_create": allows(request.user, "institutions.periods")})

@@ -63,3 +63,18 @@ def test_regulator_sees_progress_and_returns(world, client):
     assert filing.status == "returned" and filing.return_reason == "第2项未如实填写"
     client.force_login(world.user("inspector", "B"))
     assert client.get(f"/institutions/filings/{filing.pk}/").status_code == 404
+
+
+def test_campaign_office_opens_a_period_and_reads_the_figures(world, client):
+    client.force_login(world.user("campaign_office", "city"))
+    page = client.post("/institutions/periods/", {"name": "第二阶段", "start": "2026-05-01",
+                                                  "end": "2026-04-01",
+                                                  "closes_on": "2026-05-10"}, follow=True)
+    assert "自查期间的结束日期早于开始日期" in _messages(page)
+    client.post("/institutions/periods/", {"name": "第二阶段", "start": "2026-05-01",
+                                           "end": "2026-06-30", "closes_on": "2026-07-10"})
+    assert "第二阶段" in client.get("/institutions/periods/").content.decode()
+    page = client.get("/institutions/figures/?figure=filed")
+    assert page.status_code == 200 and 'data-testid="institution-figures"' in page.content.decode()
+    bad = client.get("/institutions/figures/?region=abc", follow=True)
+    assert "地区应为2至6位行政区划代码" in _messages(bad)
