@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certguard.catalog.reference import ITEMS
-from certguard.institutions.models import ExamSitting, Finding, TrainingRecord
+from certguard.institutions.models import Answer, ExamSitting, Finding, TrainingRecord
 from certguard.rules.schema import EXAMS, TRAINING
 
 FAMILY_DEPARTMENT = {"special_ops": "yj", "safety_manager": "yj", "construction": "zj",
@@ -209,33 +209,43 @@ def review_fakes(*, training, certificates: list[tuple]) -> list[Found]:
     return found
 
 
-def rows_behind(*, organisation, f: Found) -> list[dict]:
-    """The organisation's own records behind a finding, as the person reads them."""
-    if f.rule in ("R15", "R16") or (f.rule in ("R11", "R13") and not TrainingRecord.objects
-                                    .filter(organisation=organisation, current=True,
-                                            trainee_id_no=f.id_no).exists()):
-        sittings = ExamSitting.objects.filter(organisation=organisation, current=True)
-        if f.id_no:
-            sittings = sittings.filter(candidate_id_no=f.id_no)
+class RecordIndex:
+    """The organisation's current records by person, read once per check (a finding's rows
+    come from here, not from a query per finding)."""
+
+    def __init__(self, organisation) -> None:
+        self.training: dict[str, list[dict]] = {}
+        self.exams: dict[str, list[dict]] = {}
+        self.by_item: dict[str, list[dict]] = {}
+        for r in TrainingRecord.objects.filter(organisation=organisation, current=True) \
+                .select_related("upload").order_by("start_date", "pk"):
+            self.training.setdefault(r.trainee_id_no, []).append(
+                {"记录": "培训", "行号": r.line, "文件": r.upload.file_name, "培训班": r.class_id,
+                 "类型": r.get_class_kind_display(), "姓名": r.trainee_name,
+                 "身份证号": r.trainee_id_no, "项目": r.item_code,
+                 "开班": r.start_date.isoformat(), "结业": r.end_date.isoformat(),
+                 "学时": _num(r.hours), "所持证书": r.cert_no})
+        for s in ExamSitting.objects.filter(organisation=organisation, current=True) \
+                .select_related("upload").order_by("exam_date", "pk"):
+            row = {"记录": "考试", "行号": s.line, "文件": s.upload.file_name,
+                   "姓名": s.candidate_name, "身份证号": s.candidate_id_no, "项目": s.item_code,
+                   "考试日期": s.exam_date.isoformat(), "用时（分钟）": _minutes(s),
+                   "理论成绩": _num(s.theory_score), "实操成绩": _num(s.practical_score),
+                   "合格": "是" if s.passed else "否"}
+            self.exams.setdefault(s.candidate_id_no, []).append(row)
+            self.by_item.setdefault(s.item_code, []).append(row)
+
+    def rows(self, f: Found) -> list[dict]:
+        """The organisation's own records behind a finding, as the person reads them."""
+        if f.rule == "R16":
+            rows = self.by_item.get(f.item_code, [])
+        elif f.rule == "R15" or (f.rule in ("R11", "R13") and f.id_no not in self.training):
+            rows = self.exams.get(f.id_no, [])
+        else:
+            rows = self.training.get(f.id_no, [])
         if f.item_code:
-            sittings = sittings.filter(item_code=f.item_code)
-        return [{"记录": "考试", "行号": s.line, "文件": s.upload.file_name,
-                 "姓名": s.candidate_name, "身份证号": s.candidate_id_no, "项目": s.item_code,
-                 "考试日期": s.exam_date.isoformat(),
-                 "用时（分钟）": _minutes(s), "理论成绩": _num(s.theory_score),
-                 "实操成绩": _num(s.practical_score), "合格": "是" if s.passed else "否"}
-                for s in sittings.select_related("upload").order_by("exam_date", "pk")
-                [:ROWS_SHOWN]]
-    qs = TrainingRecord.objects.filter(organisation=organisation, current=True,
-                                       trainee_id_no=f.id_no)
-    if f.item_code:
-        qs = qs.filter(item_code=f.item_code)
-    return [{"记录": "培训", "行号": r.line, "文件": r.upload.file_name, "培训班": r.class_id,
-             "类型": r.get_class_kind_display(), "姓名": r.trainee_name,
-             "身份证号": r.trainee_id_no, "项目": r.item_code,
-             "开班": r.start_date.isoformat(), "结业": r.end_date.isoformat(),
-             "学时": _num(r.hours), "所持证书": r.cert_no}
-            for r in qs.select_related("upload").order_by("start_date", "pk")[:ROWS_SHOWN]]
+            rows = [r for r in rows if r["项目"] == f.item_code]
+        return rows[:ROWS_SHOWN]
 
 
 def _num(value) -> str:
@@ -260,36 +270,40 @@ class CheckResult:
 
 def findings_save(*, organisation, found: list[Found]) -> CheckResult:
     """Keep the check's findings: new ones added, known ones seen again, vanished ones marked
-    gone (never deleted; their answers stay)."""
+    gone (never deleted; their answers stay). Set-based: one insert and one update per batch,
+    each row in the change log (audited queryset)."""
     now = timezone.now()
     by_key = {f.key: f for f in found}
-    new = gone = 0
+    index = RecordIndex(organisation)
     with transaction.atomic():
         known = {x.key: x for x in Finding.objects.select_for_update()
                  .filter(organisation=organisation)}
+        answered = set(Answer.objects.filter(finding__organisation=organisation)
+                       .values_list("finding_id", flat=True))
+        created, changed = [], []
         for key, f in by_key.items():
-            department = FAMILY_DEPARTMENT.get(ITEM_FAMILY.get(f.item_code, ""), "yj")
-            rows = rows_behind(organisation=organisation, f=f)
+            rows = index.rows(f)
             existing = known.get(key)
             if existing is None:
-                Finding.objects.create(
+                created.append(Finding(
                     organisation=organisation, key=key, rule=f.rule, severity=f.severity,
                     detail=f.detail, evidence=f.evidence, rows=rows, id_no=f.id_no[:18],
                     name=f.name[:50], cert_no=f.cert_no[:40], item_code=f.item_code[:20],
-                    department=department, last_seen=now)
-                new += 1
+                    department=FAMILY_DEPARTMENT.get(ITEM_FAMILY.get(f.item_code, ""), "yj"),
+                    last_seen=now))
                 continue
             existing.present, existing.last_seen, existing.rows = True, now, rows
-            existing.detail, existing.evidence = f.detail, f.evidence
+            existing.detail, existing.evidence, existing.updated_at = f.detail, f.evidence, now
             if existing.status == "gone":
-                existing.status = "answered" if existing.answers.exists() else "open"
-            existing.save(update_fields=["present", "last_seen", "rows", "detail", "evidence",
-                                         "status", "updated_at"])
-        for key, existing in known.items():
-            if key not in by_key and existing.present:
-                existing.present = False
-                if existing.status != "resolved":
-                    existing.status = "gone"
-                existing.save(update_fields=["present", "status", "updated_at"])
-                gone += 1
-    return CheckResult(found=len(by_key), new=new, gone=gone)
+                existing.status = "answered" if existing.pk in answered else "open"
+            changed.append(existing)
+        gone = [x for key, x in known.items() if key not in by_key and x.present]
+        for existing in gone:
+            existing.present, existing.updated_at = False, now
+            if existing.status != "resolved":
+                existing.status = "gone"
+        Finding.objects.bulk_create(created, batch_size=500)
+        Finding.objects.bulk_update(changed + gone, ["present", "last_seen", "rows", "detail",
+                                                     "evidence", "status", "updated_at"],
+                                    batch_size=500)
+    return CheckResult(found=len(by_key), new=len(created), gone=len(gone))
