@@ -280,7 +280,7 @@ def findings_save(*, organisation, found: list[Found]) -> CheckResult:
                  .filter(organisation=organisation)}
         answered = set(Answer.objects.filter(finding__organisation=organisation)
                        .values_list("finding_id", flat=True))
-        created, changed = [], []
+        created, changed, seen = [], [], []
         for key, f in by_key.items():
             rows = index.rows(f)
             existing = known.get(key)
@@ -291,6 +291,10 @@ def findings_save(*, organisation, found: list[Found]) -> CheckResult:
                     name=f.name[:50], cert_no=f.cert_no[:40], item_code=f.item_code[:20],
                     department=FAMILY_DEPARTMENT.get(ITEM_FAMILY.get(f.item_code, ""), "yj"),
                     last_seen=now))
+                continue
+            if existing.present and (existing.rows, existing.detail, existing.evidence) == (
+                    rows, f.detail, f.evidence):
+                seen.append(existing.pk)  # as it was: only the time it was last seen changes
                 continue
             existing.present, existing.last_seen, existing.rows = True, now, rows
             existing.detail, existing.evidence, existing.updated_at = f.detail, f.evidence, now
@@ -303,6 +307,8 @@ def findings_save(*, organisation, found: list[Found]) -> CheckResult:
             if existing.status != "resolved":
                 existing.status = "gone"
         Finding.objects.bulk_create(created, batch_size=500)
+        for start in range(0, len(seen), 500):
+            Finding.objects.filter(pk__in=seen[start:start + 500]).update(last_seen=now)
         Finding.objects.bulk_update(changed + gone, ["present", "last_seen", "rows", "detail",
                                                      "evidence", "status", "updated_at"],
                                     batch_size=500)
