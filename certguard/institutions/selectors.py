@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
+from certguard.core.policy import allows
 from certguard.core.scoping import UserLike
 from certguard.institutions.models import (
     Answer,
@@ -104,6 +105,13 @@ def progress_by_institution(*, user: UserLike) -> list[dict]:
         filed=Count("pk"), returned=Count("pk", filter=Q(status="returned")),
         late=Count("pk", filter=Q(late=True)), last=Max("filed_at"))}
     rows = {}
+    if allows(user, "organisations.view"):  # every institution in scope, the idle ones too
+        from certguard.orgs.selectors import organisations_for
+
+        for pk, name, kind in organisations_for(user=user).filter(
+                kind__in=("institution", "exam_centre")).values_list("pk", "name", "kind"):
+            rows[pk] = {"id": pk, "name": name, "kind": kind, "findings": 0, "open": 0,
+                        "referred": 0}
     for f in findings:
         rows[f["organisation_id"]] = {"id": f["organisation_id"], "name": f["organisation__name"],
                                       "kind": f["organisation__kind"], "findings": f["total"],
@@ -124,4 +132,5 @@ def progress_by_institution(*, user: UserLike) -> list[dict]:
                    plans_overdue=p.get("overdue", 0), filed=f.get("filed", 0),
                    returned=f.get("returned", 0), late=f.get("late", 0),
                    last_filed=f.get("last"))
-    return sorted(rows.values(), key=lambda r: (-r["open"], -r["plans_overdue"], r["name"]))
+    return sorted(rows.values(), key=lambda r: (r["filed"] > 0, -r["open"],
+                                                -r["plans_overdue"], r["name"]))
