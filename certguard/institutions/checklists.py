@@ -4,7 +4,6 @@ it; every other line is the filer's own word, and signatures, seal and date are 
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -223,9 +222,3 @@ def write_pdf(filing: Filing, path: Path) -> Path:
 
 def checklist_write(*, filing: Filing, fmt: str, path: Path) -> Path:
     return write_xlsx(filing, path) if fmt == "xlsx" else write_pdf(filing, path)
-
-
-def today() -> date:
-    from django.utils import timezone
-
-    return timezone.localdate()

@@ -185,6 +185,9 @@ class Finding(Audited, TimeStampedModel):
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
+    # The records behind a finding are a copy of the audited training and exam records.
+    audit_exclude = ("rows",)
+
     class Meta:
         verbose_name = "机构自查发现的问题"
         verbose_name_plural = "机构自查发现的问题"

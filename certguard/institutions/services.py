@@ -32,7 +32,7 @@ from certguard.institutions.models import (
     TrainingRecord,
 )
 from certguard.institutions.reader import SHOWN, read_records, row_key
-from certguard.institutions.reference import CHECKLISTS, KINDS, ORG_KIND_OF, UPLOAD_KINDS
+from certguard.institutions.reference import CHECKLISTS, ORG_KIND_OF
 from certguard.orgs.selectors import own_organisation
 
 # Which records each kind of organisation files.
@@ -393,5 +393,3 @@ def filer_kind(*, user: UserLike) -> str:
     org = own_organisation(user=user) if actor.role == "issuing_officer" else None
     return "authority" if org is not None and org.issuer_code else ""
 
-
-__all__ = ["KINDS", "UPLOAD_KINDS", "filer_kind"]
