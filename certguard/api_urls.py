@@ -23,4 +23,6 @@ urlpatterns = [
     path("", include("certguard.tips.api_urls")),
     # --- cases ---
     path("cases/", include("certguard.cases.api_urls")),
+    # --- institutions ---
+    path("institutions/", include("certguard.institutions.api_urls")),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "certguard.tips",
     # --- cases (layer 5) ---
     "certguard.cases",
+    "certguard.institutions",  # --- institutions ---
     "certguard.synth",
     "certguard.console",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("tips/", include("certguard.tips.urls")),
     # --- cases ---
     path("cases/", include("certguard.cases.urls")),
+    # --- institutions ---
+    path("institutions/", include("certguard.institutions.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -79,6 +79,7 @@ REASON_LABELS = {
 STATUS_CHOICES = [("new", "待处理"), ("assigned", "已分派"), ("confirmed", "已确认"),
                   ("dismissed", "已排除")]
 SOURCE_CHOICES = [("screening", "交叉比对筛查"), ("selfcheck", "企业自查"), ("tip", "举报"),
-                  ("netwatch", "网络监测"), ("inspection", "执法检查")]
+                  ("netwatch", "网络监测"), ("inspection", "执法检查"),
+                  ("institution", "机构自查")]  # --- institutions ---
 EVENT_CHOICES = [("assign", "分派"), ("confirm", "确认"), ("dismiss", "排除"),
                  ("reopen", "重新打开"), ("note", "备注")]

@@ -22,6 +22,8 @@ MENU: list[tuple[str, str]] = [
     ("单位人员", "orgs:members"),
     ("持证台账", "workforce:ledger"),
     ("企业自查", "selfcheck:uploads"),
+    ("机构自查", "institutions:home"),  # --- institutions ---
+    ("机构自查统计", "institutions:figures"),  # --- institutions ---
     ("证书管理", "issuer:list"),
     ("辖区单位", "orgs:organisations"),
     ("企业自查统计", "selfcheck:figures"),

@@ -273,3 +273,42 @@ def _cs(r: Records, name: str) -> tuple[dict, object]:
 def _nw(r: Records, name: str) -> tuple[dict, object]:
     record = r.netwatch[name]
     return {"pk": record.pk}, record
+
+
+# --- institutions ---
+def _inst(r: Records, key: str, scope: str = "", **extra) -> tuple:
+    from tests.institutions.matrix import institution_records
+
+    if not hasattr(r, "_institutions"):
+        r._institutions = institution_records(r.world)  # type: ignore[attr-defined]
+    record = r._institutions[key]  # type: ignore[attr-defined]
+    return ({"pk": record.pk, **extra}, record, *([scope] if scope else []))
+
+
+ROUTE_OBJECTS.update({
+    "institutions/uploads/<int:pk>/": lambda r: _inst(r, "upload"),
+    "institutions/findings/<int:pk>/": lambda r: _inst(r, "finding"),
+    "institutions/findings/<int:pk>/refer/": lambda r: _inst(r, "finding"),
+    "institutions/plans/<int:pk>/": lambda r: _inst(r, "plan"),
+    # every signed-in organisation sees the periods; who may file is the role's business
+    "institutions/periods/<int:pk>/file/": lambda r: _inst(r, "period", "institutions.view"),
+    "institutions/periods/<int:pk>/authority-file/":
+        lambda r: _inst(r, "period", "institutions.view"),
+    "institutions/filings/<int:pk>/": lambda r: _inst(r, "filing"),
+    "institutions/filings/<int:pk>/checklist.<str:fmt>": lambda r: _inst(r, "filing", fmt="xlsx"),
+    "api/v1/institutions/uploads/<int:pk>": lambda r: _inst(r, "upload"),
+    "api/v1/institutions/findings/<int:pk>": lambda r: _inst(r, "finding"),
+    "api/v1/institutions/findings/<int:pk>/answer": lambda r: _inst(r, "finding"),
+    "api/v1/institutions/findings/<int:pk>/refer": lambda r: _inst(r, "finding"),
+    "api/v1/institutions/plans/<int:pk>": lambda r: _inst(r, "plan"),
+    "api/v1/institutions/plans/<int:pk>/progress": lambda r: _inst(r, "plan"),
+    "api/v1/institutions/periods/<int:pk>/filing":
+        lambda r: _inst(r, "period", "institutions.view"),
+    "api/v1/institutions/periods/<int:pk>/authority-filing":
+        lambda r: _inst(r, "period", "institutions.view"),
+    "api/v1/institutions/filings/<int:pk>": lambda r: _inst(r, "filing"),
+    "api/v1/institutions/filings/<int:pk>/return": lambda r: _inst(r, "filing"),
+    "api/v1/institutions/filings/<int:pk>/checklist.<str:fmt>":
+        lambda r: _inst(r, "filing", fmt="pdf"),
+    "api/v1/institutions/figures/<str:figure>": lambda r: ({"figure": "filed"}, None),
+})

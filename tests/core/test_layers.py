@@ -19,6 +19,7 @@ LAYERS = {
     "registry": 3, "workforce": 3, "clues": 3,
     "ecert": 4, "selfcheck": 4, "screening": 4, "netwatch": 4, "tips": 4, "enforcement": 4,
     "synth": 4,
+    "institutions": 4,  # --- institutions ---
     "cases": 5,
     "reporting": 6, "campaigns": 6,
     # Above everything: the commands and modules that assemble the whole platform.

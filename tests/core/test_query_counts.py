@@ -297,6 +297,84 @@ EXEMPT = {
 }
 
 
+# --- institutions ---
+def _inst_records(records):
+    from tests.institutions.matrix import institution_records
+
+    if not hasattr(records, "_institutions"):
+        records._institutions = institution_records(records.world)
+    return records._institutions
+
+
+def _inst_answers(world, records, n):
+    from certguard.institutions import services
+
+    finding = _inst_records(records)["finding"]
+    for i in range(n):
+        services.finding_answer(by=world.user("institution_user", "A"), finding_id=finding.pk,
+                                kind="explanation", text=f"说明{i}")
+
+
+def _inst_progress(world, records, n):
+    from certguard.institutions.models import PlanProgress
+
+    plan = _inst_records(records)["plan"]
+    for i in range(n):
+        PlanProgress.objects.create(plan=plan, note=f"进展{i}", evidence_name=f"{i}.jpg",
+                                    by=world.user("institution_user", "A"))
+
+
+def _inst_many(model_name):
+    def grow(world, records, n):
+        from certguard.institutions.models import Filing, Finding, Period, Plan, RecordUpload
+
+        base = _inst_records(records)
+        org = base["upload"].organisation
+        for i in range(n):
+            if model_name == "upload":
+                RecordUpload.objects.create(organisation=org, kind="training",
+                                            file_name=f"{i}.csv", sha256=f"{i:064d}")
+            elif model_name == "finding":
+                Finding.objects.create(organisation=org, key=f"k{i}-{Finding.objects.count()}",
+                                       rule="R12", severity="medium", detail="学时不足",
+                                       rows=[{"行号": i}])
+            elif model_name == "plan":
+                Plan.objects.create(organisation=org, measures=f"措施{i}",
+                                    deadline=base["plan"].deadline)
+            else:
+                period = Period.objects.create(name=f"期{i}-{Period.objects.count()}",
+                                               start=base["period"].start,
+                                               end=base["period"].end,
+                                               closes_on=base["period"].closes_on)
+                Filing.objects.create(organisation=org, period=period, kind="training",
+                                      filed_at=base["filing"].filed_at)
+    return grow
+
+
+INST = "institution_user@A"
+CASES.update({
+    "institutions/findings/<int:pk>/": Case(
+        INST, lambda w, r: {"pk": _inst_records(r)["finding"].pk}, _inst_answers),
+    "api/v1/institutions/findings/<int:pk>": Case(
+        INST, lambda w, r: {"pk": _inst_records(r)["finding"].pk}, _inst_answers),
+    "institutions/plans/<int:pk>/": Case(
+        INST, lambda w, r: {"pk": _inst_records(r)["plan"].pk}, _inst_progress),
+    "api/v1/institutions/plans/<int:pk>": Case(
+        INST, lambda w, r: {"pk": _inst_records(r)["plan"].pk}, _inst_progress),
+    "api/v1/institutions/uploads": Case(INST, lambda w, r: {}, _inst_many("upload")),
+    "api/v1/institutions/findings": Case(INST, lambda w, r: {}, _inst_many("finding")),
+    "api/v1/institutions/plans": Case(INST, lambda w, r: {}, _inst_many("plan")),
+    "api/v1/institutions/filings": Case(INST, lambda w, r: {}, _inst_many("filing")),
+})
+EXEMPT.update({
+    "institutions/uploads/<int:pk>/": "一次上传的固定字段，被拒绝的行是其中的一个 JSON 字段",
+    "api/v1/institutions/uploads/<int:pk>": "同上",
+    "institutions/filings/<int:pk>/": "一份自查表（固定的几项，平台数据是其中的 JSON 字段）",
+    "api/v1/institutions/filings/<int:pk>": "同上",
+    "api/v1/institutions/periods": "每页条数固定，无关联查询",
+})
+
+
 def _listing_routes() -> set[str]:
     """Detail pages (a record by pk) and lists (pages and API collections) read by GET."""
     found = set()

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certguard.cases.demo import demo_cases_build  # --- cases ---
 from certguard.ecert.demo import demo_keys_build
+from certguard.institutions.demo import demo_institutions_build  # --- institutions ---
 
 # --- network governance and tip-offs ---
 from certguard.netwatch.demo import demo_netwatch_build
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         cases = demo_cases_build(inspector=_demo_user("demo_inspector"),  # --- cases ---
                                  head=_demo_user("demo_head"), police=_demo_user("demo_police"),
                                  prosecutor=_demo_user("demo_prosecutor"))
+        self.stdout.write(demo_institutions_build(password=DEMO_PASSWORD))  # --- institutions ---
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
