@@ -89,7 +89,10 @@ def _resolve_params(params: Params | Mapping[str, str] | Sequence[str] | None) -
 
 
 def _helper_tables(con: duckdb.DuckDBPyConnection, *, minimums: Mapping[str, float]) -> None:
-    years = ids.region_code_years()
+    # Residence-permit numbers (810000 / 820000 / 830000) are valid GB 11643 numbers, as in
+    # ids.check_id_no: they join the table as codes without an end year.
+    years = {**{code: (None, None) for code in ids.RESIDENCE_PERMIT_CODES},
+             **ids.region_code_years()}
     regions = pa.table({"code": list(years), "start_year": [v[0] for v in years.values()],
                         "end_year": [v[1] for v in years.values()]},
                        schema=pa.schema([("code", pa.string()), ("start_year", pa.int32()),
