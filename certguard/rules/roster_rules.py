@@ -33,13 +33,15 @@ def r01(ctx: Context) -> str:
 def same_id(ctx: Context, a: str, b: str) -> str:
     """Two ID numbers of the same person: equal, or a 15-digit legacy number and its
     18-character form (the cheap equality is tried first)."""
-    return (f"({a} = {b} OR ((length({a}) = 15 OR length({b}) = 15) "
-            f"AND {id_key(ctx.d, a)} = {id_key(ctx.d, b)}))")
+    # CASE, not OR / AND: DuckDB evaluates every operand of OR and AND for every row of a
+    # projection, CASE only where needed (the 15-digit conversion is rare and costly).
+    return (f"(CASE WHEN {a} = {b} THEN true WHEN length({a}) = 15 OR length({b}) = 15 "
+            f"THEN {id_key(ctx.d, a)} = {id_key(ctx.d, b)} ELSE false END)")
 
 
 def same_name(a: str, b: str) -> str:
     """Two names that are the same once the middle-dot variants are made one."""
-    return f"({a} = {b} OR {name_key(a)} = {name_key(b)})"
+    return f"(CASE WHEN {a} = {b} THEN true ELSE {name_key(a)} = {name_key(b)} END)"
 
 
 def _matched(ctx: Context) -> str:

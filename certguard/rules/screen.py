@@ -67,6 +67,16 @@ class ScreenResult:
     def bad_rows(self) -> list[BadRow]:
         return [row for load in self.loads for row in load.bad_rows]
 
+    @property
+    def duplicates(self) -> list[BadRow]:
+        """Identical copies of earlier rows (loaded once), as reported."""
+        return [row for load in self.loads for row in load.duplicates]
+
+    @property
+    def skipped_rows(self) -> int:
+        """Rows not loaded: rejected (bad) plus identical copies."""
+        return sum(load.bad_row_count + load.duplicate_count for load in self.loads)
+
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -219,10 +229,10 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         write_started = time.perf_counter()
         count = write_clues(con, tables=tables, path=out)
         result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds)
-        bad = result.bad_rows
-        if bad:
+        listed = sorted(result.bad_rows + result.duplicates, key=lambda r: (r.file, r.line))
+        if listed:
             result.rejects = rejects_path(out)
-            write_rejects(con, rows=bad, path=result.rejects)
+            write_rejects(con, rows=listed, path=result.rejects)
         result.write_seconds = time.perf_counter() - write_started
         result.total_seconds = time.perf_counter() - started
         con.close()
@@ -232,6 +242,14 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
     except duckdb.OutOfMemoryException as exc:
         largest = loading or max(given.values(), key=lambda p: p.stat().st_size)
         raise _too_large(largest, limit=limit, exc=exc) from exc
+    except duckdb.Error as exc:
+        # Read in place, a Parquet file is read again by the rules: a damaged page the checks
+        # did not touch surfaces here. Name the file when the engine does.
+        named = [p for p in given.values() if str(p) in str(exc)]
+        if named:
+            raise InputError("Parquet 文件已损坏，无法读取；请重新导出或重新传输",
+                             code="E_PARQUET_CORRUPT", file=str(named[0])) from exc
+        raise
     finally:
         if runner is not None:
             runner.close()

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
 from certguard import ids
-from tests.rules.conftest import ID_A, Run, cert, sitting, worker
+from certguard.rules import InputError, screen
+from tests.rules.conftest import (
+    AS_OF,
+    ID_A,
+    Run,
+    cert,
+    lesson,
+    read_clues,
+    sitting,
+    worker,
+    write_csv,
+)
 
 LEGACY = "110105650301123"  # 15-digit number of a man born 1965-03-01
 UPGRADED = ids.upgrade_legacy_id(LEGACY)
@@ -113,3 +129,56 @@ def test_r15_says_minutes_and_seconds_and_compares_exact_seconds(run: Run) -> No
     exactly = sitting(end_time="2019-12-01T09:20:00")  # 1200 s is not below 20 minutes
     assert run(rules=["R15"], exams=[exactly]) == []
     assert ID_A in clues[0]["id_no"]
+
+
+# --- duplicates: one policy for every input file -------------------------------------------
+
+_TABLES = {
+    "certificates": (cert, {"name": "张卫"}),
+    "roster": (worker, {"worker_name": "张卫"}),
+    "training": (lesson, {"trainee_name": "张卫"}),
+    "exams": (sitting, {"passed": "false"}),
+}
+
+
+@pytest.mark.parametrize("table", sorted(_TABLES))
+def test_identical_rows_are_counted_once_and_do_not_stop_the_run(tmp_path: Path,
+                                                                 table: str) -> None:
+    make, _ = _TABLES[table]
+    path = write_csv(tmp_path / f"{table}.csv", [make(), make(), make()])
+    result = screen({table: path}, out=tmp_path / "clues.csv", as_of=AS_OF)  # stop on errors
+    load = result.loads[0]
+    assert (load.rows_read, load.rows_loaded, load.bad_row_count, load.duplicate_count) == (
+        3, 1, 0, 2)
+    assert [(d.line, d.code, d.message) for d in load.duplicates] == [
+        (3, "E_DUPLICATE", "与第2行完全相同，只计一次"),
+        (4, "E_DUPLICATE", "与第2行完全相同，只计一次")]
+    assert result.rejects is not None
+    listed = read_clues(result.rejects)
+    assert [(r["line"], r["code"]) for r in listed] == [("3", "E_DUPLICATE"), ("4", "E_DUPLICATE")]
+
+
+@pytest.mark.parametrize("table", sorted(_TABLES))
+def test_conflicting_rows_are_rejected_row_by_row(tmp_path: Path, table: str) -> None:
+    make, change = _TABLES[table]
+    path = write_csv(tmp_path / f"{table}.csv", [make(), make(**change), make()])
+    with pytest.raises(InputError) as caught:
+        screen({table: path}, out=tmp_path / "clues.csv", as_of=AS_OF)
+    assert [(b.line, b.code) for b in caught.value.bad_rows] == [
+        (2, "E_DUPLICATE_CONFLICT"), (3, "E_DUPLICATE_CONFLICT"), (4, "E_DUPLICATE_CONFLICT")]
+    result = screen({table: path}, out=tmp_path / "clues.csv", as_of=AS_OF,
+                    on_bad_rows="report")
+    load = result.loads[0]
+    assert (load.rows_read, load.rows_loaded, load.bad_row_count) == (3, 0, 3)
+
+
+def test_duplicates_in_parquet_read_in_place(tmp_path: Path) -> None:
+    rows = [cert(), cert(cert_no="T2"), cert(), cert(cert_no="T3"), cert(cert_no="T3", name="李")]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "c.parquet")
+    result = screen({"certificates": tmp_path / "c.parquet"}, out=tmp_path / "clues.csv",
+                    as_of=AS_OF, on_bad_rows="report")
+    load = result.loads[0]
+    assert (load.rows_read, load.rows_loaded, load.bad_row_count, load.duplicate_count) == (
+        5, 2, 2, 1)
+    assert [(b.line, b.code) for b in load.bad_rows] == [(5, "E_DUPLICATE_CONFLICT"),
+                                                         (6, "E_DUPLICATE_CONFLICT")]
