@@ -30,6 +30,7 @@ import codecs
 import csv
 import gzip
 import io
+import logging
 import time
 import zlib
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ import pyarrow as pa
 from certguard.rules.errors import BadRow, InputError
 from certguard.rules.schema import KEY_LABELS, Column, FileSpec
 
+log = logging.getLogger(__name__)
 BadRowPolicy = Literal["error", "report"]
 MAX_DETAILED = 1000  # bad rows described one by one; beyond that only counted
 _IN_LIST_MAX = 5000  # up to this many lines are filtered with a literal list (pushed into the scan)
@@ -357,9 +359,25 @@ def _csv_fast(con: duckdb.DuckDBPyConnection, *, src: _Source, header: list[str]
         raise
     except duckdb.Error:
         return False
+    # rowid + 2 is the line number only when every line is one row: DuckDB skips empty lines
+    # and a quoted value may span lines. Otherwise the line-by-line reader numbers them.
+    rows = con.execute(f"SELECT count(*) FROM {src.table}_t").fetchall()[0][0]
+    if rows + 1 != _physical_lines(src.path):
+        con.execute(f"DROP TABLE {src.table}_t")
+        return False
     con.execute(f"CREATE OR REPLACE VIEW {src.table} AS SELECT *, rowid + 2 AS _line "
                 f"FROM {src.table}_t")
     return True
+
+
+def _physical_lines(path: Path) -> int:
+    """Lines of the file (a last line without a line break counts), read in blocks."""
+    count, last = 0, b"\n"
+    with _open_binary(path) as raw:
+        while block := raw.read(1 << 22):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 def split_csv_line(line: str) -> list[str] | None:
@@ -446,7 +464,7 @@ def _csv_by_line(con: duckdb.DuckDBPyConnection, *, src: _Source, spec: FileSpec
         for number, line in enumerate(_text_lines(path, encoding), start=1):
             if number == 1:
                 line = line.lstrip("\ufeff")
-            if not line.strip():
+            if not line.strip(" \t"):
                 if header is not None:
                     report.blank_lines += 1
                 continue
@@ -698,8 +716,10 @@ def _not_null_by_metadata(path: Path, native: set[str]) -> set[str]:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, *, spec: FileSpec, path: str | Path,
-              on_bad_rows: BadRowPolicy = "error") -> LoadReport:
-    """Validate one exchange file and make it relation ``spec.name`` (plus ``_line``)."""
+              on_bad_rows: BadRowPolicy = "error", duplicates: bool = True) -> LoadReport:
+    """Validate one exchange file and make it relation ``spec.name`` (plus ``_line``).
+    ``duplicates=False``: no duplicate policy, for a caller whose every row must be checked on
+    its own (the employer self-check gives each roster row its own result)."""
     started = time.perf_counter()
     path = Path(path)
     if not path.is_file():
@@ -708,14 +728,22 @@ def load_file(con: duckdb.DuckDBPyConnection, *, spec: FileSpec, path: str | Pat
     report = LoadReport(spec.name, str(path))
     try:
         loader = _prepare(con, spec=spec, path=path, fmt=fmt, report=report)
-        _validate(loader, on_bad_rows=on_bad_rows)
-    except duckdb.OutOfMemoryException:
-        raise  # not a format problem: screen() reports the file as too large
+        _validate(loader, on_bad_rows=on_bad_rows, duplicates=duplicates)
+    except (InputError, duckdb.OutOfMemoryException):
+        raise  # out of memory is not a format problem: screen() reports the file as too large
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(path, exc) from exc
     except duckdb.Error as exc:
         # A damaged page found while scanning (the footer was readable).
         if fmt == "parquet":
             raise _parquet_error(path) from exc
         raise InputError("文件无法按 CSV 读取，请检查文件内容", code="E_UNREADABLE",
+                         file=str(path)) from exc
+    except Exception as exc:
+        # Whatever else a damaged file provokes in a library: a coded Chinese message for the
+        # user, the details in the log for the operator.
+        log.exception("reading %s failed", path)
+        raise InputError("文件已损坏或格式无法识别，无法读取", code="E_UNREADABLE",
                          file=str(path)) from exc
     report.seconds = time.perf_counter() - started
     return report
@@ -757,13 +785,14 @@ def _prepare(con: duckdb.DuckDBPyConnection, *, spec: FileSpec, path: Path, fmt:
     return loader
 
 
-def _validate(loader: _Loader, *, on_bad_rows: BadRowPolicy) -> None:
+def _validate(loader: _Loader, *, on_bad_rows: BadRowPolicy, duplicates: bool) -> None:
     con, spec, path, report = loader.con, loader.spec, loader.path, loader.report
     source = loader.source
     not_null = _not_null_by_metadata(path, loader.native) if source.fmt == "parquet" else set()
     checks = _checks(spec, loader.present, loader.native, not_null)
     text = [c for c in loader.columns if c.kind in ("str", "id", "enum")
             and c.name not in loader.native]
+    expected = report.rows_read - report.bad_row_count  # less the lines already rejected
     if loader.in_place:
         settled = settled_by_dictionary(path, spec, loader.present, loader.native)
         checks = [c for c in checks if c[0] not in settled]
@@ -774,6 +803,10 @@ def _validate(loader: _Loader, *, on_bad_rows: BadRowPolicy) -> None:
         mask = mask & ((1 << len(checks)) - 1)
     else:
         lines, mask, hashes = loader.load(checks)
+    if len(lines) != expected:
+        # A damaged file can claim more rows than it yields: never load part of it silently.
+        raise InputError(f"文件声明有 {expected} 行，实际只能读出 {len(lines)} 行，文件已损坏，"
+                         "整个文件未采用", code="E_ROWS_MISMATCH", file=str(path))
     flagged = mask != 0
     bad_lines = lines[flagged]
     report.bad_row_count += int(flagged.sum())
@@ -784,7 +817,8 @@ def _validate(loader: _Loader, *, on_bad_rows: BadRowPolicy) -> None:
         con.execute(f"DROP {kind} IF EXISTS {source.table}")
         con.execute(f"DROP TABLE IF EXISTS {source.table}_t")
     good = ~flagged
-    repeated = _repeated(hashes[good]) if spec.key else np.zeros(int(good.sum()), dtype=bool)
+    repeated = _repeated(hashes[good]) if spec.key and duplicates \
+        else np.zeros(int(good.sum()), dtype=bool)
     copy_lines = conflict_lines = np.zeros(0, dtype=np.int64)
     if repeated.any():
         copies, copy_lines, conflicts, conflict_lines = loader.duplicates(lines[good][repeated])

@@ -91,7 +91,8 @@ EXAMS = FileSpec("exams", (
 ), key=("exam_center_code", "candidate_id_no", "item_code", "exam_date", "start_time"))
 
 KEY_LABELS: dict[str, str] = {
-    "certificates": "证书编号、类别、操作项目和来源", "roster": "用人单位、身份证号、岗位、证书编号和上岗日期",
+    "certificates": "证书编号、类别、操作项目和来源",
+    "roster": "用人单位、身份证号、岗位、证书编号和上岗日期",
     "training": "培训机构、培训班、身份证号、操作项目、起止日期和学时",
     "exams": "考点、身份证号、操作项目、考试日期和开考时间",
 }

@@ -185,13 +185,18 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
            catalogue_min_hours: Mapping[str, float] | None = None,
            engine: str | Engine = "duckdb", progress: Progress | None = None,
            on_bad_rows: BadRowPolicy = "error", memory_limit: str | None = None,
-           threads: int | None = None, work_dir: str | Path | None = None) -> ScreenResult:
+           threads: int | None = None, work_dir: str | Path | None = None,
+           duplicates: bool = True) -> ScreenResult:
     """Screen the given exchange files (keys: certificates, roster, training, exams).
 
     Raises InputError (file, line, column) for unusable input, including E_TOO_LARGE for
     inputs that do not fit the memory limit (naming the file being loaded, else the largest),
     and ParamError for bad rules or parameters; in these cases, and on any other failure, no
     clue file is left at ``out``.
+
+    Rows with the same key (schema.FileSpec.key): identical copies are loaded once and listed,
+    differing rows are all rejected; ``duplicates=False`` turns this off for a caller that
+    needs every row checked on its own.
     """
     started = time.perf_counter()
     notify = progress or (lambda event: None)
@@ -213,7 +218,8 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         loads = []
         for index, (name, path) in enumerate(sorted(given.items()), start=1):
             loading = path
-            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows))
+            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows,
+                                   duplicates=duplicates))
             notify(ProgressEvent("load", index, len(given), message=f"{name}: "
                                  f"{loads[-1].rows_loaded} 行"))
         loading = None
