@@ -3,6 +3,12 @@
 `certguard bench screening [--scale 0.05] [--spark]` prints one JSON line. Each phase runs in a
 child process so its peak resident memory is its own. R01, R04, R06 and R07 are also run as
 one hand-written DuckDB query over the same files (the baseline), and the ratio reported.
+
+`end_to_end` (issue 16): `screen` of R01, R04, R06, R07 over the certificates and roster files,
+end to end (input checks, duplicates, rules, clue file), against the same four rules written
+by hand as plain DuckDB queries over the same files, in the same run, alternately
+(``--repeat`` times each; the fastest of each is compared, so a burst of load on a shared
+machine hurts both alike). Goal: ratio ≤ 1.5. `--end-to-end-only` skips the full run.
 """
 
 # ruff: noqa: S608 - SQL is built from code constants, spec column names and quoted
@@ -32,6 +38,10 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit")
     parser.add_argument("--spark", action="store_true",
                         help="also run the rules on Spark (local mode) at 1,000,000 certificates")
+    parser.add_argument("--end-to-end-only", action="store_true",
+                        help="only the end-to-end comparison (certificates and roster)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="end-to-end runs of each side (alternating; fastest compared)")
 
 
 def _peak_gb() -> float:
@@ -120,6 +130,55 @@ def _baselines(*, files: dict, as_of: str, memory_limit: str | None) -> dict:
     return timings
 
 
+E2E_RULES = ("R01", "R04", "R06", "R07")
+
+
+def _e2e_screen(*, files: dict, as_of: str, memory_limit: str | None) -> dict:
+    from certguard.rules import screen
+
+    inputs = {k: files[k] for k in ("certificates", "roster")}
+    out = Path(files["certificates"]).with_name("clues-e2e.parquet")
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    result = screen(inputs, out=out, as_of=date.fromisoformat(as_of), rules=list(E2E_RULES),
+                    memory_limit=memory_limit)
+    return {"seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(_cpu_seconds() - cpu, 2),
+            "load_seconds": round(result.load_seconds, 2),
+            "rules": {r.code: round(r.seconds, 2) for r in result.rules},
+            "write_seconds": round(result.write_seconds, 2), "clues": result.clue_count,
+            "rows": {load.name: {"read": load.rows_read, "loaded": load.rows_loaded,
+                                 "rejected": load.bad_row_count,
+                                 "identical_copies": load.duplicate_count,
+                                 "read_in_place": load.in_place} for load in result.loads}}
+
+
+def _e2e_baseline(*, files: dict, as_of: str, memory_limit: str | None) -> dict:
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    queries = _baselines(files=files, as_of=as_of, memory_limit=memory_limit)
+    return {"seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(_cpu_seconds() - cpu, 2), "queries": queries}
+
+
+def end_to_end(*, files: dict, as_of: str, memory_limit: str | None, repeat: int) -> dict:
+    """`certguard screen` (R01, R04, R06, R07) against the hand-written queries, alternately."""
+    product, baseline = [], []
+    for _ in range(max(1, repeat)):
+        product.append(_in_child(_e2e_screen, files=files, as_of=as_of,
+                                 memory_limit=memory_limit))
+        baseline.append(_in_child(_e2e_baseline, files=files, as_of=as_of,
+                                  memory_limit=memory_limit))
+    best_p = min(product, key=lambda r: r["seconds"])
+    best_b = min(baseline, key=lambda r: r["seconds"])
+    return {"rules": list(E2E_RULES), "load_average_start": round(os.getloadavg()[0], 2),
+            "screen": best_p, "hand_written": best_b,
+            "ratio": round(best_p["seconds"] / best_b["seconds"], 2),
+            "cpu_ratio": round(best_p["cpu_seconds"] / max(best_b["cpu_seconds"], 0.01), 2),
+            "runs_seconds": {"screen": [r["seconds"] for r in product],
+                             "hand_written": [r["seconds"] for r in baseline]},
+            "goal_ratio_max": GOALS["ratio_max"],
+            "goal_met": best_p["seconds"] / best_b["seconds"] <= GOALS["ratio_max"]}
+
+
 def _score(*, clues: str, truth: str) -> dict:
     from certguard.synth.check import check
 
@@ -136,6 +195,14 @@ def run(options: dict) -> dict:
     scale = float(options.get("scale") or 1.0)
     work = Path(options.get("work_dir") or tempfile.mkdtemp(prefix="certguard-bench-"))
     sizes = _sizes(scale)
+    if options.get("end_to_end_only"):
+        small = {"certificates": sizes["certificates"], "roster": sizes["roster"]}
+        synth = _in_child(_synth, out=str(work / "e2e"), sizes=small, seed=options.get("seed", 0))
+        return {"sizes": synth["rows"], "load_average_before": synth["load_average"],
+                "end_to_end": end_to_end(files=synth["files"], as_of=synth["as_of"],
+                                         memory_limit=options.get("memory_limit"),
+                                         repeat=int(options.get("repeat") or 2)),
+                "load_average_after": round(os.getloadavg()[0], 2)}
     synth = _in_child(_synth, out=str(work / "data"), sizes=sizes, seed=options.get("seed", 0))
     duck = _in_child(_screen, files=synth["files"], as_of=synth["as_of"], engine="duckdb",
                      memory_limit=options.get("memory_limit"))
@@ -148,6 +215,9 @@ def run(options: dict) -> dict:
                   "certificates_per_cpu_second", "load_average", "peak_rss_gb")},
               "duckdb": duck, "baseline": base, "ratio_to_baseline": ratios,
               "accuracy": _in_child(_score, clues=duck["out"], truth=synth["truth"]),
+              "end_to_end": end_to_end(files=synth["files"], as_of=synth["as_of"],
+                                       memory_limit=options.get("memory_limit"),
+                                       repeat=int(options.get("repeat") or 2)),
               "goals": GOALS,
               "goals_met": {"synth_certificates_per_second": synth["certificates_per_second"]
                             >= GOALS["synth_certificates_per_second"],

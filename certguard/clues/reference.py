@@ -56,6 +56,8 @@ EVIDENCE_LABELS: dict[str, str] = {
     "class_b": "培训班乙",
     "exam_date": "考试日期",
     "minutes": "考试用时（分钟）",
+    "seconds": "考试用时（秒）",
+    "min_exam_minutes": "最短合理用时（分钟）",
     "sittings": "考试人次",
     "pass_rate": "通过率",
     "others_mean": "其他考点平均通过率",

@@ -97,17 +97,26 @@ def r14(ctx: Context) -> str:
 @rule("R15", "exam_too_fast", "medium", needs=("exams",))
 def r15(ctx: Context) -> str:
     d = ctx.d
-    seconds = d.seconds_between("e.start_time", "e.end_time")
+    # Whole seconds, rounded down: the comparison is duration_seconds < min_exam_minutes * 60,
+    # and the text shows minutes and seconds, so 19 min 59 s never reads as "20.0 minutes".
+    seconds = f"CAST(floor({d.seconds_between('e.start_time', 'e.end_time')}) AS BIGINT)"
     limit = ctx.params.min_exam_minutes * 60
+    limit_text = f"{ctx.params.min_exam_minutes:g}"
+    duration = (f"CASE WHEN e.seconds < 0 THEN '交卷时间早于开始时间' ELSE '仅用时 ' || "
+                f"CAST({d.int_div('e.seconds', '60')} AS STRING) || ' 分 ' || "
+                f"CAST(e.seconds % 60 AS STRING) || ' 秒' END")
+    fast = f"""(SELECT e.exam_center_code, e.candidate_id_no, e.candidate_name, e.item_code,
+        e.exam_date, {seconds} AS seconds FROM exams e
+      WHERE e.passed AND e.start_time IS NOT NULL AND e.end_time IS NOT NULL)"""
     return clue(ctx, "R15", subject="exam_center", exam_center_code="e.exam_center_code",
                 id_no="e.candidate_id_no", name="e.candidate_name",
-                source="FROM exams e WHERE e.passed AND e.start_time IS NOT NULL "
-                       f"AND e.end_time IS NOT NULL AND {seconds} < {limit}",
-                detail=f"'考生 ' || e.candidate_name || ' 的 ' || e.item_code || ' 考试仅用时 ' || "
-                       f"{d.fmt_num(f'({seconds}) / 60.0', 1)} || ' 分钟即合格'",
+                source=f"FROM {fast} e WHERE e.seconds < {limit}",
+                detail=f"'考生 ' || e.candidate_name || ' 的 ' || e.item_code || ' 考试' || "
+                       f"{duration} || '即合格，短于最短合理用时 {limit_text} 分钟'",
                 evidence=[("item_code", d.jtext("e.item_code")),
                           ("exam_date", d.jtext("e.exam_date")),
-                          ("minutes", d.jnum(f"({seconds}) / 60.0", 1))])
+                          ("seconds", d.jnum("e.seconds")),
+                          ("min_exam_minutes", f"'{limit_text}'")])
 
 
 @rule("R16", "exam_center_outlier", "low", needs=("exams",))

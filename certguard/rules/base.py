@@ -77,5 +77,30 @@ def clue(ctx: Context, code: str, *, subject: str, source: str, detail: str,
             f"{cols}, {detail} AS detail, {ctx.d.json_object(evidence)} AS evidence {source}")
 
 
+# Middle dots that separate the parts of a transcribed name (阿依古丽·买买提): people and
+# input methods type any of these; they compare equal (as U+00B7) wherever names are compared.
+NAME_DOTS = "\u2022\u30fb\u2027\u2219\u22c5\uff65\u0387\u2e31\u318d\u2024\u00b7"
+_MIDDLE_DOTS = "\u00b7" * len(NAME_DOTS)
+
+
+def name_key(expr: str) -> str:
+    """A name with every middle-dot variant made U+00B7 (for comparisons only; clue text keeps
+    the name as written)."""
+    return f"translate({expr}, '{NAME_DOTS}', '{_MIDDLE_DOTS}')"
+
+
+def id_key(d: Dialect, expr: str) -> str:
+    """An ID number in the form that identifies a person: a 15-digit legacy number becomes its
+    18-character form (century 19 inserted, check character computed), so a roster's 18-digit
+    number and a registry's 15-digit number of the same person compare equal."""
+    from certguard import ids
+
+    first17 = f"(substr({expr}, 1, 6) || '19' || substr({expr}, 7, 9))"
+    terms = " + ".join(f"{d.to_int(f'substr({first17}, {i + 1}, 1)')} * {w}"
+                       for i, w in enumerate(ids.ID_WEIGHTS))
+    check = f"substr('{ids.ID_CHECK_CHARS}', (({terms}) % 11) + 1, 1)"
+    return f"(CASE WHEN length({expr}) = 15 THEN {first17} || {check} ELSE {expr} END)"
+
+
 def union(parts: Sequence[str]) -> str:
     return "\nUNION ALL\n".join(f"SELECT * FROM ({p}) AS part_{i}" for i, p in enumerate(parts))

@@ -52,6 +52,10 @@ class Dialect:
         the two parsers read differently (Spark treats backslash in literals as an escape)."""
         escaped = (f"replace(replace({expr}, chr(92), chr(92) || chr(92)), "
                    "chr(34), chr(92) || chr(34))")
+        # Control characters (a name with ESC, a tab pasted into a code) as \u00XX: JSON
+        # forbids them raw. Written with chr() so both engines build the same text.
+        for code in (*range(32), 127):
+            escaped = f"replace({escaped}, chr({code}), chr(92) || 'u{code:04x}')"
         return f"CASE WHEN {expr} IS NULL THEN 'null' ELSE chr(34) || {escaped} || chr(34) END"
 
     def json_object(self, fields: Sequence[tuple[str, str]]) -> str:

@@ -4,7 +4,7 @@
 # literals; user text only ever reaches it through sql_str() / quote_ident().
 from __future__ import annotations
 
-from certguard.rules.base import Context, clue, rule, union
+from certguard.rules.base import Context, clue, name_key, rule, union
 from certguard.rules.idcheck import (
     id_birth_ymd,
     id_parts_sql,
@@ -75,13 +75,18 @@ def r11(ctx: Context) -> str:
              f"ELSE {p.retirement_age_male} END")
     age_first = _age(ctx, "h.birth", "h.first_issued")
     age_from = _age(ctx, "h.birth", "h.valid_from")
-    young, old = f"{age_first} < 18", f"{age_from} >= {limit}"
+    # "Older than the retirement age": completed years above it; at exactly 60 (or 50) the
+    # holder has reached it, not passed it (spec: R11).
+    young, old = f"{age_first} < 18", f"{age_from} > {limit}"
     return clue(ctx, "R11", subject="certificate", cert_no="h.cert_no", id_no="h.id_no",
                 name="h.name",
                 source=f"FROM {holders} h WHERE h.birth IS NOT NULL AND ({young} OR {old})",
                 detail=f"CASE WHEN {young} THEN '持证人初次发证时未满18周岁（发证 ' || "
-                       f"{d.text('h.first_issued')} || '）' ELSE '持证人在有效期起始日已达退休年龄"
-                       f"（起始 ' || {d.text('h.valid_from')} || '）' END",
+                       f"{d.text('h.first_issued')} || '）' ELSE "
+                       f"'持证人在有效期起始日已超过退休年龄（起始 ' || "
+                       f"{d.text('h.valid_from')} || '，时年 ' || "
+                       f"CAST({age_from} AS STRING) || ' 周岁，上限 ' || CAST({limit} AS STRING) "
+                       "|| ' 周岁）' END",
                 evidence=[("birth_date", d.json_str(ymd_text(ctx, "h.birth"))),
                           ("first_issued", d.jtext("h.first_issued")),
                           ("valid_from", d.jtext("h.valid_from")),
@@ -97,12 +102,13 @@ def r17(ctx: Context) -> str:
     multi = (f"SELECT {d.hash64('id_no')} AS h FROM certificates GROUP BY {d.hash64('id_no')} "
              "HAVING count(*) > 1")
     subset = (f"(SELECT c.* FROM certificates c JOIN multi m ON m.h = {d.hash64('c.id_no')})")
-    rows = f"""SELECT c.cert_no, c.id_no, c.name, coalesce(c.source, '') AS source, c.birth
+    rows = f"""SELECT c.cert_no, c.id_no, c.name, {name_key('c.name')} AS name_key,
+        coalesce(c.source, '') AS source, c.birth
       FROM {_with_birth(ctx, subset)} c"""
     # min <> max is count(DISTINCT) > 1 without per-group sets; the ordered listing of the
     # variants is built only for the few ID numbers that really conflict.
     bad = """SELECT id_no FROM rows GROUP BY id_no HAVING min(source) <> max(source)
-        AND (min(name) <> max(name) OR min(birth) <> max(birth))"""
+        AND (min(name_key) <> max(name_key) OR min(birth) <> max(birth))"""
     variant = "v.source || ':' || v.name || ':' || " + f"coalesce({ymd_text(ctx, 'v.birth')}, '')"
     variants = f"""(SELECT DISTINCT v.id_no, {variant} AS variant FROM rows v
       JOIN bad b ON b.id_no = v.id_no)"""

@@ -4,7 +4,7 @@
 # literals; user text only ever reaches it through sql_str() / quote_ident().
 from __future__ import annotations
 
-from certguard.rules.base import Context, clue, rule, union
+from certguard.rules.base import Context, clue, id_key, name_key, rule, union
 
 _DECLARED = """(SELECT DISTINCT cert_no, worker_id_no, worker_name, employer_code
     FROM roster WHERE cert_no IS NOT NULL)"""
@@ -30,14 +30,29 @@ def r01(ctx: Context) -> str:
                           ("employer_code", d.jtext("r.employer_code"))])
 
 
+def same_id(ctx: Context, a: str, b: str) -> str:
+    """Two ID numbers of the same person: equal, or a 15-digit legacy number and its
+    18-character form (the cheap equality is tried first)."""
+    # CASE, not OR / AND: DuckDB evaluates every operand of OR and AND for every row of a
+    # projection, CASE only where needed (the 15-digit conversion is rare and costly).
+    return (f"(CASE WHEN {a} = {b} THEN true WHEN length({a}) = 15 OR length({b}) = 15 "
+            f"THEN {id_key(ctx.d, a)} = {id_key(ctx.d, b)} ELSE false END)")
+
+
+def same_name(a: str, b: str) -> str:
+    """Two names that are the same once the middle-dot variants are made one."""
+    return f"(CASE WHEN {a} = {b} THEN true ELSE {name_key(a)} = {name_key(b)} END)"
+
+
 def _matched(ctx: Context) -> str:
     """Each declaration joined to the registry rows of its cert_no, summarised."""
+    same = same_id(ctx, "c.id_no", "d.worker_id_no")
     return f"""(SELECT d.cert_no, d.worker_id_no, d.worker_name, d.employer_code,
         min(c.id_no) AS holder_id_no, min(c.name) AS holder_name,
-        max(CASE WHEN c.id_no = d.worker_id_no THEN 1 ELSE 0 END) AS same_id,
-        max(CASE WHEN c.id_no = d.worker_id_no AND c.name = d.worker_name THEN 1 ELSE 0 END)
+        max(CASE WHEN {same} THEN 1 ELSE 0 END) AS same_id,
+        max(CASE WHEN {same} AND {same_name('c.name', 'd.worker_name')} THEN 1 ELSE 0 END)
           AS same_person,
-        min(CASE WHEN c.id_no = d.worker_id_no THEN c.name END) AS registry_name
+        min(CASE WHEN {same} THEN c.name END) AS registry_name
       FROM {_DECLARED} d JOIN certificates c ON c.cert_no = d.cert_no
       GROUP BY d.cert_no, d.worker_id_no, d.worker_name, d.employer_code)"""
 
@@ -47,7 +62,9 @@ def r03(ctx: Context) -> str:
     d = ctx.d
     parts = [clue(
         ctx, "R03", subject="certificate", cert_no="c.cert_no", id_no="c.id_no", name="c.name",
-        source="FROM certificates c WHERE c.family = 'special_ops' AND c.cert_no <> 'T' || c.id_no",
+        source="FROM certificates c WHERE c.family = 'special_ops' AND c.cert_no <> 'T' || c.id_no "
+               f"AND NOT (substr(c.cert_no, 1, 1) = 'T' "
+               f"AND {same_id(ctx, 'substr(c.cert_no, 2)', 'c.id_no')})",
         detail="'特种作业操作证编号 ' || c.cert_no || ' 不是 T 加持证人身份证号 ' || c.id_no",
         evidence=[("cert_no", d.jtext("c.cert_no")), ("id_no", d.jtext("c.id_no"))])]
     if "roster" in ctx.available:
@@ -100,7 +117,7 @@ def r05(ctx: Context) -> str:
     for part in (head, tail):
         candidates.append(f"""SELECT n.cert_no, n.worker_id_no, n.worker_name, n.employer_code,
             c.cert_no AS registry_cert_no, {diffs} AS diffs, {swaps} AS swaps
-          FROM {found} n JOIN certificates c ON c.name = n.worker_name
+          FROM {found} n JOIN certificates c ON {name_key('c.name')} = {name_key('n.worker_name')}
             AND length(c.cert_no) = length(n.cert_no)
             AND {part.format(a='c')} = {part.format(a='n')}""")
     pairs = f"(SELECT DISTINCT * FROM ({candidates[0]} UNION ALL {candidates[1]}) u)"
@@ -203,7 +220,8 @@ def r10(ctx: Context) -> str:
     src = f"""FROM (SELECT DISTINCT r.cert_no, r.worker_id_no, r.worker_name, r.employer_code,
         r.required_item_code FROM roster r
       WHERE {ctx.on_post('r')} AND r.required_item_code IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.id_no = r.worker_id_no
+        AND NOT EXISTS (SELECT 1 FROM certificates c
+          WHERE {id_key(d, 'c.id_no')} = {id_key(d, 'r.worker_id_no')}
           AND c.item_code = r.required_item_code AND c.status = 'valid'
           AND c.valid_from <= {a} AND c.valid_until >= {a})) r"""
     return clue(ctx, "R10", subject="worker", **_WORKER, source=src,

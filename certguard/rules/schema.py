@@ -20,7 +20,10 @@ class Column:
 class FileSpec:
     name: str
     columns: tuple[Column, ...]
-    unique_rows: bool = False  # exact duplicate rows are reported (certificates only)
+    # The columns that identify a row. Two rows with the same key: identical ones are one row
+    # (loaded once, the copies counted and reported); differing ones are all rejected, since
+    # nobody can tell which is right. The same policy for every file.
+    key: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -46,7 +49,7 @@ CERTIFICATES = FileSpec("certificates", (
     Column("last_review", False, "date"),
     Column("status", True, "enum", STATUSES),
     Column("source", False),
-), unique_rows=True)
+), key=("cert_no", "family", "item_code", "source"))
 
 ROSTER = FileSpec("roster", (
     Column("employer_code", True),
@@ -60,7 +63,7 @@ ROSTER = FileSpec("roster", (
     Column("cert_no", False),
     Column("on_post_from", True, "date"),
     Column("on_post_to", False, "date"),
-))
+), key=("employer_code", "worker_id_no", "post", "cert_no", "on_post_from"))
 
 TRAINING = FileSpec("training", (
     Column("institution_code", True),
@@ -71,7 +74,8 @@ TRAINING = FileSpec("training", (
     Column("start_date", True, "date"),
     Column("end_date", True, "date"),
     Column("hours", True, "number"),
-))
+), key=("institution_code", "class_id", "trainee_id_no", "item_code", "start_date", "end_date",
+       "hours"))  # a class recorded in sessions: one row per session, summed by R12
 
 EXAMS = FileSpec("exams", (
     Column("exam_center_code", True),
@@ -84,7 +88,14 @@ EXAMS = FileSpec("exams", (
     Column("theory_score", False, "number"),
     Column("practical_score", False, "number"),
     Column("passed", True, "bool"),
-))
+), key=("exam_center_code", "candidate_id_no", "item_code", "exam_date", "start_time"))
+
+KEY_LABELS: dict[str, str] = {
+    "certificates": "证书编号、类别、操作项目和来源",
+    "roster": "用人单位、身份证号、岗位、证书编号和上岗日期",
+    "training": "培训机构、培训班、身份证号、操作项目、起止日期和学时",
+    "exams": "考点、身份证号、操作项目、考试日期和开考时间",
+}
 
 SPECS: dict[str, FileSpec] = {s.name: s for s in (CERTIFICATES, ROSTER, TRAINING, EXAMS)}
 

@@ -67,6 +67,16 @@ class ScreenResult:
     def bad_rows(self) -> list[BadRow]:
         return [row for load in self.loads for row in load.bad_rows]
 
+    @property
+    def duplicates(self) -> list[BadRow]:
+        """Identical copies of earlier rows (loaded once), as reported."""
+        return [row for load in self.loads for row in load.duplicates]
+
+    @property
+    def skipped_rows(self) -> int:
+        """Rows not loaded: rejected (bad) plus identical copies."""
+        return sum(load.bad_row_count + load.duplicate_count for load in self.loads)
+
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -89,7 +99,10 @@ def _resolve_params(params: Params | Mapping[str, str] | Sequence[str] | None) -
 
 
 def _helper_tables(con: duckdb.DuckDBPyConnection, *, minimums: Mapping[str, float]) -> None:
-    years = ids.region_code_years()
+    # Residence-permit numbers (810000 / 820000 / 830000) are valid GB 11643 numbers, as in
+    # ids.check_id_no: they join the table as codes without an end year.
+    years = {**{code: (None, None) for code in ids.RESIDENCE_PERMIT_CODES},
+             **ids.region_code_years()}
     regions = pa.table({"code": list(years), "start_year": [v[0] for v in years.values()],
                         "end_year": [v[1] for v in years.values()]},
                        schema=pa.schema([("code", pa.string()), ("start_year", pa.int32()),
@@ -172,13 +185,18 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
            catalogue_min_hours: Mapping[str, float] | None = None,
            engine: str | Engine = "duckdb", progress: Progress | None = None,
            on_bad_rows: BadRowPolicy = "error", memory_limit: str | None = None,
-           threads: int | None = None, work_dir: str | Path | None = None) -> ScreenResult:
+           threads: int | None = None, work_dir: str | Path | None = None,
+           duplicates: bool = True) -> ScreenResult:
     """Screen the given exchange files (keys: certificates, roster, training, exams).
 
     Raises InputError (file, line, column) for unusable input, including E_TOO_LARGE for
     inputs that do not fit the memory limit (naming the file being loaded, else the largest),
     and ParamError for bad rules or parameters; in these cases, and on any other failure, no
     clue file is left at ``out``.
+
+    Rows with the same key (schema.FileSpec.key): identical copies are loaded once and listed,
+    differing rows are all rejected; ``duplicates=False`` turns this off for a caller that
+    needs every row checked on its own.
     """
     started = time.perf_counter()
     notify = progress or (lambda event: None)
@@ -200,7 +218,8 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         loads = []
         for index, (name, path) in enumerate(sorted(given.items()), start=1):
             loading = path
-            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows))
+            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows,
+                                   duplicates=duplicates))
             notify(ProgressEvent("load", index, len(given), message=f"{name}: "
                                  f"{loads[-1].rows_loaded} 行"))
         loading = None
@@ -216,10 +235,10 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         write_started = time.perf_counter()
         count = write_clues(con, tables=tables, path=out)
         result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds)
-        bad = result.bad_rows
-        if bad:
+        listed = sorted(result.bad_rows + result.duplicates, key=lambda r: (r.file, r.line))
+        if listed:
             result.rejects = rejects_path(out)
-            write_rejects(con, rows=bad, path=result.rejects)
+            write_rejects(con, rows=listed, path=result.rejects)
         result.write_seconds = time.perf_counter() - write_started
         result.total_seconds = time.perf_counter() - started
         con.close()
@@ -229,6 +248,14 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
     except duckdb.OutOfMemoryException as exc:
         largest = loading or max(given.values(), key=lambda p: p.stat().st_size)
         raise _too_large(largest, limit=limit, exc=exc) from exc
+    except duckdb.Error as exc:
+        # Read in place, a Parquet file is read again by the rules: a damaged page the checks
+        # did not touch surfaces here. Name the file when the engine does.
+        named = [p for p in given.values() if str(p) in str(exc)]
+        if named:
+            raise InputError("Parquet 文件已损坏，无法读取；请重新导出或重新传输",
+                             code="E_PARQUET_CORRUPT", file=str(named[0])) from exc
+        raise
     finally:
         if runner is not None:
             runner.close()

@@ -70,7 +70,7 @@ def _save_clues(run: ScreeningRun, result, mapper: ProgressMapper) -> dict[str, 
         run.rule_stats, run.clue_count = _rule_stats(result), intake.written
         run.clues_outside = len(intake.rejected)
         run.seconds = round(result.total_seconds, 3)
-        run.bad_rows = sum(load.bad_row_count for load in result.loads)
+        run.bad_rows = result.skipped_rows  # rejected rows and identical copies, all listed
         run.save(update_fields=["status", "finished_at", "rule_stats", "clue_count", "seconds",
                                 "bad_rows", "clues_outside", "updated_at"])
     return counts

@@ -104,7 +104,7 @@ def _screen(*, rows: list[RosterRow], items: list[str | None], fetched: list[tup
     result = screen({"certificates": work / "certificates.parquet",
                      "roster": work / "roster.parquet"}, out=work / "clues.parquet",
                     as_of=as_of, rules=list(SELFCHECK_RULES), on_bad_rows="report",
-                    threads=2, work_dir=work)
+                    threads=2, work_dir=work, duplicates=False)  # each row its own result
     return pq.read_table(result.out).to_pylist()
 
 

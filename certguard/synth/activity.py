@@ -112,9 +112,11 @@ def _class_rows(env: Env, *, pid: np.ndarray, item: np.ndarray | None, end: np.n
 
 def _training_table(env: Env, rows: list[dict], inst_codes: pa.Array) -> pa.Table:
     cols = {key: np.concatenate([r[key] for r in rows]) for key in rows[0]}
-    # About a third of attendances are recorded as two sessions of the same class.
+    # About a third of attendances are recorded as two sessions of the same class, of unequal
+    # hours: two identical rows are one row copied twice (the readers count it once).
     split = np.arange(len(cols["_pid"])) % 3 == 0
-    first = np.where(split, np.floor(cols["_hours"] / 2), cols["_hours"])
+    halves = np.floor(cols["_hours"] / 2) + (cols["_hours"] % 2 == 0)
+    first = np.where(split, halves, cols["_hours"])
     index = np.concatenate([np.arange(len(first)), np.flatnonzero(split)])
     hours = np.concatenate([first, cols["_hours"][split] - first[split]])
     # Rows in random order: the numpy columns are permuted before any string is built.

@@ -38,13 +38,19 @@ def test_missing_required_column_names_file_line_and_column(tmp_path: Path) -> N
 
 
 def test_broken_quoting_is_an_error_with_its_line(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "roster.csv", [worker(), worker()])
+    path = write_csv(tmp_path / "roster.csv", [worker(), worker(cert_no="T9")])
     text = path.read_text(encoding="utf-8").splitlines()
     text.append(text[1].replace("某某机电有限公司", '"某某机电,有限公司'))  # unterminated quote
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         _screen(tmp_path, roster=path)
-    assert caught.value.code == "E_CSV_PARSE" and caught.value.line == 4
+    assert caught.value.code == "E_BAD_ROWS" and caught.value.line == 4
+    assert [(b.line, b.code) for b in caught.value.bad_rows] == [(4, "E_CSV_QUOTE")]
+    # skipping bad rows: the broken line is rejected on its own, the others are kept
+    result = screen({"roster": path}, out=tmp_path / "clues.csv", as_of=AS_OF,
+                    on_bad_rows="report")
+    load = result.loads[0]
+    assert (load.rows_read, load.rows_loaded, load.bad_row_count) == (3, 2, 1)
 
 
 def test_spreadsheet_damaged_ids_are_reported_rows(tmp_path: Path) -> None:
@@ -87,11 +93,13 @@ def test_header_only_file_loads_zero_rows(tmp_path: Path) -> None:
 
 
 def test_duplicated_certificate_rows_are_reported(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "certs.csv", [cert(), cert(name="张卫"), cert()])
+    other = cert(cert_no="T2")
+    path = write_csv(tmp_path / "certs.csv", [cert(), other, cert(name="张卫"), other])
     with pytest.raises(InputError) as caught:
         _screen(tmp_path, certificates=path)
-    assert [(b.line, b.code, b.message) for b in caught.value.bad_rows] == [
-        (4, "E_DUPLICATE", "与第2行完全重复")]
+    assert [(b.line, b.code) for b in caught.value.bad_rows] == [
+        (2, "E_DUPLICATE_CONFLICT"), (4, "E_DUPLICATE_CONFLICT")]
+    assert "与第4行的证书编号、类别、操作项目和来源相同但其他内容不同" in str(caught.value)
 
 
 def test_wrong_type_in_parquet_and_gzip_csv(tmp_path: Path) -> None:
@@ -139,7 +147,8 @@ def test_input_too_large_for_the_memory_limit_is_a_clear_error(
 def test_running_out_of_memory_in_a_rule_names_the_largest_input(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     certs = write_csv(tmp_path / "certs.csv", [cert()])
-    roster = write_csv(tmp_path / "roster.csv", [worker(), worker(worker_name="李四")])
+    roster = write_csv(tmp_path / "roster.csv", [worker(), worker(worker_name="李四",
+                                                                  cert_no="T9")])
 
     def out_of_memory(self: DuckDBEngine, sql: str) -> None:
         raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")

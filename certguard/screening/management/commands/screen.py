@@ -88,6 +88,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{run.code:<6}{clues:>10}{run.seconds:>10.2f}  {note}")
         self.stdout.write(f"{'合计':<6}{result.clue_count:>10}{result.total_seconds:>10.2f}  "
                           f"→ {result.out}")
+        for load in result.loads:
+            self.stdout.write(f"{load.name}：读取 {load.rows_read} 行，采用 {load.rows_loaded} 行，"
+                              f"有误 {load.bad_row_count} 行，完全重复 {load.duplicate_count} 行"
+                              "（只计一次）")
         if result.rejects:
-            self.stdout.write(f"有 {sum(x.bad_row_count for x in result.loads)} 行数据有误，"
-                              f"已跳过并列入 {result.rejects}")
+            self.stdout.write(f"未采用的行（有误或重复）已逐行列入 {result.rejects}")
