@@ -47,7 +47,8 @@ def _check(node: ast.expr, refs: list[str]) -> None:
     elif (name := _ref(node)) is not None:
         refs.append(name)
     elif isinstance(node, ast.Name):
-        raise FormulaError(f"“{node.id}”不是指标名（指标写作 业务模块.统计项，如 enforcement.fines）")
+        raise FormulaError(f"“{node.id}”不是指标名"
+                           "（指标写作 业务模块.统计项，如 enforcement.fines）")
     else:
         raise FormulaError("公式只能包含指标、数字、加减乘除和括号")
 

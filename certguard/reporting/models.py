@@ -46,7 +46,8 @@ class FormVersion(Audited, TimeStampedModel):
     number = models.PositiveIntegerField("版本号")
     period_type = models.CharField("报送周期", max_length=10, choices=PERIOD_TYPES.items())
     fill_level = models.CharField("填报层级", max_length=10, choices=LEVELS.items())
-    due = models.JSONField("报送期限", help_text='{"day": 25} 或 {"dates": {"2024-08": "2024-08-25"}}')
+    due = models.JSONField("报送期限",
+                           help_text='{"day": 25} 或 {"dates": {"2024-08": "2024-08-25"}}')
     layout = models.JSONField("表样")
     note = models.CharField("版本说明", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
