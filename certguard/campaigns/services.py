@@ -337,7 +337,8 @@ def extension_request(*, by: UserLike, supervision_id: int, until: Any,
         raise AppError("reason_required", "延期申请须写明理由")
     deadline = step.extension_until or step.due_date
     if deadline is not None and timezone.localdate() > deadline:
-        raise AppError("extension_late", f"延期申请须在督办期限（{deadline:%Y年%m月%d日}）届满前提出")
+        raise AppError("extension_late",
+                       f"延期申请须在督办期限（{deadline:%Y年%m月%d日}）届满前提出")
     new = _day(until, "延期日期")
     if deadline is not None and new <= deadline:
         raise AppError("extension_invalid", "延期日期应晚于原期限")

@@ -21,7 +21,7 @@ def jincheng(world):
 
 def test_seed_002_campaign_is_data(jincheng):
     assert jincheng.doc_no == "晋市应急教发〔2024〕174号"
-    assert [p.name for p in jincheng.phases.all()][0] == "动员部署"
+    assert jincheng.phases.first().name == "动员部署"
     tasks = {r.task: r.departments for r in jincheng.responsibilities.all()}
     assert tasks["严格立案查处"] == ["ga", "jcy", "fy"]
     assert {t["code"] for t in jincheng.targets} >= {"selfcheck_rate", "certified_rate"}
