@@ -21,4 +21,7 @@ urlpatterns = [
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.api_urls")),
     path("", include("certguard.tips.api_urls")),
+    # --- reporting and campaigns ---
+    path("reporting/", include("certguard.reporting.api_urls")),
+    path("campaigns/", include("certguard.campaigns.api_urls")),
 ]

@@ -16,6 +16,9 @@ urlpatterns = [
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.urls")),
     path("tips/", include("certguard.tips.urls")),
+    # --- reporting and campaigns ---
+    path("reporting/", include("certguard.reporting.urls")),
+    path("campaigns/", include("certguard.campaigns.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

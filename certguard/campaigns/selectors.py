@@ -63,6 +63,11 @@ class UnitProgress:
             return f"{value:.1%}"
         return str(value)
 
+    @property
+    def texts(self) -> dict[str, str]:
+        return {code: self.text(code) for code in
+                ("selfcheck_rate", "certified_rate", "on_time_rate", "inspections", "cases")}
+
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "figures": self.figures,
                 "lagging": self.lagging}
@@ -147,3 +152,53 @@ def current_phase(*, campaign: Campaign, today: date | None = None) -> Any:
     today = today or timezone.localdate()
     started = [p for p in campaign.phases.order_by("order") if p.start <= today]
     return started[-1] if started else None
+
+
+# --- the final summary's figures ------------------------------------------------------------------
+
+SUMMARY_FIGURES = [
+    ("selfcheck.employers", "辖区用人单位（家）"), ("selfcheck.filed", "完成自查（家）"),
+    ("selfcheck.checked", "核验特种作业人员（人）"), ("selfcheck.found", "发现问题证书（人）"),
+    ("enforcement.inspections", "执法检查（次）"),
+    ("enforcement.fake_cert_people", "查出持假证人员（人）"),
+    ("enforcement.fines", "罚款金额（元）"), ("cases.opened", "立案（件）"),
+    ("cases.referred", "移送公安（件）"), ("netwatch.sites_found", "发现假冒网站（个）"),
+    ("netwatch.sites_blocked", "封堵网站（个）"), ("netwatch.ads_cleaned", "清理信息（条）"),
+    ("tips.received", "收到举报（件）"), ("tips.rewarded", "兑现举报奖励（件）"),
+]
+
+
+def summary_data(*, user: UserLike, campaign: Campaign, today: date | None = None
+                 ) -> dict[str, Any]:
+    """What the 工作总结 draft states: figures from the records over the campaign, the
+    reporting completeness per period, the lagging units and the supervision steps."""
+    today = today or timezone.localdate()
+    filters = FigureFilter(region=_prefix(campaign.region_id), start=campaign.start,
+                           end=min(campaign.end, today))
+    cache: dict[str, dict | None] = {}
+    figures = []
+    for ref, label in SUMMARY_FIGURES:
+        app, _, figure = ref.partition(".")
+        if app not in cache:
+            cache[app] = sources.totals(app=app, filters=filters)
+        totals = cache[app]
+        figures.append((label, "暂无数据源" if totals is None else str(totals.get(figure, 0))))
+    completeness = []
+    for period in reporting_selectors.periods_for(user=user, series=campaign.series).order_by(
+            "start"):
+        for c in reporting_selectors.completeness(period=period):
+            completeness.append((f"{period.form.name} {period.label}（{c.level_label}）",
+                                 f"应报{c.expected}，已报{c.submitted}，按时{c.on_time}"))
+    boards = [b for b in board(user=user, campaign=campaign, today=today) if b.as_of]
+    lagging = [f"{u.name}：{'；'.join(u.lagging)}" for u in (boards[-1].units if boards else [])
+               if u.lagging]
+    steps = [f"{s.target.name}：{s.stage_label}（{s.get_status_display()}）——{s.reason}"
+             for s in supervisions_for(user=user, campaign=campaign)]
+    return {"figures": figures, "completeness": completeness, "lagging": lagging,
+            "supervisions": steps}
+
+
+def _prefix(code: str) -> str:
+    from certguard.orgs.reference import region_prefix
+
+    return region_prefix(code)

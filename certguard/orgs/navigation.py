@@ -32,6 +32,10 @@ MENU: list[tuple[str, str]] = [
     ("举报", "tips:inbox"),
     ("超期举报", "tips:overdue"),
     ("我要举报", "tips:submit"),
+    # --- reporting and campaigns ---
+    ("统计报表", "reporting:home"),
+    ("统计仪表板", "reporting:dashboard"),
+    ("专项行动", "campaigns:list"),
     ("审计日志", "core:audit"),
     ("管理后台", "admin:index"),
     ("后台任务", "core:jobs"),

@@ -17,7 +17,7 @@ from certguard.orgs.reference import DEPARTMENTS
 from certguard.orgs.selectors import region_names
 from certguard.reporting import formulas, sources
 from certguard.reporting.models import Form, FormVersion, Period, Report, ReportEvent, Value
-from certguard.reporting.reference import LEVELS, MISSING_TEXT, SOURCES
+from certguard.reporting.reference import LEVELS, MISSING_TEXT, SOURCES, STATUSES
 
 
 def forms_for(*, user: UserLike) -> QuerySet[Form]:
@@ -258,6 +258,7 @@ def non_submitters(*, period: Period, parent: str = "") -> list[dict[str, Any]]:
     rows = list(reports.select_related("region").annotate(
         reminders=Count("events", filter=Q(events__kind="remind"))).order_by("region_id"))
     return [{"report": r, "region": r.region_id, "name": r.region.name, "status": r.status,
+             "status_label": STATUSES[r.status],
              "reminders": r.reminders} for r in rows]
 
 
