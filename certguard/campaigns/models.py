@@ -52,9 +52,8 @@ class Campaign(Audited, TimeStampedModel):
 
     @classmethod
     def scope(cls, actor, mode: str) -> Q | None:
-        if mode == "change" and not actor.is_admin:
-            return Q(region__code__startswith=actor.region_prefix) if actor.is_regulator \
-                else None
+        """A campaign concerns its region's offices and those of the levels above and below
+        (each supervises only inside its own region: the services check that)."""
         return _regulator_subtree(actor, "region__code")
 
 

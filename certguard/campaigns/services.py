@@ -158,7 +158,7 @@ def _campaign(by: UserLike, campaign_id: int, action: str) -> Campaign:
     campaign = Campaign.objects.restrict(by, "campaigns.view").filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound("campaign_not_found", "专项行动不存在或无权查看")
-    require(by, action)
+    require(by, action, campaign)
     return campaign
 
 

@@ -183,7 +183,7 @@ def value_records(*, user: UserLike, report: Report, measure: str, item: str = "
     version = report.period.version
     spec = next((m for m in version.measures if m["code"] == measure), None)
     if spec is None:
-        raise NotFound("value_not_found", "该报表没有这个指标")
+        raise AppError("measure_unknown", "该报表没有这个指标")
     if item and item not in version.items:
         raise AppError("item_invalid", "该报表没有这个部门")
     if spec.get("manual"):

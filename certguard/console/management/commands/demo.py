@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+# --- reporting and campaigns ---
+from certguard.campaigns.demo import demo_campaigns_build
 from certguard.ecert.demo import demo_keys_build
 
 # --- network governance and tip-offs ---
@@ -26,10 +28,13 @@ class Command(BaseCommand):
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
                                    head=_demo_user("demo_head"))
+        # --- reporting and campaigns ---
+        campaigns = demo_campaigns_build(city=_demo_user("demo_campaign"), password=DEMO_PASSWORD)
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
         self.stdout.write(f"网络治理：{netwatch}")
+        self.stdout.write(f"专项行动与统计报表：{campaigns}")
         if receipts:
             self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
             for state, receipt in receipts:
