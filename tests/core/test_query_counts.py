@@ -322,7 +322,7 @@ EXEMPT = {
     "api/v1/selfcheck/uploads/<int:pk>/results": "每页条数固定，无关联查询",
     "api/v1/selfcheck/uploads/<int:pk>/rectifications": "select_related 取关联",
     # --- reporting and campaigns ---
-    "campaigns/<int:pk>/": "进度看板：每个已开始的阶段×每个单位调用各业务模块统计（单位由行政区划固定）",
+    "campaigns/<int:pk>/": "看板：每个已开始的阶段×每个单位查询各模块统计（单位数固定）",
     "api/v1/campaigns/<int:pk>": "同上",
 }
 
