@@ -42,8 +42,8 @@ def test_the_whole_round_through_the_api(client, period, offices):
     assert again.status_code == 400 and again.json()["error"]["code"] == "already_approved"
     unlock = _post(client, offices["city"], f"{base}/review",
                    {"action": "unlock", "measure": "publicity", "reason": "篇数有误"})
-    assert [v for v in unlock.json()["values"] if v["measure"] == "publicity"][0][
-        "locked"] is False
+    publicity = next(v for v in unlock.json()["values"] if v["measure"] == "publicity")
+    assert publicity["locked"] is False
     drill = client.get(f"{base}/records?measure=tips")
     assert drill.status_code == 200 and drill.json()["parts"][0]["ref"] == "tips.received"
     detail = client.get(f"/api/v1/reporting/periods/{period.pk}").json()
