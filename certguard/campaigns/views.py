@@ -73,7 +73,7 @@ def detail(request, pk: int):
         "supervisions": selectors.supervisions_for(user=request.user, campaign=campaign),
         "can_supervise": can_supervise, "stages": STAGES,
         "targets": organisations_for(user=request.user, kind="department").exclude(
-            pk=actor_of(request.user).organisation_id) if can_supervise else []})
+            pk=actor_of(request.user).organisation_id or 0) if can_supervise else []})
 
 
 @requires("campaigns.view")

@@ -29,8 +29,8 @@ class FormVersionSerializer(serializers.ModelSerializer):
 class FormVersionInSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                   default="")
+    source = serializers.CharField(  # type: ignore[assignment]  # the payload's key
+        max_length=200, required=False, allow_blank=True, default="")
     period_type = serializers.ChoiceField(choices=list(PERIOD_TYPES))
     fill_level = serializers.ChoiceField(choices=["county", "city"])
     due = serializers.JSONField()

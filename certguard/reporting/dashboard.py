@@ -45,8 +45,9 @@ def dashboard_data(*, user: UserLike, form: str = "", measure: str = "") -> dict
     trend_rows = {row["report__period"]: row["total"] for row in values.filter(
         report__level__in=set(fill.values())).values("report__period").annotate(
         total=Sum("value")).order_by()}
-    trend = {"labels": [p.label for p in chosen],
-             "values": [_float(trend_rows.get(p.pk)) for p in chosen]}
+    trend_labels = [p.label for p in chosen]
+    trend_values = [_float(trend_rows.get(p.pk)) for p in chosen]
+    trend = {"labels": trend_labels, "values": trend_values}
     latest = next((p for p in reversed(chosen) if trend_rows.get(p.pk) is not None),
                   chosen[-1] if chosen else None)
     by_unit: dict[str, float] = {}
@@ -55,7 +56,9 @@ def dashboard_data(*, user: UserLike, form: str = "", measure: str = "") -> dict
                 "report__region_id").annotate(total=Sum("value")).order_by("report__region_id"):
             by_unit[row["report__region_id"]] = _float(row["total"])
     names = unit_names(set(by_unit))
-    units = {"labels": [names.get(c, c) for c in by_unit], "values": list(by_unit.values()),
+    unit_labels = [names.get(c, c) for c in by_unit]
+    unit_values = list(by_unit.values())
+    units = {"labels": unit_labels, "values": unit_values,
              "period": latest.label if latest else ""}
     today = timezone.localdate()
     sector_totals: dict[str, list[int]] = {}
@@ -64,13 +67,13 @@ def dashboard_data(*, user: UserLike, form: str = "", measure: str = "") -> dict
         entry = sector_totals.setdefault(row.sector, [0, 0])
         entry[0] += row.figures.employers
         entry[1] += row.figures.filed
-    sectors = {"labels": [SECTORS.get(k, k or "未注明") for k in sector_totals],
-               "employers": [v[0] for v in sector_totals.values()],
-               "filed": [v[1] for v in sector_totals.values()]}
-    tables = {"trend": list(zip(trend["labels"], trend["values"], strict=True)),
-              "units": list(zip(units["labels"], units["values"], strict=True)),
-              "sectors": list(zip(sectors["labels"], sectors["employers"], sectors["filed"],
-                                  strict=True))}
+    sector_labels = [SECTORS.get(k, k or "未注明") for k in sector_totals]
+    employers = [v[0] for v in sector_totals.values()]
+    filed = [v[1] for v in sector_totals.values()]
+    sectors = {"labels": sector_labels, "employers": employers, "filed": filed}
+    tables = {"trend": list(zip(trend_labels, trend_values, strict=True)),
+              "units": list(zip(unit_labels, unit_values, strict=True)),
+              "sectors": list(zip(sector_labels, employers, filed, strict=True))}
     return {"forms": codes, "tables": tables, "form": form, "measure": measure, "measures": labels,
             "measure_label": labels.get(measure, ""),
             "charts": {"trend": trend, "units": units, "sectors": sectors}}

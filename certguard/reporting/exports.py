@@ -37,17 +37,18 @@ def grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[float]]:
     if table.orientation == "dimension_rows":
         groups = ["部门"] + [m.get("group", "") for m in table.measures]
         labels = ["部门"] + [m["label"] for m in table.measures]
-        body = [[row["label"]] + [_cell_text(c) for c in row["cells"]] for row in table.rows]
-        return [groups, labels], body, [10] + [11] * len(table.measures)
+        rows = [[str(row["label"])] + [_cell_text(c) for c in row["cells"]]
+                for row in table.rows]
+        return [groups, labels], rows, [10.0] + [11.0] * len(table.measures)
     head = ["类别", "项目", "本期数据"] + (["累计数据"] if table.cumulative else [])
-    body = []
+    body: list[list[str]] = []
     for row in table.rows:
         cell = row["cells"][0]
         line = [row["group"], row["label"], _cell_text(cell)]
         if table.cumulative:
             line.append(_cell_text(cell, cumulative=True))
         body.append(line)
-    return [head], body, [24, 34, 14] + ([14] if table.cumulative else [])
+    return [head], body, [24.0, 34.0, 14.0] + ([14.0] if table.cumulative else [])
 
 
 def write_xlsx(table: Table, path: str | Path, *, unit_name: str) -> Path:

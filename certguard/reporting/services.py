@@ -60,7 +60,7 @@ def _layout_clean(layout: Any) -> dict:
         if code in seen:
             raise AppError("layout_invalid", f"指标代码重复：{code}")
         seen.add(code)
-        row = {"code": code, "label": str(measure["label"]).strip()[:100],
+        row: dict[str, object] = {"code": code, "label": str(measure["label"]).strip()[:100],
                "group": str(measure.get("group", "")).strip()[:100]}
         if measure.get("manual"):
             row["manual"] = True
