@@ -1,6 +1,7 @@
-"""The demo campaigns: seed 002's 晋城 2024 campaign, driven through its six months (July to
-December: bi-monthly 工作情况统计表 and monthly 检查表) with submissions in every state, and
-a 约谈 of a lagging department in progress; and the 广东 2018 campaign (seed 004) as data.
+"""The demo campaigns: seed 002's 晋城 2024 campaign (its six months, July to December:
+bi-monthly 工作情况统计表 and monthly 检查表, whose submissions ``reporting.demo`` drives
+through every state) with a 约谈 of a lagging department in progress; and the 广东 2018
+campaign (seed 004) as data.
 
 Every role of the two apps has work waiting: the county offices a report to fill or correct,
 the city office reports to approve, non-submitters to remind and a rectification report to
@@ -19,7 +20,6 @@ from certguard.campaigns.reference import SEED_CAMPAIGNS
 from certguard.core.scoping import COMMAND_LINE, UserLike
 from certguard.orgs.selectors import organisations_for
 from certguard.orgs.services import user_create
-from certguard.reporting.demo import demo_reminders, demo_reporting_build
 
 OFFICES = {"140521": ("demo_campaign_qs", "沁水县专项办"),
            "140522": ("demo_campaign_yc", "阳城县专项办"),
@@ -54,13 +54,11 @@ def demo_campaigns_build(*, city: UserLike, password: str) -> dict:
         or services.campaign_install(by=city, key="jc-2024")
     if not Campaign.objects.filter(doc_no=SEED_CAMPAIGNS["gd-2018"]["doc_no"]).exists():
         services.campaign_install(by=COMMAND_LINE, key="gd-2018")
-    states = demo_reporting_build(series=jincheng.series, offices=offices, city=city,
-                                  province=province)
-    reminded = demo_reminders(series=jincheng.series, city=city)
     interview = _interview(jincheng, city)
-    return {"campaign": jincheng.name, "states": states, "reminded": reminded,
-            "interview": interview.pk if interview else None,
-            "logins": [name for name, _ in OFFICES.values()]}
+    return {"campaign": jincheng.name, "interview": interview.pk if interview else None,
+            "logins": [name for name, _ in OFFICES.values()],
+            "reporting": {"series": jincheng.series, "offices": offices, "city": city,
+                          "province": province}}
 
 
 def _interview(campaign: Campaign, city: UserLike) -> Supervision | None:

@@ -17,7 +17,6 @@ from certguard.core.figures import FigureFilter
 from certguard.core.scoping import UserLike
 from certguard.orgs.selectors import region_units
 from certguard.reporting import selectors as reporting_selectors
-from certguard.reporting import sources
 
 
 def campaigns_for(*, user: UserLike) -> QuerySet[Campaign]:
@@ -93,9 +92,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 def _unit_figures(*, code: str, start: date, as_of: date, reports: list) -> dict[str, Any]:
     filters = FigureFilter(region=code, start=start, end=as_of)
-    selfcheck = sources.totals(app="selfcheck", filters=filters) or {}
-    enforcement = sources.totals(app="enforcement", filters=filters)
-    cases = sources.totals(app="cases", filters=filters)
+    selfcheck = reporting_selectors.figure_totals(app="selfcheck", filters=filters) or {}
+    enforcement = reporting_selectors.figure_totals(app="enforcement", filters=filters)
+    cases = reporting_selectors.figure_totals(app="cases", filters=filters)
     due = [r for r in reports if r.region_id == code and r.due_date <= as_of]
     on_time = sum(1 for r in due if r.on_time and r.status in ("submitted", "approved"))
     return {
@@ -180,7 +179,7 @@ def summary_data(*, user: UserLike, campaign: Campaign, today: date | None = Non
     for ref, label in SUMMARY_FIGURES:
         app, _, figure = ref.partition(".")
         if app not in cache:
-            cache[app] = sources.totals(app=app, filters=filters)
+            cache[app] = reporting_selectors.figure_totals(app=app, filters=filters)
         totals = cache[app]
         figures.append((label, "暂无数据源" if totals is None else str(totals.get(figure, 0))))
     completeness = []

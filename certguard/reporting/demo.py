@@ -55,7 +55,8 @@ def _fill(report: Report, office: UserLike) -> None:
 def demo_reporting_build(*, series: str, offices: dict[str, UserLike], city: UserLike,
                          province: UserLike | None = None) -> dict[str, int]:
     """Drive the county reports of the series' periods through the states of PLAN (only
-    reports still in draft are touched, so the demo can run again)."""
+    reports still in draft are touched, so the demo can run again), then remind the
+    counties that have not submitted the latest period due."""
     counts: dict[str, int] = {}
     periods = list(Period.objects.filter(series=series).select_related("version").order_by(
         "form_id", "start"))
@@ -74,6 +75,7 @@ def demo_reporting_build(*, series: str, offices: dict[str, UserLike], city: Use
                 counts[state] = counts.get(state, 0) + 1
             if index == 0 and province is not None:
                 _city_report(period, city, province)
+    counts["reminded"] = demo_reminders(series=series, city=city)
     return counts
 
 

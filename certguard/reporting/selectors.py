@@ -268,3 +268,8 @@ def period_reports(*, user: UserLike, period: Period) -> list[Report]:
 
 def unit_names(codes: set[str]) -> dict[str, str]:
     return region_names(codes=codes)
+
+
+def figure_totals(*, app: str, filters: FigureFilter) -> dict[str, int] | None:
+    """An app's figures for a place and period (None: the app has no figures module yet)."""
+    return sources.totals(app=app, filters=filters)

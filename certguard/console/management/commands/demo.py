@@ -9,6 +9,7 @@ from certguard.netwatch.demo import demo_netwatch_build
 from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
 from certguard.orgs.models import Organisation
 from certguard.registry.demo import demo_certificates_build
+from certguard.reporting.demo import demo_reporting_build
 from certguard.tips.demo import demo_tips_build
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                                    head=_demo_user("demo_head"))
         # --- reporting and campaigns ---
         campaigns = demo_campaigns_build(city=_demo_user("demo_campaign"), password=DEMO_PASSWORD)
+        campaigns["reporting"] = demo_reporting_build(**campaigns.pop("reporting"))
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
