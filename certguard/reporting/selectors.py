@@ -60,7 +60,8 @@ def report_events(*, report: Report) -> list[ReportEvent]:
 def my_reports(*, user: UserLike) -> QuerySet[Report]:
     """The reports of the unit the user acts for, newest period first."""
     actor = actor_of(user)
-    return reports_for(user=user).filter(region_id=actor.region_code).order_by(
+    return reports_for(user=user).filter(region_id=actor.region_code).annotate(
+        reminders=Count("events", filter=Q(events__kind="remind"))).order_by(
         "-period__start", "period__form__code")
 
 
