@@ -25,4 +25,7 @@ urlpatterns = [
     path("cases/", include("certguard.cases.api_urls")),
     # --- institutions ---
     path("institutions/", include("certguard.institutions.api_urls")),
+    # --- reporting and campaigns ---
+    path("reporting/", include("certguard.reporting.api_urls")),
+    path("campaigns/", include("certguard.campaigns.api_urls")),
 ]

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "certguard.cases",
     "certguard.institutions",  # --- institutions ---
     "certguard.synth",
+    # --- reporting and campaigns (layer 6) ---
+    "certguard.reporting",
+    "certguard.campaigns",
     "certguard.console",
 ]
 
@@ -190,6 +193,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/jsqr", PROJECT_DIR / "node_modules" / "jsqr" / "dist"),
+    # --- reporting dashboard ---
+    ("vendor/echarts", PROJECT_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

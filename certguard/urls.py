@@ -20,6 +20,9 @@ urlpatterns = [
     path("cases/", include("certguard.cases.urls")),
     # --- institutions ---
     path("institutions/", include("certguard.institutions.urls")),
+    # --- reporting and campaigns ---
+    path("reporting/", include("certguard.reporting.urls")),
+    path("campaigns/", include("certguard.campaigns.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

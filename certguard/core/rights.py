@@ -231,6 +231,29 @@ RIGHTS: dict[str, Right] = {
     "cases.bulletin_approve": _r("审批、发布典型案例通报", {"department_head"}, "change",
                                  models=("cases.bulletin",)),
     "cases.figures": _r("查看案件统计", REGULATORS | ADMIN, models=("cases.case",)),
+    # --- reporting and campaigns ---------------------------------------------------------------
+    "reporting.view": _r("查看统计报表、报送进度与仪表板", REGULATORS | ADMIN,
+                         models=("reporting.form", "reporting.formversion", "reporting.period",
+                                 "reporting.report", "reporting.value",
+                                 "reporting.reportevent")),
+    "reporting.fill": _r("计算、填报、报送本单位统计报表", {"campaign_office"}, "change",
+                         models=("reporting.report", "reporting.value")),
+    "reporting.approve": _r("审核、退回下级报表，解锁单个数值，催报", {"campaign_office"},
+                            "change", models=("reporting.report", "reporting.value",
+                                              "reporting.period")),
+    "reporting.periods": _r("开启报送期间", {"campaign_office"} | ADMIN, "change",
+                            models=("reporting.formversion", "reporting.period")),
+    "reporting.forms": _r("新增统计报表或报表版本", ADMIN, "change",
+                          models=("reporting.form", "reporting.formversion")),
+    "reporting.export": _r("导出统计报表（XLSX、PDF）与工作总结", REGULATORS | ADMIN,
+                           models=("reporting.report",)),
+    "campaigns.view": _r("查看专项行动、进度看板与督办", REGULATORS | ADMIN,
+                         models=("campaigns.campaign", "campaigns.supervision")),
+    "campaigns.manage": _r("建立专项行动（阶段、报表、目标、责任分工）", {"campaign_office"}
+                           | ADMIN, "change", models=("campaigns.campaign",)),
+    "campaigns.supervise": _r("督办滞后部门：提醒、警示、约谈、挂牌督办、通报",
+                              {"campaign_office"}, "change",
+                              models=("campaigns.campaign", "campaigns.supervision")),
 }
 
 

@@ -42,6 +42,10 @@ MENU: list[tuple[str, str]] = [
     ("失信名单", "cases:listings"),
     ("典型案例通报", "cases:bulletins"),
     ("失信名单公示", "cases:public_list"),
+    # --- reporting and campaigns ---
+    ("统计报表", "reporting:home"),
+    ("统计仪表板", "reporting:dashboard"),
+    ("专项行动", "campaigns:list"),
     ("审计日志", "core:audit"),
     ("管理后台", "admin:index"),
     ("后台任务", "core:jobs"),

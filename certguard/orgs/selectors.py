@@ -83,3 +83,21 @@ def region_known(*, code: str) -> bool:
     from certguard.orgs.models import Region
 
     return Region.objects.filter(pk=code).exists()
+
+
+# --- reporting and campaigns (the units of a collecting office) -----------------------------
+
+def region_units(*, code: str) -> list[tuple[str, str]]:
+    """(code, name) of the regions in use directly under ``code`` (a province's cities, a
+    city's counties and districts), without the historical codes and the "市辖区" heading."""
+    from certguard.orgs.models import Region
+
+    rows = Region.objects.filter(parent_code=code, end_year__isnull=True).exclude(
+        name="市辖区").order_by("code").values_list("code", "name")
+    return list(rows)
+
+
+def region_names(*, codes: list[str] | set[str]) -> dict[str, str]:
+    from certguard.orgs.models import Region
+
+    return dict(Region.objects.filter(pk__in=list(codes)).values_list("code", "name"))

@@ -81,6 +81,13 @@ class Records:
         return _reminder(self.world)
 
     # --- network governance and tip-offs ---
+    # --- reporting and campaigns ---
+    @cached_property
+    def reporting(self):
+        from tests.reporting.records import reporting_records
+
+        return reporting_records(self.world)
+
     @cached_property
     def netwatch(self):
         from tests.netwatch.records import netwatch_records
@@ -230,6 +237,25 @@ ROUTE_OBJECTS = {
         lambda r: ({"kind": "domains", **_nw(r, "domain")[0]}, _nw(r, "domain")[1]),
     "api/v1/netwatch/captures/<int:pk>": lambda r: _nw(r, "capture"),
     "api/v1/netwatch/handovers/<int:pk>": lambda r: _nw(r, "handover"),
+    # --- reporting and campaigns ---
+    "reporting/periods/<int:pk>/": lambda r: _rp(r, "period"),
+    "reporting/reports/<int:pk>/": lambda r: _rp(r, "report"),
+    "reporting/reports/<int:pk>/fill/": lambda r: _rp(r, "report"),
+    "reporting/reports/<int:pk>/review/": lambda r: _rp(r, "report"),
+    "reporting/reports/<int:pk>/records/": lambda r: _rp(r, "report"),
+    "reporting/reports/<int:pk>/table.xlsx": lambda r: _rp(r, "report"),
+    "reporting/reports/<int:pk>/table.pdf": lambda r: _rp(r, "report"),
+    "api/v1/reporting/periods/<int:pk>": lambda r: _rp(r, "period"),
+    "api/v1/reporting/reports/<int:pk>": lambda r: _rp(r, "report"),
+    "api/v1/reporting/reports/<int:pk>/fill": lambda r: _rp(r, "report"),
+    "api/v1/reporting/reports/<int:pk>/review": lambda r: _rp(r, "report"),
+    "api/v1/reporting/reports/<int:pk>/records": lambda r: _rp(r, "report"),
+    "campaigns/<int:pk>/": lambda r: _rp(r, "campaign"),
+    "campaigns/<int:pk>/summary.docx": lambda r: _rp(r, "campaign"),
+    "campaigns/supervisions/<int:pk>/": lambda r: _rp(r, "supervision"),
+    "api/v1/campaigns/<int:pk>": lambda r: _rp(r, "campaign"),
+    "api/v1/campaigns/<int:pk>/supervisions": lambda r: _rp(r, "campaign"),
+    "api/v1/campaigns/supervisions/<int:pk>": lambda r: _rp(r, "supervision"),
     "tips/<int:pk>/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "tips/<int:pk>/act/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "tips/<int:pk>/identity/": lambda r: ({"pk": r.tip.pk}, r.tip),
@@ -312,3 +338,7 @@ ROUTE_OBJECTS.update({
         lambda r: _inst(r, "filing", fmt="pdf"),
     "api/v1/institutions/figures/<str:figure>": lambda r: ({"figure": "filed"}, None),
 })
+# --- reporting and campaigns ---
+def _rp(records: Records, key: str):
+    record = records.reporting[key]
+    return {"pk": record.pk}, record

@@ -28,6 +28,9 @@ RAW_SQL_ALLOWED = {
                                 "every created row (file lines and fingerprint) and every "
                                 "updated one with its before and after values (audit_bulk), "
                                 "in the same transaction",
+    # --- reporting ---
+    "bench/reporting.py": "the benchmark's generated load, set-based, into a scratch database "
+                          "only (it refuses to run without the bench's scratch marker)",
 }
 # Modules that implement the audited writes (they call the plain queryset on purpose).
 ORM_ALLOWED = {"core/audit_writes.py", "core/signals.py"}

@@ -270,6 +270,74 @@ CASES.update({
 })
 
 
+# --- reporting and campaigns ---
+def _rp_events(world, records, n):
+    from certguard.reporting.models import ReportEvent
+
+    for i in range(n):
+        ReportEvent.objects.create(report=records.reporting["report"], kind="remind",
+                                   reason=f"催报{i}")
+
+
+def _rp_documents(world, records, n):
+    from certguard.campaigns.models import SupervisionDocument
+
+    for i in range(n):
+        SupervisionDocument.objects.create(supervision=records.reporting["supervision"],
+                                           kind="notice", title=f"通知{i}", body="正文")
+
+
+def _rp_versions(world, records, n, start=[0]):  # noqa: B006 - a counter across calls
+    from certguard.reporting.services import form_version_create
+    from tests.reporting.conftest import LAYOUT
+
+    records.reporting  # noqa: B018 - the form exists
+    for _ in range(n):
+        start[0] += 1
+        form_version_create(by=world.cast.admin, code=f"q{start[0]}", name=f"表{start[0]}",
+                            period_type="monthly", fill_level="county", due={"day": 25},
+                            layout=LAYOUT)
+
+
+def _rp_periods(world, records, n, start=[0]):  # noqa: B006 - a counter across calls
+    from datetime import date
+
+    from certguard.reporting.services import period_open
+
+    version = records.reporting["version"]
+    for _ in range(n):
+        start[0] += 1
+        period_open(by=world.user("campaign_office", "city"), version_id=version.pk,
+                    region_code="140500", start=date(2000 + start[0], 1, 1))
+
+
+def _rp_campaigns(world, records, n):
+    from certguard.campaigns.services import campaign_create
+
+    for i in range(n):
+        campaign_create(by=world.user("campaign_office", "city"), spec={
+            "name": f"专项{i}", "region": "140500", "start": "2024-08-01", "end": "2024-12-31"})
+
+
+RP = "campaign_office@city"
+CASES.update({
+    "reporting/reports/<int:pk>/": Case(RP, lambda w, r: {"pk": r.reporting["report"].pk},
+                                        _rp_events),
+    "api/v1/reporting/reports/<int:pk>": Case(
+        RP, lambda w, r: {"pk": r.reporting["report"].pk}, _rp_events),
+    "reporting/periods/<int:pk>/": Case(RP, lambda w, r: {"pk": r.reporting["period"].pk},
+                                        _rp_events),
+    "api/v1/reporting/periods/<int:pk>": Case(
+        RP, lambda w, r: {"pk": r.reporting["period"].pk}, _rp_events),
+    "campaigns/supervisions/<int:pk>/": Case(
+        RP, lambda w, r: {"pk": r.reporting["supervision"].pk}, _rp_documents),
+    "api/v1/campaigns/supervisions/<int:pk>": Case(
+        RP, lambda w, r: {"pk": r.reporting["supervision"].pk}, _rp_documents),
+    "api/v1/reporting/forms": Case(RP, lambda w, r: {}, _rp_versions),
+    "api/v1/reporting/periods": Case(RP, lambda w, r: {}, _rp_periods),
+    "api/v1/campaigns/": Case(RP, lambda w, r: {}, _rp_campaigns),
+})
+
 EXEMPT = {
     "organisations/<int:pk>/": "一个单位的固定字段",
     "ecert/certificates/<int:pk>/": "一张电子证书",
@@ -294,6 +362,9 @@ EXEMPT = {
     "api/v1/cases/clocks/overdue": "每页条数固定，select_related 取案件与单位",
     "api/v1/cases/supervision/list": "每页条数固定，select_related 取案件与单位",
     "api/v1/cases/listings/public": "每页条数固定，select_related 取列入情形与决定机关",
+    # --- reporting and campaigns ---
+    "campaigns/<int:pk>/": "看板：每个已开始的阶段×每个单位查询各模块统计（单位数固定）",
+    "api/v1/campaigns/<int:pk>": "同上",
 }
 
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+# --- reporting and campaigns ---
+from certguard.campaigns.demo import demo_campaigns_build
 from certguard.cases.demo import demo_cases_build  # --- cases ---
 from certguard.ecert.demo import demo_keys_build
 from certguard.institutions.demo import demo_institutions_build  # --- institutions ---
@@ -10,6 +12,7 @@ from certguard.netwatch.demo import demo_netwatch_build
 from certguard.orgs.demo import DEMO_PASSWORD, demo_admin_totp_secret, demo_world_build
 from certguard.orgs.models import Organisation
 from certguard.registry.demo import demo_certificates_build
+from certguard.reporting.demo import demo_reporting_build
 from certguard.tips.demo import demo_tips_build
 
 
@@ -36,11 +39,15 @@ class Command(BaseCommand):
                                  head=_demo_user("demo_head"), police=_demo_user("demo_police"),
                                  prosecutor=_demo_user("demo_prosecutor"))
         self.stdout.write(demo_institutions_build(password=DEMO_PASSWORD))  # --- institutions ---
+        # --- reporting and campaigns ---
+        campaigns = demo_campaigns_build(city=_demo_user("demo_campaign"), password=DEMO_PASSWORD)
+        campaigns["reporting"] = demo_reporting_build(**campaigns.pop("reporting"))
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
         self.stdout.write(f"网络治理：{netwatch}")
         self.stdout.write(f"案件：{cases}")  # --- cases ---
+        self.stdout.write(f"专项行动与统计报表：{campaigns}")
         if receipts:
             self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
             for state, receipt in receipts:

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+LAYOUT = {"orientation": "measure_rows", "cumulative": True, "dimension": None,
+          "measures": [
+              {"code": "tips", "group": "举报", "label": "收到举报（件）",
+               "formula": "tips.received"},
+              {"code": "double", "group": "举报", "label": "举报×2",
+               "formula": "tips.received * 2"},
+              {"code": "inspections", "group": "执法", "label": "执法检查（次）",
+               "formula": "enforcement.inspections"},
+              {"code": "publicity", "group": "宣传", "label": "宣传报道（篇）", "manual": True},
+          ]}
+
+
+@pytest.fixture
+def offices(world):
+    return {place: world.user("campaign_office", place) for place in ("A", "B", "C", "city")}
+
+
+@pytest.fixture
+def version(world):
+    from certguard.reporting.services import form_version_create
+
+    return form_version_create(by=world.cast.admin, code="t-monthly", name="测试月报",
+                               period_type="monthly", fill_level="county", due={"day": 25},
+                               layout=LAYOUT)
+
+
+def month_start(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return today.replace(day=1)
+
+
+@pytest.fixture
+def period(version, offices):
+    from certguard.reporting.services import period_open
+
+    return period_open(by=offices["city"], version_id=version.pk, region_code="140500",
+                       start=month_start(), series="s1", cumulative_from=month_start())
+
+
+def report_of(period, code):
+    return period.reports.get(region_id=code)
