@@ -21,4 +21,6 @@ urlpatterns = [
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.api_urls")),
     path("", include("certguard.tips.api_urls")),
+    # --- enforcement ---
+    path("enforcement/", include("certguard.enforcement.api_urls")),
 ]

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "certguard.netwatch",
     # --- tip-offs (layer 4) ---
     "certguard.tips",
+    # --- enforcement (layer 4) ---
+    "certguard.enforcement",
     "certguard.synth",
     "certguard.console",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     # --- network governance and tip-offs ---
     path("netwatch/", include("certguard.netwatch.urls")),
     path("tips/", include("certguard.tips.urls")),
+    # --- enforcement ---
+    path("enforcement/", include("certguard.enforcement.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -32,6 +32,12 @@ MENU: list[tuple[str, str]] = [
     ("举报", "tips:inbox"),
     ("超期举报", "tips:overdue"),
     ("我要举报", "tips:submit"),
+    # --- enforcement ---
+    ("执法检查", "enforcement:tasks"),
+    ("检查计划与抽取", "enforcement:plans"),
+    ("行政处罚", "enforcement:penalties"),
+    ("超期执法时限", "enforcement:overdue"),
+    ("执法统计", "enforcement:figures"),
     ("审计日志", "core:audit"),
     ("管理后台", "admin:index"),
     ("后台任务", "core:jobs"),
