@@ -186,6 +186,8 @@ class SyncApi(APIView):
     @extend_schema(summary="同步离线记录（冲突逐项列出、不覆盖；任务已取消则拒绝）",
                    request=SyncRequest, responses=serializers.DictField())
     def post(self, request, pk: int):
+        if not Task.objects.restrict(request.user, "enforcement.work").filter(pk=pk).exists():
+            raise NotFound("task_not_found", "检查任务不存在或您不是该任务的检查组成员")
         data = SyncRequest(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(services.sync_apply(by=request.user, task_id=pk,
@@ -365,6 +367,8 @@ class DrawRevealApi(APIView):
     @extend_schema(summary="揭示种子、抽取并公布结果（抽中单位生成待报批任务）",
                    request=RevealRequest, responses=DrawSerializer)
     def post(self, request, pk: int):
+        if not Draw.objects.restrict(request.user, "enforcement.plan").filter(pk=pk).exists():
+            raise NotFound("draw_not_found", "抽取记录不存在或不是本部门的抽取")
         data = RevealRequest(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(DrawSerializer(services.draw_reveal(
@@ -448,9 +452,9 @@ class PenaltyActionApi(APIView):
     @extend_schema(summary="办理处罚：法制审核、告知、决定、送达、缴纳、公开",
                    request=PenaltyActionRequest, responses=serializers.DictField())
     def post(self, request, pk: int):
-        if not PenaltyDecision.objects.restrict(request.user, "enforcement.view").filter(
+        if not PenaltyDecision.objects.restrict(request.user, "enforcement.penalty").filter(
                 pk=pk).exists():
-            raise NotFound("penalty_not_found", "处罚记录不存在或无权查看")
+            raise NotFound("penalty_not_found", "处罚记录不存在或不是本机关的处罚")
         data = PenaltyActionRequest(data=request.data)
         data.is_valid(raise_exception=True)
         result = actions.penalty_act(by=request.user, penalty_id=pk,

@@ -29,7 +29,7 @@ HEX = frozenset("0123456789abcdef")
 def _units(plan: Plan) -> str:
     sectors = DEPARTMENTS.get(plan.department, ("", frozenset(), frozenset()))[2]
     prefix = _prefix(plan.region_id)
-    rows = (RegisterUnit.objects.filter(active=True, region_id__startswith=prefix)
+    rows = (RegisterUnit.objects.filter(active=True, region__code__startswith=prefix)
             .values_list("organisation_id", "kind", "sector", "risk_tier", "region_id"))
     return algorithm.units_text((i, k, s, t, r) for i, k, s, t, r in rows.iterator()
                                 if k != "enterprise" or s in sectors)
@@ -38,7 +38,7 @@ def _units(plan: Plan) -> str:
 def _inspectors(plan: Plan, *, cross_county: bool) -> str:
     prefix = plan.region_id[:4] if cross_county else _prefix(plan.region_id)
     rows = list(Inspector.objects.filter(active=True, department=plan.department,
-                                         region_id__startswith=prefix)
+                                         region__code__startswith=prefix)
                 .values_list("pk", "organisation_id", "region_id", "department"))
     recused: dict[int, set[int]] = {}
     for inspector_id, unit_id in Recusal.objects.filter(

@@ -19,7 +19,7 @@ class TaskFilterSet(StrictFilterSet):
                                   lookup_expr="contains", max_length=100)
 
     def filter_region(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return rows.filter(region_id__startswith=value)
+        return rows.filter(region__code__startswith=value)
 
 
 class PenaltyFilterSet(StrictFilterSet):
@@ -31,4 +31,4 @@ class PenaltyFilterSet(StrictFilterSet):
                                        validators=[REGION_CODE])
 
     def filter_region(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return rows.filter(region_id__startswith=value)
+        return rows.filter(region__code__startswith=value)

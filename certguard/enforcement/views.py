@@ -21,7 +21,7 @@ from certguard.enforcement import actions, selectors, services
 from certguard.enforcement import figures as enforcement_figures
 from certguard.enforcement.documents import document_for
 from certguard.enforcement.filters import PenaltyFilterSet, TaskFilterSet
-from certguard.enforcement.models import Inspector, Task
+from certguard.enforcement.models import Draw, Inspector, PenaltyDecision, Plan, Task
 from certguard.enforcement.reference import (
     CERT_RESULTS,
     CHECK_RESULTS,
@@ -31,6 +31,12 @@ from certguard.enforcement.reference import (
     SOURCES,
 )
 from certguard.orgs.selectors import members_for, organisations_for
+
+
+def _may(request, model, pk: int, action: str) -> None:
+    """A write on a record outside what ``action`` reaches for this user: 404."""
+    if not model.objects.restrict(request.user, action).filter(pk=pk).exists():
+        raise Http404
 
 
 def _or_404(fn, **kwargs):
@@ -181,6 +187,7 @@ def plans(request):
 def plan(request, pk: int):
     found = _or_404(selectors.plan_get, user=request.user, pk=pk)
     if request.method == "POST":
+        _may(request, Plan, pk, "enforcement.approve")
         try:
             services.plan_approve(by=request.user, plan_id=pk)
             messages.success(request, "年度检查计划已批准")
@@ -259,6 +266,7 @@ def draws(request):
 def draw(request, pk: int):
     found = _or_404(selectors.draw_get, user=request.user, pk=pk)
     if request.method == "POST":
+        _may(request, Draw, pk, "enforcement.plan")
         try:
             services.draw_reveal(by=request.user, draw_id=pk, seed=request.POST.get("seed", ""))
             messages.success(request, "抽取结果已公布，抽中的单位已生成待报批的检查任务")
@@ -284,6 +292,7 @@ def penalties(request):
 def penalty(request, pk: int):
     found = _or_404(selectors.penalty_get, user=request.user, pk=pk)
     if request.method == "POST":
+        _may(request, PenaltyDecision, pk, "enforcement.penalty")
         try:
             actions.penalty_act(by=request.user, penalty_id=pk,
                                 action=request.POST.get("action", ""), data=request.POST)

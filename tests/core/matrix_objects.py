@@ -93,6 +93,13 @@ class Records:
 
         return matrix_tip(self.world)
 
+    # --- enforcement ---
+    @cached_property
+    def enforcement(self):
+        from tests.enforcement.records import matrix_records
+
+        return matrix_records(self.world)
+
 
 def _job(owner, kind: str, **extra):
     from certguard.core.models import Job
@@ -231,7 +238,38 @@ ROUTE_OBJECTS = {
     "tips/<int:pk>/extend/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "tips/<int:pk>/reward/": lambda r: ({"pk": r.tip.pk}, r.tip),
     "api/v1/tips/<int:pk>": lambda r: ({"pk": r.tip.pk}, r.tip),
+    # --- enforcement: a 四不两直 task before its visit (team and head only) and the rest ---
+    "enforcement/tasks/<int:pk>/": lambda r: _en(r, "secret_task"),
+    "enforcement/tasks/<int:pk>/act/": lambda r: _en(r, "secret_task"),
+    "enforcement/tasks/<int:pk>/onsite/": lambda r: _en(r, "secret_task"),
+    "enforcement/documents/<int:pk>.pdf": lambda r: (
+        {"pk": r.enforcement["document"].pk}, r.enforcement["task"], "enforcement.view"),
+    "enforcement/plans/<int:pk>/": lambda r: _en(r, "plan"),
+    "enforcement/draws/<int:pk>/": lambda r: _en(r, "draw"),
+    "enforcement/penalties/<int:pk>/": lambda r: _en(r, "penalty"),
+    "enforcement/public/draws/<int:pk>/": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk}, None),
+    "enforcement/public/draws/<int:pk>/<str:name>": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk, "name": "manifest.json"}, None),
+    "api/v1/enforcement/tasks/<int:pk>": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/action": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/offline": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/sync": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/findings/<int:pk>/photos": lambda r: _en(r, "finding"),
+    "api/v1/enforcement/findings/<int:pk>/suggestion": lambda r: (
+        *_en(r, "finding"), "enforcement.work"),
+    "api/v1/enforcement/plans/<int:pk>/approve": lambda r: _en(r, "plan"),
+    "api/v1/enforcement/draws/<int:pk>/reveal": lambda r: _en(r, "draw"),
+    "api/v1/enforcement/public/draws/<int:pk>": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk}, None),
+    "api/v1/enforcement/penalties/<int:pk>": lambda r: _en(r, "penalty"),
+    "api/v1/enforcement/penalties/<int:pk>/action": lambda r: _en(r, "penalty"),
 }
+
+
+def _en(r: Records, name: str) -> tuple[dict, object]:
+    record = r.enforcement[name]
+    return {"pk": record.pk}, record
 
 
 def _nw(r: Records, name: str) -> tuple[dict, object]:

@@ -76,3 +76,41 @@ def matrix_task(world: World):
     """A 四不两直 task in county A, approved but not started: only its team and the head
     may see it (the permission matrix proves it for every route)."""
     return new_task(team(world), mode="secret", status="approved")
+
+
+SEED = "2024-09-01 福彩3D 123"
+
+
+def published_draw(t: Team):
+    import hashlib
+
+    from certguard.enforcement import services
+
+    draw = services.draw_commit(by=t.head, plan_id=t.plan.pk,
+                                commitment=hashlib.sha256(SEED.encode()).hexdigest(),
+                                seed_source="2024年9月1日福利彩票3D开奖号码")
+    return services.draw_reveal(by=t.head, draw_id=draw.pk, seed=SEED)
+
+
+def matrix_records(world: World) -> dict:
+    """One of each record for the permission matrix, all of 沁水县应急管理局 (county A)."""
+    import hashlib
+
+    from certguard.enforcement import services
+
+    t = team(world)
+    secret = new_task(t, mode="secret", status="approved")
+    working = new_task(t, status="in_progress")
+    finding = services.finding_add(by=t.inspector, task_id=working.pk, kind="uncertified",
+                                   description="电焊工1人无证上岗", people=1)
+    order = services.order_issue(by=t.inspector, task_id=working.pk,
+                                 deadline=timezone.localdate() + timedelta(days=10),
+                                 items="立即停止无证人员作业，组织培训取证")
+    penalty = services.penalty_propose(by=t.inspector, finding_id=finding.pk, amount="20000")
+    committed = services.draw_commit(by=t.head, plan_id=t.plan.pk,
+                                     commitment=hashlib.sha256(b"x").hexdigest(),
+                                     seed_source="待公布")
+    published = published_draw(t)
+    return {"secret_task": secret, "task": working, "finding": finding,
+            "document": order.document, "plan": t.plan, "draw": committed,
+            "published_draw": published, "penalty": penalty}
