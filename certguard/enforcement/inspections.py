@@ -48,7 +48,7 @@ def earlier_inspections(*, user: UserLike, target_id: int, year: int,
                         exclude: int | None = None) -> list[Task]:
     """This year's other inspections of the unit, by every department — those the user may
     see (a 四不两直 task of another team stays hidden until its visit starts)."""
-    rows = Task.objects.restrict(user, "enforcement.view").filter(
+    rows = Task.objects.restrict(user, "enforcement.view").select_related("organisation").filter(
         target_id=target_id, planned_on__year=year).exclude(status__in=CLOSED)
     if exclude:
         rows = rows.exclude(pk=exclude)
