@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from certguard.ecert.demo import demo_keys_build
+from certguard.enforcement.demo import demo_enforcement_build  # --- enforcement ---
 
 # --- network governance and tip-offs ---
 from certguard.netwatch.demo import demo_netwatch_build
@@ -26,10 +27,13 @@ class Command(BaseCommand):
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
                                    head=_demo_user("demo_head"))
+        enforcement = demo_enforcement_build(inspector=_demo_user("demo_inspector"), head=_demo_user("demo_head"), enterprise_user=_demo_user("demo_enterprise"))  # noqa: E501 --- enforcement ---
         enterprises = Organisation.objects.filter(kind="enterprise").count()
         self.stdout.write(f"演示数据就绪：山西省、2个市、5个县，{enterprises} 家生产经营单位，"
                           f"{certificates} 张证书。")
         self.stdout.write(f"网络治理：{netwatch}")
+        if enforcement:  # --- enforcement ---
+            self.stdout.write(f"执法检查：{enforcement}")
         if receipts:
             self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
             for state, receipt in receipts:
