@@ -15,7 +15,13 @@ from django.db.models.functions import TruncMonth
 from certguard.core.errors import AppError
 from certguard.core.figures import FigureFilter, filter_from  # noqa: F401 (re-exported)
 from certguard.core.scoping import UserLike
-from certguard.enforcement.models import Finding, PenaltyDecision, RectificationOrder, Task
+from certguard.enforcement.models import (
+    Finding,
+    PenaltyDecision,
+    RectificationOrder,
+    Task,
+    region_within,
+)
 from certguard.enforcement.reference import FAKE_KINDS, UNCERTIFIED_KINDS
 
 FIGURES = {
@@ -45,9 +51,7 @@ _SPEC: dict[str, tuple[type, str, Q, str]] = {
 
 
 def _place(f: FigureFilter) -> Q:
-    q = Q()
-    if f.region:
-        q &= Q(region_id__gte=f.region, region_id__lte=f.region + "9" * (6 - len(f.region)))
+    q = region_within(f.region) if f.region else Q()
     if f.department:
         q &= Q(department=f.department)
     return q
@@ -64,42 +68,47 @@ def figure_records(*, user: UserLike, figure: str, filters: FigureFilter | None 
     return rows.filter(condition, _place(f), f.period_q(when)).order_by(when, "pk")
 
 
-def _value(rows: QuerySet, how: str) -> Decimal | int:
-    if how == "count":
-        return rows.count()
-    if how == "targets":
-        return rows.aggregate(n=Count("target_id", distinct=True))["n"] or 0
-    if how == "people":
-        return rows.aggregate(n=Sum("people"))["n"] or 0
-    return rows.aggregate(n=Sum("amount"))["n"] or Decimal(0)
-
-
-def _grouped(rows: QuerySet, how: str, key: str, when: str) -> dict[str, Decimal | int]:
-    if key == "month":
-        rows = rows.annotate(month=TruncMonth(when))
-    measure = {"count": Count("pk"), "targets": Count("target_id", distinct=True),
-               "people": Sum("people"), "amount": Sum("amount")}[how]
-    out: dict[str, Decimal | int] = {}
-    for group, value in rows.order_by().values_list(key).annotate(v=measure):
-        label = group.strftime("%Y-%m") if key == "month" and group else (group or "")
-        out[label] = value or 0
-    return out
+# One pass over each table: the figures it feeds, as aggregates of the same rows.
+_PASSES: list[tuple[str, dict]] = [
+    ("inspections", {"inspections": Count("pk"),
+                     "units_inspected": Count("target_id", distinct=True)}),
+    ("problems", {"problems": Count("pk"),
+                  "uncertified_people": Sum("people", filter=Q(kind__in=UNCERTIFIED_KINDS)),
+                  "fake_cert_people": Sum("people", filter=Q(kind__in=FAKE_KINDS))}),
+    ("orders", {"orders": Count("pk")}),
+    ("fines", {"fines": Sum("amount"),
+               "suspensions": Count("pk", filter=Q(suspension=True))}),
+]
 
 
 def enforcement_figures(*, user: UserLike, filters: FigureFilter | None = None,
                         group_by: str = "") -> dict:
     """{"filters", "labels", "totals": {figure: n}, "groups": [{key, figures…}]}; fines in
-    yuan (a Decimal)."""
+    yuan (a Decimal). Four queries (one per table), grouped or not."""
     f = filters or FigureFilter()
     if group_by and group_by not in GROUPS:
         raise AppError("bad_group", "分组方式只能是地区、部门、行业或期间（月）")
-    totals: dict[str, Decimal | int] = {}
+    totals: dict[str, Decimal | int] = dict.fromkeys(FIGURES, 0)
     keyed: dict[str, dict[str, Decimal | int]] = {}
-    for figure, (_, when, _, how) in _SPEC.items():
-        rows = figure_records(user=user, figure=figure, filters=f).order_by()
-        totals[figure] = _value(rows, how)
-        if group_by:
-            for key, value in _grouped(rows, how, GROUPS[group_by], when).items():
-                keyed.setdefault(key, dict.fromkeys(FIGURES, 0))[figure] = value
+    for base, measures in _PASSES:
+        rows = figure_records(user=user, figure=base, filters=f).order_by()
+        when = _SPEC[base][1]
+        if not group_by:
+            for name, value in rows.aggregate(**measures).items():
+                totals[name] = value or 0
+            continue
+        key = GROUPS[group_by]
+        if key == "month":
+            rows = rows.annotate(month=TruncMonth(when))
+        for row in rows.values(key).annotate(**measures):
+            group = row.pop(key)
+            label = group.strftime("%Y-%m") if key == "month" and group else (group or "")
+            slot = keyed.setdefault(label, dict.fromkeys(FIGURES, 0))
+            for name, value in row.items():
+                slot[name] = value or 0
+                totals[name] += value or 0
+    if group_by:  # distinct units are not additive across groups: count them once
+        rows = figure_records(user=user, figure="units_inspected", filters=f).order_by()
+        totals["units_inspected"] = rows.aggregate(n=Count("target_id", distinct=True))["n"]
     groups = [{"key": key, **values} for key, values in sorted(keyed.items())]
     return {"filters": f.as_dict(), "labels": FIGURES, "totals": totals, "groups": groups}
