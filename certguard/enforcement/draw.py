@@ -7,8 +7,9 @@ Registers are canonical CSV texts (sorted by id, ``\\n`` line ends), hashed with
 - inspectors: ``id,organisation,region,department,recused`` (recused: unit ids joined by ``;``)
 
 Selection: each unit's share is its stratum's percent (sector + risk tier; a "" sector row
-applies to every sector). Within a stratum units are ordered by SHA-256(seed|unit|id) and the
-first ⌈n × percent / 100⌉ are targets. Inspectors are ordered by SHA-256(seed|inspector|id);
+applies to every sector). Within a stratum units are ordered by key(seed|unit|id) — the first
+8 bytes of its SHA-256 as a big-endian integer, ties by id — and the first
+⌈n × percent / 100⌉ are targets. Inspectors are ordered by key(seed|inspector|id);
 each target (in id order) takes the next ``per_team`` eligible inspectors of its area in that
 order, round robin: eligible = the inspector's region contains the unit's (or, for a cross
 check, another county of the same city), and the unit is not among their recusals."""
@@ -71,57 +72,77 @@ def _percent_of(proportions: list[dict]) -> dict[tuple[str, str], Decimal]:
             for p in proportions}
 
 
+def _keyer(seed: str, what: str):
+    """key(id) = the first 8 bytes of SHA-256("seed|what|id") (compared as bytes, i.e. as a
+    big-endian integer)."""
+    prefix = f"{seed}|{what}|".encode()
+    sha = hashlib.sha256
+
+    def key(ident: bytes) -> bytes:
+        return sha(prefix + ident).digest()[:8]
+
+    return key
+
+
 def select(*, seed: str, units: str, inspectors: str, proportions: list[dict],
            per_team: int = 2, cross_county: bool = False) -> Outcome:
     """The draw. ``units`` and ``inspectors`` are the canonical register texts."""
-    percent = _percent_of(proportions)
-    strata: dict[tuple[str, str], list[tuple[bytes, int, str]]] = defaultdict(list)
+    percent = {(s.encode(), t.encode()): v for (s, t), v in _percent_of(proportions).items()}
+    # each unit as one bytes value: its 8-byte key, then its line (sorting bytes is fast)
+    strata: dict[tuple[bytes, bytes], list[bytes]] = defaultdict(list)
     prefix = f"{seed}|unit|".encode()
-    for line in units.splitlines()[1:]:
+    sha = hashlib.sha256
+    for line in units.encode().split(b"\n")[1:]:
         if not line:
             continue
-        uid, _kind, sector, tier, region = line.split(",")
-        strata[(sector, tier)].append((hashlib.sha256(prefix + uid.encode()).digest(),
-                                       int(uid), region))
+        uid, _kind, sector, tier, _region = line.split(b",")
+        strata[(sector, tier)].append(sha(prefix + uid).digest()[:8] + line)
     chosen: list[tuple[int, str]] = []
     for (sector, tier), members in strata.items():
-        share = percent.get((sector, tier), percent.get(("", tier), Decimal(0)))
+        share = percent.get((sector, tier), percent.get((b"", tier), Decimal(0)))
         if share <= 0:
             continue
         take = math.ceil(len(members) * share / 100)
         members.sort()
-        chosen.extend((uid, region) for _, uid, region in members[:take])
+        for entry in members[:take]:
+            fields = entry[8:].split(b",")
+            chosen.append((int(fields[0]), fields[4].decode()))
     chosen.sort()
 
+    inspector_key = _keyer(seed, "inspector")
     ranked: list[tuple[bytes, int, str, frozenset[int]]] = []
-    iprefix = f"{seed}|inspector|".encode()
-    for line in inspectors.splitlines()[1:]:
+    for line in inspectors.split("\n")[1:]:
         if not line:
             continue
         iid, _org, region, _dept, recused = line.split(",")
-        ranked.append((hashlib.sha256(iprefix + iid.encode()).digest(), int(iid), region,
-                       frozenset(int(u) for u in recused.split(";") if u)))
+        ranked.append((inspector_key(iid.encode()), int(iid), region,
+                       frozenset(int(u) for u in recused.split(";") if u) if recused
+                       else frozenset()))
     ranked.sort()
-    pools: dict[str, list[tuple[int, frozenset[int], str]]] = {}
+    # inspectors by the prefix of their region (county, city or province), in rank order
+    by_prefix: dict[str, list[tuple[int, int, frozenset[int], str]]] = defaultdict(list)
+    for rank, (_, iid, region, recused) in enumerate(ranked):
+        by_prefix[_prefix(region)].append((rank, iid, recused, region))
+    pools: dict[str, list[tuple[int, int, frozenset[int], str]]] = {}
     pointers: dict[str, int] = {}
     outcome = Outcome()
     for uid, region in chosen:
         area = region[:4] if cross_county else region
         pool = pools.get(area)
         if pool is None:
-            if cross_county:  # county-level inspectors of the same city, another county
-                pool = [(i, rec, r) for _, i, r, rec in ranked
-                        if r[:4] == region[:4] and not r.endswith("00")]
-            else:
-                pool = [(i, rec, r) for _, i, r, rec in ranked
-                        if region.startswith(_prefix(r))]
+            if cross_county:  # county-level inspectors of the same city (own county skipped)
+                pool = sorted(row for prefix, rows in by_prefix.items()
+                              if len(prefix) == 6 and prefix[:4] == region[:4] for row in rows)
+            else:  # inspectors whose region contains the unit's: county, city, province
+                pool = sorted(by_prefix.get(region, []) + by_prefix.get(region[:4], [])
+                              + by_prefix.get(region[:2], []))
             pools[area] = pool
         team: list[int] = []
         start = pointers.get(area, 0)
         size = len(pool)
         step = 0
         while len(team) < per_team and step < size:
-            iid, recused, own = pool[(start + step) % size]
+            _, iid, recused, own = pool[(start + step) % size]
             step += 1
             if uid in recused or (cross_county and own == region):
                 continue

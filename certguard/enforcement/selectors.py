@@ -212,8 +212,25 @@ def offline_bundle(*, user: UserLike, task: Task) -> dict:
         "workers": [{"id": w.pk, "name": w.name, "id_no": w.id_no, "post": w.post,
                      "cert_no": w.cert_no, "result": w.result} for w in workers],
         "registry": extract,
+        "trust": _trust_entries(),
         "cached_at": timezone.now().isoformat(),
     }
+
+
+def _trust_entries() -> list[dict]:
+    """The e-certificate trust list (public keys) for the phone's offline QR check."""
+    import base64
+
+    from certguard.ecert.services import trust_list_current
+
+    out = []
+    for entry in trust_list_current().entries:
+        content = entry.to_content()
+        for kid in entry.public.kids:
+            out.append({"kid": kid.hex(), "alg": content["alg"], "authority": entry.authority,
+                        "nbf": content["nbf"], "exp": content["exp"],
+                        "spki": base64.b64encode(entry.public.spki).decode()})
+    return out
 
 
 def findings_q(user: UserLike) -> Q:

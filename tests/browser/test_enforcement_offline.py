@@ -113,3 +113,28 @@ def test_cancelled_task_refuses_the_sync(browser, live_server, world):
     assert "离线记录未同步" in message.text
     assert _queued(browser, task) == 1  # kept on the phone, not lost
     assert not Finding.objects.exists()
+
+
+def test_qr_code_verified_offline_against_the_cached_trust_list(browser, live_server, world):
+    from certguard.ecert import services as ecert
+    from tests.core.matrix_objects import _certificate
+    from tests.enforcement.records import new_task, team
+
+    cert = _certificate(world)  # an Ed25519 signing key and a certificate of 李建国
+    payload = ecert.certificate_sign(by=world.cast.issuer, certificate=cert).payload
+    t = team(world)
+    task = new_task(t, status="in_progress")
+    _sign_in(browser, live_server, t.inspector)
+    _open(browser, live_server, task)
+    _network(browser, online=False)
+    for text in (payload, payload[:-6] + "ABCDEF"):
+        form = browser.find_element(By.CSS_SELECTOR, "[data-qr]")
+        form.find_element(By.NAME, "qr_text").send_keys(text)
+        form.find_element(By.TAG_NAME, "button").click()
+    results = _wait(browser, lambda b: len(b.find_elements(
+        By.CSS_SELECTOR, "[data-qr-result]")) == 2 and b.find_elements(
+        By.CSS_SELECTOR, "[data-qr-result]"))
+    assert results[0].get_attribute("data-qr-result") == "ecert_valid"
+    assert "李建国" in results[0].text
+    assert results[1].get_attribute("data-qr-result") == "ecert_invalid"
+    assert _queued(browser, task) == 2

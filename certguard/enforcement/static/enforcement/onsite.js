@@ -160,13 +160,22 @@
     say(name + "：" + text + (navigator.onLine ? "" : "（离线核对，联网后复核）"), code !== "valid");
     form.reset();
   });
-  $("[data-qr]").addEventListener("submit", (event) => {
+  $("[data-qr]").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const value = event.target.qr_text.value.trim();
+    const form = event.target;
+    const value = form.qr_text.value.trim();
     if (!value) return;
-    enqueue({type: "worker", qr_text: value});
-    say("二维码已记录" + (navigator.onLine ? "，正在核验" : "，联网后核验签名"));
-    event.target.reset();
+    form.reset();
+    // verified here against the cached trust list; the server verifies it again on sync
+    const check = await window.certguardEcertOffline.verifyOffline(
+      value, bundle.trust || [], Date.now());
+    enqueue({type: "worker", qr_text: value, offline_result: check.code});
+    const who = check.certificate && check.certificate.name ? check.certificate.name + "：" : "";
+    const line = document.createElement("li");
+    line.dataset.qrResult = check.code;
+    line.textContent = who + check.message;
+    $("[data-workers]").appendChild(line);
+    say(who + check.message, !check.ok);
   });
   $("[data-finding]").addEventListener("submit", (event) => {
     event.preventDefault();
