@@ -28,4 +28,6 @@ urlpatterns = [
     # --- reporting and campaigns ---
     path("reporting/", include("certguard.reporting.api_urls")),
     path("campaigns/", include("certguard.campaigns.api_urls")),
+    # --- enforcement ---
+    path("enforcement/", include("certguard.enforcement.api_urls")),
 ]

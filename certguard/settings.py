@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     # --- cases (layer 5) ---
     "certguard.cases",
     "certguard.institutions",  # --- institutions ---
+    # --- enforcement (layer 4) ---
+    "certguard.enforcement",
     "certguard.synth",
     # --- reporting and campaigns (layer 6) ---
     "certguard.reporting",

@@ -23,6 +23,8 @@ urlpatterns = [
     # --- reporting and campaigns ---
     path("reporting/", include("certguard.reporting.urls")),
     path("campaigns/", include("certguard.campaigns.urls")),
+    # --- enforcement ---
+    path("enforcement/", include("certguard.enforcement.urls")),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -20,3 +20,25 @@ class ItemAdmin(admin.ModelAdmin):
                     "min_training_hours", "confirmed"]
     list_filter = ["family", "confirmed"]
     search_fields = ["code", "name"]
+
+
+# --- enforcement: penalty articles and discretion tiers ---
+from certguard.catalog.models import DiscretionTier, PenaltyArticle  # noqa: E402
+
+
+class DiscretionTierInline(admin.TabularInline):
+    model = DiscretionTier
+    extra = 0
+
+
+@admin.register(PenaltyArticle)
+class PenaltyArticleAdmin(admin.ModelAdmin):
+    list_display = ["code", "conduct", "basis", "min_amount", "max_amount", "version",
+                    "effective_from", "unconfirmed"]
+    list_filter = ["unconfirmed", "party"]
+    inlines = [DiscretionTierInline]
+
+
+@admin.register(DiscretionTier)
+class DiscretionTierAdmin(admin.ModelAdmin):
+    list_display = ["article", "code", "label", "min_amount", "max_amount", "unconfirmed"]

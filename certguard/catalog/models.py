@@ -118,3 +118,75 @@ class OfficialHostVersion(Audited, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"官方查询网址清单 第 {self.version} 版"
+
+
+# --- enforcement: penalty articles and discretion tiers (DOMAIN.md §3) -----------------------
+
+class PenaltyArticleQuerySet(AuditedQuerySet):
+    def effective_on(self, on: date) -> PenaltyArticleQuerySet:
+        return self.filter(Q(effective_from__lte=on),
+                           Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+
+
+class PenaltyArticle(Audited, TimeStampedModel):
+    """A legal basis for a penalty (法律条款) with its statutory range, versioned: a correction is
+    a new version with a later ``effective_from``. ``unconfirmed`` marks what DOMAIN.md could
+    not confirm (an administrator corrects it without a release)."""
+
+    code = models.CharField("条款代码", max_length=40)
+    conduct = models.CharField("违法行为", max_length=200)
+    basis = models.CharField("法律依据", max_length=200)
+    penalty = models.TextField("处罚种类和幅度")
+    party = models.CharField("处罚对象", max_length=12,
+                             choices=[("organisation", "单位"), ("person", "个人")])
+    min_amount = models.DecimalField("罚款下限（元）", max_digits=12, decimal_places=2,
+                                     default=0)
+    max_amount = models.DecimalField("罚款上限（元）", max_digits=12, decimal_places=2)
+    suspension = models.BooleanField("可责令停产停业整顿", default=False)
+    escalation_code = models.CharField("逾期不改正时适用的条款代码", max_length=40, blank=True)
+    source = models.CharField("来源", max_length=300)
+    unconfirmed = models.BooleanField("未核实", default=False)
+    version = models.PositiveIntegerField("版本", default=1)
+    effective_from = models.DateField("生效日期", default=date(2021, 9, 1))
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    objects = PenaltyArticleQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = "处罚条款"
+        verbose_name_plural = "处罚条款"
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"],
+                                               name="unique_penalty_article_version")]
+
+    def __str__(self) -> str:
+        return f"{self.basis}（{self.conduct}）"
+
+
+class DiscretionTier(Audited, TimeStampedModel):
+    """A tier of the discretion benchmark (裁量基准) under an article: when it applies and the
+    range inside the statutory one."""
+
+    article = models.ForeignKey(PenaltyArticle, on_delete=models.PROTECT, related_name="tiers")
+    code = models.CharField("档次代码", max_length=20)
+    label = models.CharField("档次", max_length=100)
+    condition = models.CharField("适用情形", max_length=300)
+    min_people = models.PositiveIntegerField("涉及人数下限", default=0)
+    max_people = models.PositiveIntegerField("涉及人数上限（空 = 不限）", null=True, blank=True)
+    uncorrected = models.BooleanField("逾期未改正", default=False)
+    min_amount = models.DecimalField("罚款下限（元）", max_digits=12, decimal_places=2,
+                                     default=0)
+    max_amount = models.DecimalField("罚款上限（元）", max_digits=12, decimal_places=2)
+    suspension = models.BooleanField("责令停产停业整顿", default=False)
+    source = models.CharField("来源", max_length=300)
+    unconfirmed = models.BooleanField("未核实", default=True)
+
+    class Meta:
+        verbose_name = "处罚裁量档次"
+        verbose_name_plural = "处罚裁量档次"
+        ordering = ["article", "code"]
+        constraints = [models.UniqueConstraint(fields=["article", "code"],
+                                               name="unique_discretion_tier")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"

@@ -126,3 +126,36 @@ def official_hosts_publish(*, by: UserLike, entries: list[dict], note: str) -> i
         OfficialHostVersion.objects.create(version=version, entries=entries, note=note[:300],
                                            published_by=actor.username)
     return version
+
+
+# --- enforcement: penalty articles and discretion tiers --------------------------------------
+
+def penalty_catalog_load() -> int:
+    """Load DOMAIN.md §3's penalty articles and tiers where missing; returns rows added."""
+    from certguard.catalog import penalty_data
+    from certguard.catalog.models import DiscretionTier, PenaltyArticle
+
+    return penalty_data.load(PenaltyArticle, DiscretionTier)
+
+
+def penalty_article_get(*, code: str, on: date):
+    """The version of a penalty article in force on a date, with its tiers."""
+    from certguard.catalog.models import PenaltyArticle
+
+    article = (PenaltyArticle.objects.effective_on(on).filter(code=code)
+               .prefetch_related("tiers").order_by("-version").first())
+    if article is None:
+        raise AppError("article_unknown", f"处罚条款 {code[:40]} 不存在或在 {on:%Y-%m-%d} 不适用",
+                       fields={"article": ["未知的处罚条款"]})
+    return article
+
+
+def penalty_articles(*, on: date) -> list:
+    """Every penalty article in force on a date (newest version of each), with tiers."""
+    from certguard.catalog.models import PenaltyArticle
+
+    newest: dict[str, object] = {}
+    for article in (PenaltyArticle.objects.effective_on(on).prefetch_related("tiers")
+                    .order_by("code", "-version")):
+        newest.setdefault(article.code, article)
+    return list(newest.values())

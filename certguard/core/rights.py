@@ -254,6 +254,38 @@ RIGHTS: dict[str, Right] = {
     "campaigns.supervise": _r("督办滞后部门：提醒、警示、约谈、挂牌督办、通报",
                               {"campaign_office"}, "change",
                               models=("campaigns.campaign", "campaigns.supervision")),
+    # --- enforcement ---------------------------------------------------------------------------
+    "enforcement.view": _r("查看检查计划、双随机抽取、检查任务、执法文书与处罚",
+                           {"inspector", "department_head", "analyst", "campaign_office",
+                            "enterprise_user", "institution_user"} | ADMIN,
+                           models=("enforcement.task", "enforcement.plan", "enforcement.draw",
+                                   "enforcement.registerunit", "enforcement.inspector",
+                                   "enforcement.finding", "enforcement.penaltydecision",
+                                   "enforcement.rectificationorder", "enforcement.clock")),
+    # 国办发〔2024〕54号: only legal enforcement bodies inspect enterprises — never a campaign
+    # office (议事协调机构): it supervises (enforcement.view, figures) but creates nothing.
+    "enforcement.plan": _r("维护名录库、年度检查计划，发起双随机抽取",
+                           {"inspector", "department_head"}, "change",
+                           models=("enforcement.plan", "enforcement.draw",
+                                   "enforcement.inspector", "enforcement.registerunit")),
+    "enforcement.task_create": _r("创建检查任务并报批", {"inspector", "department_head"},
+                                  "change", models=("enforcement.task",)),
+    "enforcement.approve": _r("审批检查任务、年度计划，法制审核", {"department_head"}, "change",
+                              models=("enforcement.task", "enforcement.plan",
+                                      "enforcement.penaltydecision")),
+    "enforcement.work": _r("现场检查：核验证书、记录问题、制作文书、责令整改",
+                           {"inspector", "department_head"}, "change",
+                           models=("enforcement.task", "enforcement.finding")),
+    "enforcement.penalty": _r("拟定、告知、决定、送达、公开行政处罚",
+                              {"inspector", "department_head"}, "change",
+                              models=("enforcement.penaltydecision",)),
+    "enforcement.overdue": _r("查看超期的执法时限", {"department_head"},
+                              models=("enforcement.clock",)),
+    "enforcement.figures": _r("查看执法检查统计", REGULATORS | ADMIN,
+                              models=("enforcement.task", "enforcement.finding",
+                                      "enforcement.penaltydecision",
+                                      "enforcement.rectificationorder")),
+    "enforcement.public": _r("查看公开的抽取结果与处罚决定", EVERYONE - {"security_admin"}),
 }
 
 

@@ -46,6 +46,12 @@ MENU: list[tuple[str, str]] = [
     ("统计报表", "reporting:home"),
     ("统计仪表板", "reporting:dashboard"),
     ("专项行动", "campaigns:list"),
+    # --- enforcement ---
+    ("执法检查", "enforcement:tasks"),
+    ("检查计划与抽取", "enforcement:plans"),
+    ("行政处罚", "enforcement:penalties"),
+    ("超期执法时限", "enforcement:overdue"),
+    ("执法统计", "enforcement:figures"),
     ("审计日志", "core:audit"),
     ("管理后台", "admin:index"),
     ("后台任务", "core:jobs"),

@@ -71,3 +71,36 @@ def certificate_for(*, user: UserLike, pk: int,
 def certificate_history(*, certificate: Certificate) -> QuerySet[CertificateEvent]:
     """Every event of a certificate the caller already holds (fetched through restrict)."""
     return certificate.events.select_related("by").order_by("at", "id")
+
+
+# --- enforcement: the on-site certificate check -----------------------------------------------
+
+def certificate_check(*, user: object, id_no: str, name: str, on: date | None = None) -> dict:
+    """One worker's certificates by ID number and name, as the verification service answers
+    a signed-in inspector (found / name_mismatch / not_found, with each certificate's status
+    on the day); the query is audited there."""
+    from certguard.registry.verification import VerifyQuery, verify_certificate
+
+    return verify_certificate(query=VerifyQuery(name=name, id_no=id_no, on=on), user=user,
+                              channel="执法检查")
+
+
+def certificate_extract(*, user: object, id_nos: list[str], on: date) -> list[dict]:
+    """The registry rows of these workers (an extract an inspector's phone caches before an
+    inspection, to check offline): number, name, item, validity and status on the day. Every
+    holder returned is logged as a personal-data read."""
+    from certguard.registry.lifecycle import status_code_on
+
+    rows = list(logged_reads(
+        Certificate.objects.filter(id_no__in=id_nos[:5000]).select_related("family"),
+        fields=PERSONAL_FIELDS, summary="执法检查缓存证书信息", user=user,
+        object_type="registry.holder", id_field="holder_id"))
+    out = []
+    for cert in rows:
+        out.append({"id_no": cert.id_no, "name": cert.name, "cert_no": cert.cert_no,
+                    "family": cert.family_id, "item_code": cert.item_code,
+                    "valid_until": cert.valid_until.isoformat(),
+                    "status": status_code_on(on, cert.status, cert.valid_from,
+                                             cert.valid_until, cert.review_due,
+                                             cert.last_review)})
+    return out

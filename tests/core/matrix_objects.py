@@ -107,6 +107,13 @@ class Records:
 
         return matrix_records(self.world)
 
+    # --- enforcement ---
+    @cached_property
+    def enforcement(self):
+        from tests.enforcement.records import matrix_records as enforcement_records
+
+        return enforcement_records(self.world)
+
 
 def _job(owner, kind: str, **extra):
     from certguard.core.models import Job
@@ -288,11 +295,42 @@ ROUTE_OBJECTS = {
     "api/v1/cases/bulletins/<int:pk>": lambda r: _cs(r, "bulletin"),
     "api/v1/cases/bulletins/<int:pk>/approval": lambda r: _cs(r, "bulletin"),
     "api/v1/cases/bulletins/<int:pk>/document": lambda r: _cs(r, "bulletin"),
+    # --- enforcement: a 四不两直 task before its visit (team and head only) and the rest ---
+    "enforcement/tasks/<int:pk>/": lambda r: _en(r, "secret_task"),
+    "enforcement/tasks/<int:pk>/act/": lambda r: _en(r, "secret_task"),
+    "enforcement/tasks/<int:pk>/onsite/": lambda r: _en(r, "secret_task"),
+    "enforcement/documents/<int:pk>.pdf": lambda r: (
+        {"pk": r.enforcement["document"].pk}, r.enforcement["task"], "enforcement.view"),
+    "enforcement/plans/<int:pk>/": lambda r: _en(r, "plan"),
+    "enforcement/draws/<int:pk>/": lambda r: _en(r, "draw"),
+    "enforcement/penalties/<int:pk>/": lambda r: _en(r, "penalty"),
+    "enforcement/public/draws/<int:pk>/": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk}, None),
+    "enforcement/public/draws/<int:pk>/<str:name>": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk, "name": "manifest.json"}, None),
+    "api/v1/enforcement/tasks/<int:pk>": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/action": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/offline": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/tasks/<int:pk>/sync": lambda r: _en(r, "secret_task"),
+    "api/v1/enforcement/findings/<int:pk>/photos": lambda r: _en(r, "finding"),
+    "api/v1/enforcement/findings/<int:pk>/suggestion": lambda r: (
+        *_en(r, "finding"), "enforcement.work"),
+    "api/v1/enforcement/plans/<int:pk>/approve": lambda r: _en(r, "plan"),
+    "api/v1/enforcement/draws/<int:pk>/reveal": lambda r: _en(r, "draw"),
+    "api/v1/enforcement/public/draws/<int:pk>": lambda r: (
+        {"pk": r.enforcement["published_draw"].pk}, None),
+    "api/v1/enforcement/penalties/<int:pk>": lambda r: _en(r, "penalty"),
+    "api/v1/enforcement/penalties/<int:pk>/action": lambda r: _en(r, "penalty"),
 }
 
 
 def _cs(r: Records, name: str) -> tuple[dict, object]:
     record = r.cases[name]
+    return {"pk": record.pk}, record
+
+
+def _en(r: Records, name: str) -> tuple[dict, object]:
+    record = r.enforcement[name]
     return {"pk": record.pk}, record
 
 

@@ -24,6 +24,9 @@ RAW_SQL_ALLOWED = {
     "registry/verification.py": "execute_raw, the verification read path; it refuses "
                                 "anything but SELECT at run time",
     "registry/import_stage.py": "the import's temporary staging table, not a platform table",
+    # --- enforcement ---
+    "bench/enforcement.py": "synthetic rows for the figures benchmark, written into the "
+                            "benchmark's own scratch database (never a platform database)",
     "registry/import_store.py": "the registry import's set-based merge: importer._audit logs "
                                 "every created row (file lines and fingerprint) and every "
                                 "updated one with its before and after values (audit_bulk), "

@@ -338,6 +338,98 @@ CASES.update({
     "api/v1/campaigns/": Case(RP, lambda w, r: {}, _rp_campaigns),
 })
 
+# --- enforcement ---
+def _en_findings(world, records, n, start=[0]):  # noqa: B006
+    from django.utils import timezone
+
+    from certguard.enforcement.models import Finding
+
+    task = records.enforcement["task"]
+    for _ in range(n):
+        start[0] += 1
+        Finding.objects.create(task=task, kind="uncertified", description=f"问题{start[0]}",
+                               people=1, region_id=task.region_id, department=task.department,
+                               found_at=timezone.now(), created_by=world.cast.inspector_a)
+
+
+def _en_clocks(world, records, n):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certguard.enforcement.models import Clock
+
+    penalty = records.enforcement["penalty"]
+    for i in range(n):
+        Clock.objects.create(penalty=penalty, kind="payment", organisation=penalty.organisation,
+                             region_id=penalty.region_id, department=penalty.department,
+                             started_at=timezone.now(), due_at=timezone.now() + timedelta(i))
+
+
+def _en_matters(world, records, n):
+    from certguard.enforcement.models import PlanMatter
+
+    for i in range(n):
+        PlanMatter.objects.create(plan=records.enforcement["plan"], basis=f"依据{i}",
+                                  subject="沁水县应急管理局", content="持证上岗", method="现场检查")
+
+
+def _en_tasks(world, records, n):
+    from certguard.enforcement.models import Task
+
+    task = records.enforcement["task"]
+    for _ in range(n):
+        Task.objects.create(organisation=task.organisation, department=task.department,
+                            target=task.target, target_name=task.target_name,
+                            target_kind=task.target_kind, region=task.region, source="plan",
+                            planned_on=task.planned_on, status="draft")
+
+
+def _en_plans(world, records, n, start=[0]):  # noqa: B006
+    from certguard.enforcement.models import Plan
+
+    plan = records.enforcement["plan"]
+    for _ in range(n):
+        start[0] += 1
+        Plan.objects.create(organisation=plan.organisation, department=plan.department,
+                            region=plan.region, year=2000 + start[0], title=f"计划{start[0]}")
+
+
+def _en_penalties(world, records, n):
+
+    penalty = records.enforcement["penalty"]
+    for _ in range(n):
+        penalty.pk = None
+        penalty.save()
+
+
+def _en_draws(world, records, n):
+
+    draw = records.enforcement["draw"]
+    for _ in range(n):
+        draw.pk = None
+        draw.save()
+
+
+EN = "inspector@A"
+CASES.update({
+    "enforcement/tasks/<int:pk>/": Case(EN, lambda w, r: {"pk": r.enforcement["task"].pk},
+                                        _en_findings),
+    "api/v1/enforcement/tasks/<int:pk>": Case(
+        EN, lambda w, r: {"pk": r.enforcement["task"].pk}, _en_findings),
+    "enforcement/penalties/<int:pk>/": Case(
+        EN, lambda w, r: {"pk": r.enforcement["penalty"].pk}, _en_clocks),
+    "api/v1/enforcement/penalties/<int:pk>": Case(
+        EN, lambda w, r: {"pk": r.enforcement["penalty"].pk}, _en_clocks),
+    "enforcement/plans/<int:pk>/": Case(EN, lambda w, r: {"pk": r.enforcement["plan"].pk},
+                                        _en_matters),
+    "api/v1/enforcement/tasks": Case(EN, lambda w, r: {}, _en_tasks),
+    "api/v1/enforcement/plans": Case(EN, lambda w, r: {}, _en_plans),
+    "api/v1/enforcement/penalties": Case(EN, lambda w, r: {}, _en_penalties),
+    "api/v1/enforcement/draws": Case(EN, lambda w, r: {}, _en_draws),
+})
+
+
 EXEMPT = {
     "organisations/<int:pk>/": "一个单位的固定字段",
     "ecert/certificates/<int:pk>/": "一张电子证书",
@@ -365,6 +457,10 @@ EXEMPT = {
     # --- reporting and campaigns ---
     "campaigns/<int:pk>/": "看板：每个已开始的阶段×每个单位查询各模块统计（单位数固定）",
     "api/v1/campaigns/<int:pk>": "同上",
+    # --- enforcement ---
+    "enforcement/draws/<int:pk>/": "一次抽取的参数与哈希；其任务列表 select_related 取关联",
+    "enforcement/public/draws/<int:pk>/": "公开的抽取：结果取自一行 JSON，不逐行查询",
+    "api/v1/enforcement/public/draws/<int:pk>": "同上，另加一次复核（读两份压缩文件）",
 }
 
 

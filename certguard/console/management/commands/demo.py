@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certguard.campaigns.demo import demo_campaigns_build
 from certguard.cases.demo import demo_cases_build  # --- cases ---
 from certguard.ecert.demo import demo_keys_build
+from certguard.enforcement.demo import demo_enforcement_build  # --- enforcement ---
 from certguard.institutions.demo import demo_institutions_build  # --- institutions ---
 
 # --- network governance and tip-offs ---
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
                                    head=_demo_user("demo_head"))
+        enforcement = demo_enforcement_build(inspector=_demo_user("demo_inspector"), head=_demo_user("demo_head"), enterprise_user=_demo_user("demo_enterprise"))  # noqa: E501 --- enforcement ---
         cases = demo_cases_build(inspector=_demo_user("demo_inspector"),  # --- cases ---
                                  head=_demo_user("demo_head"), police=_demo_user("demo_police"),
                                  prosecutor=_demo_user("demo_prosecutor"))
@@ -48,6 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(f"网络治理：{netwatch}")
         self.stdout.write(f"案件：{cases}")  # --- cases ---
         self.stdout.write(f"专项行动与统计报表：{campaigns}")
+        if enforcement:  # --- enforcement ---
+            self.stdout.write(f"执法检查：{enforcement}")
         if receipts:
             self.stdout.write("举报回执编号（在 /tips/follow/ 查询）：")
             for state, receipt in receipts:
