@@ -190,6 +190,14 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- jobs: the lease of a running job ---
+# A worker renews the heartbeat of its running job every third of this; a job whose heartbeat
+# is older lost its worker (killed, machine down) and is marked failed by any live worker.
+# Detection takes at most the lease and one reaper pass (a third of it): within a minute.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=2)
+if JOB_LEASE_SECONDS > 45:
+    raise SettingError("JOB_LEASE_SECONDS",
+                       f"不能大于 45（须在一分钟内发现中断的任务），实际为 {JOB_LEASE_SECONDS}")
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential a 401.
