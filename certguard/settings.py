@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "certguard.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "certguard.core.pagination.Pagination",  # limit 1–500, 400 outside
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from certguard.core.errors import NotFound
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.core.scoping import actor_of
 from certguard.orgs import selectors, services
 from certguard.orgs.filters import OrganisationFilterSet
@@ -54,16 +55,12 @@ class MeApi(APIView):
 class OrganisationListApi(APIView):
     policy = {"read": "organisations.view", "write": "organisations.create"}
 
-    @extend_schema(summary="可见范围内的单位", responses=OrganisationSerializer(many=True),
-                   parameters=filter_parameters(OrganisationFilterSet))
+    @extend_schema(summary="可见范围内的单位", responses=paginated(OrganisationSerializer),
+                   parameters=page_parameters() + filter_parameters(OrganisationFilterSet))
     def get(self, request):
         orgs = apply_filters(OrganisationFilterSet, data=request.query_params, request=request,
                              queryset=selectors.organisations_for(user=request.user))
-        from rest_framework.pagination import LimitOffsetPagination
-
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(orgs, request, view=self)
-        return paginator.get_paginated_response(OrganisationSerializer(page, many=True).data)
+        return paginate(request, orgs, OrganisationSerializer, view=self)
 
     @extend_schema(summary="登记单位（企业、培训机构、考试机构）",
                    request=OrganisationCreateSerializer, responses={201: OrganisationSerializer})
