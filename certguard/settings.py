@@ -225,6 +225,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # --- jobs-api: request and response components apart (uploads documented as binary);
+    # every operation's 4xx answers in the error shape ---
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "certguard.core.api_schema.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "ClueStatusEnum": "certguard.clues.reference.STATUS_CHOICES",
         "ScreeningRunStatusEnum": "certguard.screening.models.ScreeningRun.Status",

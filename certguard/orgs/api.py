@@ -35,9 +35,12 @@ class OrganisationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     region_code = serializers.CharField(max_length=6)
     credit_code = serializers.CharField(max_length=30)
-    sector = serializers.ChoiceField(choices=list(SECTORS), required=False, default="")
-    address = serializers.CharField(max_length=200, required=False, default="")
-    contact_phone = serializers.CharField(max_length=30, required=False, default="")
+    sector = serializers.ChoiceField(choices=list(SECTORS.items()), required=False,
+                                     allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                    default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True,
+                                          default="")
 
 
 class MeApi(APIView):

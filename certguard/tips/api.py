@@ -26,7 +26,8 @@ class TipRequest(serializers.Serializer):
     subject_kind = serializers.ChoiceField(choices=list(SUBJECT_KINDS))
     subject_name = serializers.CharField(max_length=200)
     subject_code = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    family = serializers.ChoiceField(choices=list(FAMILIES), required=False, default="")
+    family = serializers.ChoiceField(choices=list(FAMILIES), required=False, allow_blank=True,
+                                     default="")
     sector = serializers.CharField(required=False, allow_blank=True, max_length=30)
     place = serializers.CharField(max_length=6, help_text="事发地行政区划代码")
     description = serializers.CharField(help_text="举报内容（不超过 TIPS_TEXT_MAX_CHARS 字）")
