@@ -3,19 +3,20 @@ error shape (``{"error": {"code", "message", "fields"}}``, see ``core.api``)."""
 
 from __future__ import annotations
 
-ERROR_SCHEMA = {
+ERROR_BODY: dict = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "稳定的错误代码，如 invalid、not_found"},
+        "message": {"type": "string", "description": "中文说明"},
+        "fields": {"type": "object", "description": "各字段的问题",
+                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["code", "message"],
+}
+ERROR_SCHEMA: dict = {
     "type": "object",
     "description": "错误（所有接口统一）",
-    "properties": {"error": {
-        "type": "object",
-        "properties": {
-            "code": {"type": "string", "description": "稳定的错误代码，如 invalid、not_found"},
-            "message": {"type": "string", "description": "中文说明"},
-            "fields": {"type": "object", "description": "各字段的问题",
-                       "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-        },
-        "required": ["code", "message"],
-    }},
+    "properties": {"error": ERROR_BODY},
     "required": ["error"],
 }
 

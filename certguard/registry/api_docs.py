@@ -3,12 +3,15 @@ built by ``verification.build_answer`` and ``batch.verify_many``)."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from certguard.core.api_schema import ERROR_BODY
 
 
 class VerifyStatusDoc(serializers.Serializer):
     code = serializers.CharField(help_text="valid 有效、expired 过期、revoked 撤销 …")
-    label = serializers.CharField(help_text="状态（中文）")
+    label = serializers.CharField(help_text="状态（中文）")  # type: ignore[assignment]  # a field named like Field.label
     reason = serializers.CharField(allow_blank=True, help_text="说明")
     next_change = serializers.DateField(allow_null=True, help_text="下一次状态变化的日期")
     next_code = serializers.CharField(allow_null=True, help_text="届时的状态")
@@ -51,11 +54,9 @@ class VerifyAnswerDoc(serializers.Serializer):
     certificates = VerifyCertificateDoc(many=True)
 
 
-class ItemErrorDoc(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   required=False)
+@extend_schema_field(ERROR_BODY)
+class ItemErrorField(serializers.JSONField):
+    """The error of one item: ``{"code", "message", "fields"}`` as in every error answer."""
 
 
 class VerifyBatchItemDoc(serializers.Serializer):
@@ -66,7 +67,7 @@ class VerifyBatchItemDoc(serializers.Serializer):
     query = VerifyQueryEchoDoc(required=False)
     holder = VerifyHolderDoc(allow_null=True, required=False)
     certificates = VerifyCertificateDoc(many=True, required=False)
-    error = ItemErrorDoc(required=False)
+    error = ItemErrorField(required=False)
 
 
 class VerifyBatchAnswerDoc(serializers.Serializer):
