@@ -259,6 +259,14 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- jobs: the lease of a running job ---
+# A worker renews the heartbeat of its running job every third of this; a job whose heartbeat
+# is older lost its worker (killed, machine down) and is marked failed by any live worker.
+# Detection takes at most the lease and one reaper pass (a third of it): within a minute.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=2)
+if JOB_LEASE_SECONDS > 45:
+    raise SettingError("JOB_LEASE_SECONDS",
+                       f"不能大于 45（须在一分钟内发现中断的任务），实际为 {JOB_LEASE_SECONDS}")
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential a 401.
@@ -273,7 +281,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "certguard.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "certguard.core.pagination.Pagination",  # limit 1–500, 400 outside
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -286,6 +294,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # --- jobs-api: request and response components apart (uploads documented as binary);
+    # every operation's 4xx answers in the error shape ---
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "certguard.core.api_schema.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "ClueStatusEnum": "certguard.clues.reference.STATUS_CHOICES",
         "ScreeningRunStatusEnum": "certguard.screening.models.ScreeningRun.Status",

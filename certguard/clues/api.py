@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +11,7 @@ from certguard.clues import selectors, services
 from certguard.clues.filters import ClueFilterSet
 from certguard.clues.models import Clue, ClueEvent
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.orgs.models import User
 
 
@@ -56,14 +56,12 @@ class ClueListApi(APIView):
     policy = "clues.view"
 
     @extend_schema(summary="线索列表（按规则、严重程度、状态、地区、用人单位等筛选）",
-                   responses=ClueSerializer(many=True),
-                   parameters=filter_parameters(ClueFilterSet))
+                   responses=paginated(ClueSerializer),
+                   parameters=page_parameters() + filter_parameters(ClueFilterSet))
     def get(self, request):
         clues = apply_filters(ClueFilterSet, data=request.query_params, request=request,
                               queryset=selectors.clues_for(user=request.user))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(clues, request, view=self)
-        return paginator.get_paginated_response(ClueSerializer(page, many=True).data)
+        return paginate(request, clues, ClueSerializer, view=self)
 
 
 class ClueDetailApi(APIView):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from certguard.core import selectors
@@ -35,6 +36,12 @@ def error_response(code: str, message: str, status_code: int, fields: dict | Non
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, OverflowError | DataError):
+        # A number beyond what the database stores (a 64-bit key, an SQLite INTEGER): the
+        # request is wrong, not the server. Parameters are range-checked where they are read;
+        # this is the net under them.
+        set_rollback()
+        return error_response("out_of_range", "请求中的数值超出允许范围", 400)
     if isinstance(exc, AppError):
         response = error_response(exc.code, exc.message, exc.status, exc.fields)
         if getattr(exc, "retry_after", None):

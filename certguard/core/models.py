@@ -112,6 +112,10 @@ class Job(TimeStampedModel):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # The lease: the worker running the job renews ``heartbeat_at``; a running job whose
+    # heartbeat is older than JOB_LEASE_SECONDS lost its worker (see core/jobs.py job_reap).
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True)
+    worker = models.CharField("执行进程", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "后台任务"

@@ -14,6 +14,7 @@ from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
 from certguard.core.ratelimit import rate_limit
 from certguard.ecert import services
+from certguard.ecert.api_docs import EcertVerificationDoc
 
 CBOR = "application/cbor"
 ENCODING = OpenApiParameter("encoding", str, enum=["json", "cbor"],
@@ -49,7 +50,7 @@ class VerifyApi(APIView):
     @extend_schema(summary="核验电子证书载荷（签名、有效期、吊销列表、证书库）",
                    description="返回与命令行 `certguard ecert verify` 相同的 JSON；"
                                "steps 标明每一步的结果，reason 为失败原因代码。",
-                   request=EcertVerifyRequest, responses={200: {"type": "object"}},
+                   request=EcertVerifyRequest, responses={200: EcertVerificationDoc},
                    examples=[VERIFY_EXAMPLE])
     def post(self, request):
         data = EcertVerifyRequest(data=request.data)

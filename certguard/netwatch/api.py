@@ -5,13 +5,14 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError
+from certguard.core.filters import MAX_ID
 from certguard.core.jobs import job_start
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.core.scoping import actor_of
 from certguard.netwatch import figures as nw_figures
 from certguard.netwatch import handover as ho
@@ -25,7 +26,8 @@ class TextOrFile(serializers.Serializer):
                                  help_text="每行一条（域名或网址 / 广告文本），最多 5000 行")
     file = serializers.FileField(required=False, help_text="大文件：后台任务处理，返回任务编号")
     where = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    keywords = serializers.IntegerField(required=False, help_text="关键词清单编号（默认最新）")
+    keywords = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                        help_text="关键词清单编号（默认最新）")
 
 
 class DomainResult(serializers.Serializer):
@@ -130,15 +132,14 @@ class SuspectAdSerializer(serializers.ModelSerializer):
 
 
 def _page(request, view, queryset, serializer):
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    return paginate(request, queryset, serializer, view=view)
 
 
 class SuspectDomainListApi(APIView):
     policy = "netwatch.view"
 
-    @extend_schema(summary="疑似仿冒域名清单", responses=SuspectDomainSerializer(many=True))
+    @extend_schema(parameters=page_parameters(),
+                   summary="疑似仿冒域名清单", responses=paginated(SuspectDomainSerializer))
     def get(self, request):
         return _page(request, self, selectors.domains_for(
             user=request.user, q=request.query_params.get("q", "")), SuspectDomainSerializer)
@@ -147,7 +148,8 @@ class SuspectDomainListApi(APIView):
 class SuspectAdListApi(APIView):
     policy = "netwatch.view"
 
-    @extend_schema(summary="疑似售证广告清单", responses=SuspectAdSerializer(many=True))
+    @extend_schema(parameters=page_parameters(),
+                   summary="疑似售证广告清单", responses=paginated(SuspectAdSerializer))
     def get(self, request):
         return _page(request, self, selectors.ads_for(user=request.user), SuspectAdSerializer)
 
@@ -189,14 +191,15 @@ class CaptureSerializer(serializers.ModelSerializer):
 
 class CaptureRequest(serializers.Serializer):
     url = serializers.CharField(max_length=2000)
-    suspect = serializers.IntegerField(required=False)
+    suspect = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reference_host = serializers.CharField(required=False, allow_blank=True, max_length=253)
 
 
 class CaptureApi(APIView):
     policy = {"read": "netwatch.view", "write": "netwatch.work"}
 
-    @extend_schema(summary="网页取证列表", responses=CaptureSerializer(many=True))
+    @extend_schema(parameters=page_parameters(),
+                   summary="网页取证列表", responses=paginated(CaptureSerializer))
     def get(self, request):
         return _page(request, self, selectors.captures_for(user=request.user), CaptureSerializer)
 
@@ -234,14 +237,15 @@ class HandoverRequest(serializers.Serializer):
     recipient = serializers.ChoiceField(choices=list(RECIPIENTS))
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     facts = serializers.CharField(max_length=3000)
-    domain = serializers.IntegerField(required=False)
-    ad = serializers.IntegerField(required=False)
+    domain = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    ad = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class HandoverApi(APIView):
     policy = {"read": "netwatch.view", "write": "netwatch.work"}
 
-    @extend_schema(summary="移交处置列表", responses=HandoverSerializer(many=True))
+    @extend_schema(parameters=page_parameters(),
+                   summary="移交处置列表", responses=paginated(HandoverSerializer))
     def get(self, request):
         return _page(request, self, selectors.handovers_for(user=request.user),
                      HandoverSerializer)

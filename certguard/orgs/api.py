@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from certguard.core.errors import NotFound
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.core.scoping import actor_of
 from certguard.orgs import selectors, services
 from certguard.orgs.filters import OrganisationFilterSet
@@ -34,9 +35,12 @@ class OrganisationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     region_code = serializers.CharField(max_length=6)
     credit_code = serializers.CharField(max_length=30)
-    sector = serializers.ChoiceField(choices=list(SECTORS), required=False, default="")
-    address = serializers.CharField(max_length=200, required=False, default="")
-    contact_phone = serializers.CharField(max_length=30, required=False, default="")
+    sector = serializers.ChoiceField(choices=list(SECTORS.items()), required=False,
+                                     allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                    default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True,
+                                          default="")
 
 
 class MeApi(APIView):
@@ -54,16 +58,12 @@ class MeApi(APIView):
 class OrganisationListApi(APIView):
     policy = {"read": "organisations.view", "write": "organisations.create"}
 
-    @extend_schema(summary="可见范围内的单位", responses=OrganisationSerializer(many=True),
-                   parameters=filter_parameters(OrganisationFilterSet))
+    @extend_schema(summary="可见范围内的单位", responses=paginated(OrganisationSerializer),
+                   parameters=page_parameters() + filter_parameters(OrganisationFilterSet))
     def get(self, request):
         orgs = apply_filters(OrganisationFilterSet, data=request.query_params, request=request,
                              queryset=selectors.organisations_for(user=request.user))
-        from rest_framework.pagination import LimitOffsetPagination
-
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(orgs, request, view=self)
-        return paginator.get_paginated_response(OrganisationSerializer(page, many=True).data)
+        return paginate(request, orgs, OrganisationSerializer, view=self)
 
     @extend_schema(summary="登记单位（企业、培训机构、考试机构）",
                    request=OrganisationCreateSerializer, responses={201: OrganisationSerializer})

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from certguard.core.errors import AppError
 from certguard.core.middleware import client_ip
+from certguard.registry.api_docs import VerifyAnswerDoc, VerifyBatchAnswerDoc
 from certguard.registry.batch import verify_many
 from certguard.registry.limits import verify_limit
 from certguard.registry.verification import VerifyQuery, verify_certificate
@@ -28,14 +29,38 @@ class VerifyRequest(serializers.Serializer):
 
 
 class BatchRequest(serializers.Serializer):
-    items = VerifyRequest(many=True)
+    """What the schema documents; the items are read one by one (``batch_items``), so one bad
+    item is an error in its own answer, never a refusal of the whole batch."""
 
-    def validate_items(self, items):
-        if not items:
-            raise serializers.ValidationError("至少提交1条")
-        if len(items) > settings.VERIFY_BATCH_MAX:
-            raise serializers.ValidationError(f"每批最多{settings.VERIFY_BATCH_MAX}条")
-        return items
+    items = VerifyRequest(many=True, help_text="每批最多1000条")
+
+
+_MAX_LENGTHS = {"name": 50, "id_no": 30, "cert_no": 40}
+
+
+def batch_items(data: object) -> list[VerifyQuery | AppError]:
+    """Each item as a query, or the AppError that says what is wrong with it."""
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise AppError("invalid", "请求体应为 {\"items\": [...]}", fields={"items": ["应为数组"]})
+    if not items:
+        raise AppError("invalid", "至少提交1条", fields={"items": ["至少提交1条"]})
+    if len(items) > settings.VERIFY_BATCH_MAX:
+        raise AppError("invalid", f"每批最多{settings.VERIFY_BATCH_MAX}条",
+                       fields={"items": [f"每批最多{settings.VERIFY_BATCH_MAX}条"]})
+    parsed: list[VerifyQuery | AppError] = []
+    for item in items:
+        try:
+            query = parse_query(item)
+            for key, limit in _MAX_LENGTHS.items():
+                if len(getattr(query, key)) > limit:
+                    raise AppError("invalid", f"字段 {key} 超过 {limit} 个字符",
+                                   fields={key: [f"最多 {limit} 个字符"]})
+        except AppError as exc:
+            parsed.append(exc)
+        else:
+            parsed.append(query)
+    return parsed
 
 
 def _limit(request, cost: int) -> None:
@@ -47,11 +72,17 @@ def _limit(request, cost: int) -> None:
 
 ANSWER_EXAMPLE = OpenApiExample("查询结果", value={
     "result": "found", "message": "查询到以下证书，请核对证书状态和有效期",
+    "query": {"name": "张三", "id_no_masked": "1405**********0012", "cert_no_masked": None,
+              "on": "2026-12-07"},
     "holder": {"name": "张三", "id_no_masked": "1405**********0012"},
-    "certificates": [{"cert_no": "T140521199001010012", "family": "special_ops",
-                      "item_code": "1.2", "item_name": "低压电工作业",
-                      "valid_until": "2030-05-05",
-                      "status": {"code": "valid", "label": "有效"}}]})
+    "certificates": [{"cert_no": "T1405**********0012", "family": "special_ops",
+                      "family_name": "特种作业操作证", "item_code": "1.2",
+                      "item_name": "低压电工作业", "issuer_code": "140000-YJ",
+                      "issuer_name": "山西省应急管理厅", "first_issued": "2024-05-06",
+                      "valid_from": "2024-05-06", "valid_until": "2030-05-05",
+                      "review_due": "2027-05-05", "last_review": None,
+                      "status": {"code": "valid", "label": "有效", "reason": "",
+                                 "next_change": "2027-05-05", "next_code": "review_overdue"}}]})
 
 
 def parse_query(item: object) -> VerifyQuery:
@@ -79,7 +110,7 @@ class VerifyApi(APIView):
     policy = "public.verify"
 
     @extend_schema(summary="核验一张证书（身份证号或证书编号 + 姓名）", request=VerifyRequest,
-                   responses={200: {"type": "object"}}, examples=[ANSWER_EXAMPLE])
+                   responses={200: VerifyAnswerDoc}, examples=[ANSWER_EXAMPLE])
     def post(self, request):
         query = parse_query(request.data)
         _limit(request, 1)
@@ -90,13 +121,16 @@ class VerifyBatchApi(APIView):
     policy = "public.verify"
 
     @extend_schema(summary="批量核验（每批最多1000条，逐条返回结果或错误）",
-                   request=BatchRequest, responses={200: {"type": "object"}})
+                   description="每条单独核验：有误的一条在其结果中返回 result=error 和 error，"
+                               "不影响其余各条。",
+                   request=BatchRequest, responses={200: VerifyBatchAnswerDoc})
     def post(self, request):
-        data = BatchRequest(data=request.data)
-        data.is_valid(raise_exception=True)
-        items = data.validated_data["items"]
+        items = batch_items(request.data)
         _limit(request, len(items))
-        answers = verify_many(queries=[VerifyQuery(**item) for item in items],
-                              user=request.user, channel="api-batch")
-        results = [{"index": index, **answer} for index, answer in enumerate(answers)]
+        queries = [item for item in items if isinstance(item, VerifyQuery)]
+        answers = iter(verify_many(queries=queries, user=request.user, channel="api-batch")
+                       if queries else [])
+        results = [{"index": index, "result": "error", **item.as_dict()}
+                   if isinstance(item, AppError) else {"index": index, **next(answers)}
+                   for index, item in enumerate(items)]
         return Response({"count": len(results), "results": results})

@@ -46,7 +46,8 @@ class RunCreateSerializer(serializers.Serializer):
                                   required=False, default=list)
     params = serializers.DictField(child=serializers.CharField(), required=False, default=dict,
                                    help_text="如 {\"outlier_z\": \"2.5\"}")
-    title = serializers.CharField(max_length=200, required=False, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  default="")
     on_bad_rows = serializers.ChoiceField(choices=["error", "report"], default="error",
                                           help_text="error 停止；report 跳过有误数据行并列出")
 

@@ -20,5 +20,13 @@ def run_get(*, user: UserLike, pk: int) -> ScreeningRun:
     return run
 
 
+def run_to_retry(*, user: UserLike, pk: int) -> ScreeningRun:
+    """A run the user may start again (its own organisation's), else NotFound."""
+    run = ScreeningRun.objects.restrict(user, "screening.run").filter(pk=pk).first()
+    if run is None:
+        raise NotFound("run_not_found", "筛查批次不存在或无权重新运行")
+    return run
+
+
 def can_start(*, user: UserLike) -> bool:
     return allows(user, "screening.run")

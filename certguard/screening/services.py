@@ -79,3 +79,39 @@ def run_mark_failed(*, run: ScreeningRun, message: str) -> None:
     run.status, run.error, run.finished_at = (ScreeningRun.Status.FAILED, message[:4000],
                                               timezone.now())
     run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+
+
+def run_job_lost(*, job_id: int, reason: str) -> bool:
+    """The run's worker died mid-job: the run ends failed with the reason (the clue file is
+    loaded in one transaction at the end, so no clue of it is in the inbox). False when the
+    run had already completed (the worker died just after)."""
+    runs = ScreeningRun.objects.filter(job_id=job_id)
+    unfinished = list(runs.filter(
+        status__in=(ScreeningRun.Status.PENDING, ScreeningRun.Status.RUNNING)))
+    for run in unfinished:
+        run_mark_failed(run=run, message=reason)
+    return bool(unfinished) or not runs.exists()
+
+
+@transaction.atomic
+def run_retry(*, by: object, run: ScreeningRun) -> ScreeningRun:
+    """Start a failed run again from a clean state: the same stored inputs and parameters,
+    no clue file, no rule results of the failed attempt."""
+    require(by, "screening.run", run)
+    run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ScreeningRun.Status.FAILED:
+        raise AppError("run_not_failed", "只有失败的筛查批次可以重新运行")
+    missing = [item["name"] for item in run.inputs if not Path(item["path"]).is_file()]
+    if missing:
+        raise AppError("run_inputs_missing",
+                       f"输入文件已不在服务器上（{'、'.join(missing)}），请重新发起筛查")
+    for name in (CLUE_FILE, REJECTS_FILE):
+        (files.run_dir(run.pk) / name).unlink(missing_ok=True)
+    actor = actor_of(by)
+    run.status, run.error, run.finished_at = ScreeningRun.Status.PENDING, "", None
+    run.rule_stats, run.clue_count, run.clues_outside, run.bad_rows, run.seconds = [], 0, 0, 0, None
+    run.job = job_start(kind="screening_run", title=f"交叉比对筛查 #{run.pk}（重新运行）",
+                        owner=by, organisation_id=actor.organisation_id,
+                        params={"run_id": run.pk})
+    run.save()
+    return run

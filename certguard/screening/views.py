@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from certguard.clues import selectors as clue_selectors
 from certguard.clues.reference import RULE_NAMES
 from certguard.core import exports
 from certguard.core.errors import AppError, NotFound
-from certguard.core.policy import requires
+from certguard.core.policy import allows, requires
 from certguard.screening import selectors, services
 from certguard.screening.forms import RunForm
 from certguard.screening.inputs import KIND_LABELS, OUTSIDE_FILE, run_dir
@@ -44,6 +46,21 @@ def run_new(request):
     return render(request, "screening/run_form.html", {"form": form})
 
 
+@requires("screening.run")
+@require_POST
+def run_retry(request, pk: int):
+    """Start a failed run (e.g. its worker died) again from a clean state."""
+    try:
+        run = selectors.run_to_retry(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        services.run_retry(by=request.user, run=run)
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("screening:run", pk=run.pk)
+
+
 def _run(request, pk: int):
     try:
         return selectors.run_get(user=request.user, pk=pk)
@@ -55,6 +72,7 @@ def _context(request, run) -> dict:
     visible = clue_selectors.clues_for(user=request.user).filter(
         source_kind="screening", source_id=run.pk).count()
     return {"run": run, "job": run.job, "visible_clues": visible,
+            "can_retry": allows(request.user, "screening.run", run),
             "hidden_clues": max(run.clue_count - visible, 0),
             "inputs": [{**i, "label": KIND_LABELS.get(i["kind"], i["kind"])} for i in run.inputs],
             "rule_rows": [{**r, "label": RULE_NAMES.get(r["code"], r["name"])}

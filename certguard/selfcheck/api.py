@@ -9,14 +9,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError, NotFound
-from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.filters import MAX_ID, apply_filters, filter_parameters
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.orgs.models import Organisation
 from certguard.selfcheck import official_fill, rectification, selectors, services
 from certguard.selfcheck.filters import ResultFilterSet
@@ -226,9 +226,7 @@ def _result(request, upload: RosterUpload, pk: int) -> WorkerResult:
 def _rectifications(request, upload: RosterUpload, result_id: int | None) -> Response:
     rows = rectification.rectifications_for(user=request.user, upload=upload,
                                             result_id=result_id)
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(rows, request)
-    return paginator.get_paginated_response(RectificationSerializer(page, many=True).data)
+    return paginate(request, rows, RectificationSerializer)
 
 
 def _filing(upload: RosterUpload) -> dict:
@@ -241,13 +239,14 @@ class UploadRectificationsApi(APIView):
     policy = "selfcheck.view"
 
     @extend_schema(summary="花名册全部整改记录（每个问题行按整改日期从新到旧）",
-                   parameters=[OpenApiParameter("result", int,
+                   parameters=page_parameters() + [OpenApiParameter("result", int,
                                                 description="只看该核验结果（行）的记录")],
-                   responses=RectificationSerializer(many=True))
+                   responses=paginated(RectificationSerializer))
     def get(self, request, pk: int):
         upload = _upload(request, pk)
         result_id = request.query_params.get("result", "").strip()
-        if result_id and not (result_id.isascii() and result_id.isdigit()):
+        if result_id and not (result_id.isascii() and result_id.isdigit()
+                              and int(result_id) <= MAX_ID):
             raise AppError("result_invalid", "result 应为核验结果编号（整数）",
                            fields={"result": ["应为整数"]})
         return _rectifications(request, upload, int(result_id) if result_id else None)
@@ -256,8 +255,8 @@ class UploadRectificationsApi(APIView):
 class ResultRectificationsApi(APIView):
     policy = {"read": "selfcheck.view", "write": "selfcheck.file"}
 
-    @extend_schema(summary="一个问题行的整改记录（从新到旧）",
-                   responses=RectificationSerializer(many=True))
+    @extend_schema(parameters=page_parameters(), summary="一个问题行的整改记录（从新到旧）",
+                   responses=paginated(RectificationSerializer))
     def get(self, request, pk: int, result_pk: int):
         upload = _upload(request, pk)
         return _rectifications(request, upload, _result(request, upload, result_pk).pk)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError, NotFound
+from certguard.core.filters import MAX_ID
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import figures
 from certguard.selfcheck.models import Reminder
@@ -127,13 +128,12 @@ class NotFiledApi(APIView):
     policy = "selfcheck.figures"
 
     @extend_schema(summary="期间内未报送自查的单位（含被退回待重报的）",
-                   parameters=PERIOD_PARAMETERS, responses=EmployerBriefSerializer(many=True))
+                   parameters=page_parameters() +
+                              PERIOD_PARAMETERS, responses=paginated(EmployerBriefSerializer))
     def get(self, request):
         period, query = _figures_query(request)
         rows = figures.not_filed(figures.employer_rows(user=request.user, period=period, **query))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(rows, request)
-        return paginator.get_paginated_response(EmployerBriefSerializer(page, many=True).data)
+        return paginate(request, rows, EmployerBriefSerializer)
 
 
 class ReminderSerializer(serializers.ModelSerializer):
@@ -147,7 +147,9 @@ class ReminderSerializer(serializers.ModelSerializer):
 
 
 class ReminderRequest(serializers.Serializer):
-    employers = serializers.ListField(child=serializers.IntegerField(min_value=1),
+    employers = serializers.ListField(child=serializers.IntegerField(min_value=1,
+                                                                     max_value=MAX_ID),
+                                      max_length=10_000,
                                       help_text="用人单位编号（须在本辖区、本职责范围内）")
     message = serializers.CharField(max_length=500, required=False, allow_blank=True,
                                     default="",
@@ -163,17 +165,16 @@ class ReminderListApi(APIView):
     policy = {"read": "selfcheck.reminders", "write": "selfcheck.remind"}
 
     @extend_schema(summary="自查提醒（企业：收到的；监管部门：辖区内单位收到的）",
-                   parameters=[OpenApiParameter("unread", bool, description="true：只看未读")],
-                   responses=ReminderSerializer(many=True))
+                   parameters=page_parameters() +
+                              [OpenApiParameter("unread", bool, description="true：只看未读")],
+                   responses=paginated(ReminderSerializer))
     def get(self, request):
         unread = request.query_params.get("unread", "").strip().lower()
         if unread not in ("", "true", "false", "1", "0"):
             raise AppError("unread_invalid", "unread 应为 true 或 false",
                            fields={"unread": ["应为 true 或 false"]})
         rows = figures.reminders_of(user=request.user, unread=unread in ("true", "1"))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(rows, request)
-        return paginator.get_paginated_response(ReminderSerializer(page, many=True).data)
+        return paginate(request, rows, ReminderSerializer)
 
     @extend_schema(summary="提醒未报送自查的单位（监管部门；每家一条）", request=ReminderRequest,
                    responses={201: ReminderSentSerializer})

@@ -179,19 +179,31 @@ def upload_confirm(*, by: object, upload: RosterUpload, as_of: date | None = Non
     ``confirm_leaving`` says the employer confirmed exactly that."""
     _check_owner(by=by, employer=upload.employer)
     upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
-    if upload.status != RosterUpload.Status.PREVIEW:
+    # A failed check (bad file, or its worker died) saved no result: it may be started again.
+    if upload.status not in (RosterUpload.Status.PREVIEW, RosterUpload.Status.FAILED):
         raise AppError("already_confirmed", "该花名册已确认核验")
     as_of = as_of or timezone.localdate()
     plan = upload_plan(upload=upload, as_of=as_of)
     check_plan(plan, confirm_leaving=confirm_leaving)
     upload.status = RosterUpload.Status.VERIFYING
     upload.as_of, upload.plan = as_of, {**plan, "leaving_confirmed": confirm_leaving}
-    upload.confirmed_at = timezone.now()
+    upload.confirmed_at, upload.error = timezone.now(), ""
     upload.job = job_start(kind="selfcheck_verify", title=f"花名册核验：{upload.file_name}",
                            owner=by, organisation_id=upload.employer_id,
                            params={"upload_id": upload.pk})
-    upload.save(update_fields=["status", "as_of", "plan", "confirmed_at", "job", "updated_at"])
+    upload.save(update_fields=["status", "as_of", "plan", "confirmed_at", "error", "job",
+                               "updated_at"])
     return upload
+
+
+def upload_job_lost(*, job_id: int, reason: str) -> bool:
+    """The check's worker died mid-job: the upload ends failed with the reason (its results
+    are saved in one transaction at the end, so none were kept) and may be confirmed again.
+    False when the check had already saved its results (the worker died just after)."""
+    uploads = RosterUpload.objects.filter(job_id=job_id)
+    failed = uploads.filter(status=RosterUpload.Status.VERIFYING).update(
+        status=RosterUpload.Status.FAILED, error=reason)
+    return bool(failed) or not uploads.exists()
 
 
 def upload_verify(*, upload_id: int, progress: Progress | None = None) -> dict:

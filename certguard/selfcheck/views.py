@@ -74,6 +74,8 @@ def upload_detail(request, pk: int):
                        fields=services.FIELD_LABELS)
         return render(request, "selfcheck/upload_preview.html", context)
     context["can_review"] = rectification.can_review(user=request.user, upload=upload)
+    context["can_confirm"] = (upload.status == RosterUpload.Status.FAILED
+                              and allows(request.user, "selfcheck.file", upload))
     if upload.status == RosterUpload.Status.VERIFIED or context["can_review"]:
         rows, filter_error = page_filters(
             ResultFilterSet, request=request,

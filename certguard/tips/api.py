@@ -9,13 +9,14 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError
+from certguard.core.filters import MAX_ID
 from certguard.core.middleware import client_ip
+from certguard.core.pagination import page_parameters, paginate, paginated
 from certguard.tips import figures as tip_figures
 from certguard.tips import intake, selectors, services
 from certguard.tips.models import Tip
@@ -26,7 +27,8 @@ class TipRequest(serializers.Serializer):
     subject_kind = serializers.ChoiceField(choices=list(SUBJECT_KINDS))
     subject_name = serializers.CharField(max_length=200)
     subject_code = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    family = serializers.ChoiceField(choices=list(FAMILIES), required=False, default="")
+    family = serializers.ChoiceField(choices=list(FAMILIES), required=False, allow_blank=True,
+                                     default="")
     sector = serializers.CharField(required=False, allow_blank=True, max_length=30)
     place = serializers.CharField(max_length=6, help_text="事发地行政区划代码")
     description = serializers.CharField(help_text="举报内容（不超过 TIPS_TEXT_MAX_CHARS 字）")
@@ -102,16 +104,14 @@ class TipSerializer(serializers.ModelSerializer):
 class TipListApi(APIView):
     policy = "tips.view"
 
-    @extend_schema(summary="本部门辖区的举报（不含举报人身份）",
-                   responses=TipSerializer(many=True))
+    @extend_schema(parameters=page_parameters(), summary="本部门辖区的举报（不含举报人身份）",
+                   responses=paginated(TipSerializer))
     def get(self, request):
         tips = selectors.tips_for(user=request.user)
         status = request.query_params.get("status", "")
         if status:
             tips = tips.filter(status=status[:10])
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(tips, request, view=self)
-        return paginator.get_paginated_response(TipSerializer(page, many=True).data)
+        return paginate(request, tips, TipSerializer, view=self)
 
 
 class DecisionRequest(serializers.Serializer):
@@ -121,7 +121,7 @@ class DecisionRequest(serializers.Serializer):
                                    help_text="refuse: " + "、".join(REFUSALS) + "；"
                                              "extend_request: 延期理由")
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    duplicate_of = serializers.IntegerField(required=False)
+    duplicate_of = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     result = serializers.CharField(required=False, allow_blank=True, max_length=3000)
     fine = serializers.DecimalField(required=False, max_digits=14, decimal_places=2)

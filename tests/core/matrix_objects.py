@@ -190,6 +190,8 @@ ROUTE_OBJECTS = {
     "ecert/certificates/<int:pk>/qr.svg": lambda r: ({"pk": r.certificate.pk}, r.certificate),
     "screening/runs/<int:pk>/": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/rules/": lambda r: ({"pk": r.run.pk}, r.run),
+    # --- jobs-api: retry a failed run ---
+    "screening/runs/<int:pk>/retry/": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/rejects.csv": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/outside.csv": lambda r: ({"pk": r.run.pk}, r.run),
     "clues/<int:pk>/": lambda r: ({"pk": r.clue.pk}, r.clue),

@@ -31,8 +31,23 @@ def _schedule_forever(interval: float, stop: threading.Event) -> None:
             close_old_connections()
 
 
+def _reap_forever(interval: float, stop: threading.Event) -> None:
+    """Fail jobs whose worker died (their lease ran out): a few passes per lease."""
+    from certguard.core.jobs import job_reap
+
+    while True:
+        try:
+            job_reap()
+        except Exception:  # noqa: S110  a busy database must not stop the worker; retried
+            pass
+        finally:
+            close_old_connections()
+        if stop.wait(interval):
+            return
+
+
 class Command(BaseCommand):
-    help = "后台任务进程：执行排队的任务，并每隔几秒封存审计日志"
+    help = "后台任务进程：执行排队的任务，每隔几秒封存审计日志，并把进程意外中断的任务标记为失败"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seal-interval", type=float, default=3.0)
@@ -45,11 +60,16 @@ class Command(BaseCommand):
         sealer.start()
         # Periodic jobs (rechecks of handed-over sites …) are started once a minute.
         threading.Thread(target=_schedule_forever, args=(60.0, stop), daemon=True).start()
+        # Jobs of a dead worker are failed within a minute (JOB_LEASE_SECONDS + a third).
+        threading.Thread(target=_reap_forever, args=(settings.JOB_LEASE_SECONDS / 3, stop),
+                         daemon=True).start()
         try:
             if settings.REDIS_URL:
                 call_command("rqworker", "default", job_class="django_tasks_rq.Job")
             else:
-                call_command("db_worker", interval=interval)
+                # No autoreload: it would run the jobs in a child process that outlives this
+                # one when it is killed, and that SIGTERM does not reach.
+                call_command("db_worker", interval=interval, reload=False)
         finally:
             stop.set()
             audit_seal()
