@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certguard.ecert.demo import demo_keys_build
+from certguard.ecert.demo import demo_keys_build, demo_worker_link_build
 
 # --- network governance and tip-offs ---
 from certguard.netwatch.demo import demo_netwatch_build
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
         demo_keys_build()
+        demo_worker_link_build()  # user-facing: 我的证书 of demo_worker
         # --- network governance and tip-offs ---
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
