@@ -323,6 +323,11 @@ AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE", "")
 ECERT_KEY_SECRET = env_str("ECERT_KEY_SECRET", "")
 if PRODUCTION and ECERT_KEY_SECRET and weak_key_problem(ECERT_KEY_SECRET):
     raise SettingError("ECERT_KEY_SECRET", weak_key_problem(ECERT_KEY_SECRET))
+# --- user-facing: the public host printed in e-certificate QR codes -------------------------
+# A printed QR opens https://<PLATFORM_HOST>/v/#<signed payload>; the platform's public name
+# (with :port if not 443). Default: the first ALLOWED_HOSTS in production.
+PLATFORM_HOST = env_str("PLATFORM_HOST", ALLOWED_HOSTS[0] if PRODUCTION and ALLOWED_HOSTS
+                        else "localhost:8000")
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 
 # --- network governance and tip-offs -----------------------------------------------------------

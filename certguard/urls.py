@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certguard.core import views as core_views
+from certguard.ecert import views as ecert_views
 
 urlpatterns = [
     path("", include("certguard.orgs.urls")),
@@ -25,6 +26,9 @@ urlpatterns = [
     path("campaigns/", include("certguard.campaigns.urls")),
     # --- enforcement ---
     path("enforcement/", include("certguard.enforcement.urls")),
+    # --- user-facing: the page a printed QR opens (payload in the fragment) ---
+    path("v/", ecert_views.verify_page, name="verify_page"),
+    path("v/sw.js", ecert_views.verify_worker, name="verify_worker"),
     path("api/v1/", include("certguard.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -108,6 +108,12 @@ RIGHTS: dict[str, Right] = {
     "ecert.keys": _r("查看签名密钥", {"issuing_officer"} | ADMIN, models=("ecert.ecertkey",)),
     "ecert.keys_manage": _r("生成、轮换签名密钥", {"issuing_officer"} | ADMIN, "change",
                             models=("ecert.ecertkey",)),
+    # --- user-facing: a worker's own certificates, holder photos ------------------------------
+    "ecert.mine": _r("查看本人的证书与电子证书", {"worker"}, models=("ecert.holderlink",)),
+    "ecert.link_holder": _r("将从业人员账户绑定到持证人（核实身份后）", ADMIN, "change",
+                            models=("ecert.holderlink",)),
+    "ecert.photo": _r("上传持证人照片（打印在电子证书上）", {"issuing_officer"} | ADMIN, "change",
+                      models=("registry.certificate", "ecert.holderphoto")),
     # --- screening and clues ----------------------------------------------------------------
     "screening.view": _r("查看筛查批次", REGULATORS | ADMIN,
                          models=("screening.screeningrun",)),

@@ -12,6 +12,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Collection
+from urllib.parse import quote, unquote
 
 from certguard.ecert.errors import EcertError
 
@@ -36,12 +37,37 @@ _WEIGHTS = _np.array([1, 45, 2025], dtype=_np.uint32) if _np is not None else No
 MAX_INFLATED = 64 * 1024
 
 
+# The printed QR opens the platform's verification page with the payload in the fragment
+# (https://<host>/v/#CG1:...), which a browser never sends to the server.
+VERIFY_PATH = "/v/"
+_URL_RE = re.compile(r"(?i)https?://([^/#?\s]+)/v/?#(.+)")
+# Base45 characters kept as they are in the fragment; the space and "%" are percent-encoded.
+_FRAGMENT_SAFE = "$*+-./:"
+
+
+def verification_url(payload: str, *, host: str) -> str:
+    """The URL a printed QR carries: the verification page, the payload in its fragment."""
+    return f"https://{host}{VERIFY_PATH}#{quote(payload, safe=_FRAGMENT_SAFE)}"
+
+
+def split_verification_url(text: str) -> tuple[str, str] | None:
+    """(host, payload) of a verification URL, or None when the text is not one."""
+    match = _URL_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    return match.group(1).lower(), unquote(match.group(2))
+
+
 def clean_scanned(text: str) -> str:
-    """Drop what scanners add around a payload: leading whitespace and trailing line breaks.
+    """Drop what scanners add around a payload: leading whitespace and trailing line breaks;
+    a verification URL gives its payload (the old bare ``CG1:`` text stays accepted).
 
     Never spaces: the space is a base45 digit, so trimming one would silently change the data
     (a truncated payload would then fail as a different layer than it really does).
     """
+    found = split_verification_url(text) if "#" in text else None
+    if found is not None:
+        return found[1]
     return text.lstrip().rstrip("\r\n")
 
 

@@ -96,3 +96,63 @@ class RevocationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"吊销列表第 {self.seq} 版（{self.count} 条）"
+
+
+# --- user-facing: a worker's own certificates, holder photos -----------------------------------
+
+class HolderLink(Audited, TimeStampedModel):
+    """A worker's account bound to the holder record of their ID number (done by an
+    administrator after checking the person's identity), so 我的证书 lists their certificates."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="holder_link", verbose_name="账户")
+    holder = models.ForeignKey("registry.Holder", on_delete=models.CASCADE,
+                               related_name="account_links", verbose_name="持证人")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+", verbose_name="经办人")
+
+    class Meta:
+        verbose_name = "账户与持证人绑定"
+        verbose_name_plural = "账户与持证人绑定"
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.holder}"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        """A worker sees their own binding; administrators manage all."""
+        if actor.is_admin:
+            return Q()
+        if actor.user_id is None or action != "view":
+            return None
+        return Q(user_id=actor.user_id)
+
+
+class HolderPhoto(Audited, TimeStampedModel):
+    """The holder's photo printed on the electronic certificate (JPEG, re-encoded on upload
+    without metadata)."""
+
+    holder = models.OneToOneField("registry.Holder", on_delete=models.CASCADE,
+                                  related_name="photo", verbose_name="持证人")
+    image = models.BinaryField("照片（JPEG）")
+    sha256 = models.CharField("照片摘要", max_length=64)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+", verbose_name="经办人")
+
+    audit_exclude = ("image",)  # the digest is logged, not the picture
+
+    class Meta:
+        verbose_name = "持证人照片"
+        verbose_name_plural = "持证人照片"
+
+    def __str__(self) -> str:
+        return f"{self.holder} 照片"
+
+    @classmethod
+    def scope(cls, actor, action: str):
+        """Issuing officers print it on the certificates of their authority; admins manage."""
+        if actor.is_admin:
+            return Q()
+        if actor.role == "issuing_officer" and actor.organisation_id:
+            return Q(holder__certificates__issuer_id=actor.organisation_id)
+        return None

@@ -1,7 +1,8 @@
-"""QR rendering of a payload with segno.
+"""QR rendering of a payload or of the verification URL that carries it, with segno.
 
-Base45 was designed for the QR alphanumeric mode (same 45 characters), so a payload is always
-encoded in that mode; error correction Q (25 %) as the EU DCC recommends for printed codes.
+Base45 was designed for the QR alphanumeric mode (same 45 characters), so a bare payload is
+encoded in that mode; the printed URL (https://host/v/#payload) is bytes, which every phone
+camera opens as a link. Error correction Q (25 %) as the EU DCC recommends for printed codes.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import io
 
 import segno
 
+_ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
 
 def make_qr(payload: str, *, error: str = "q") -> segno.QRCode:
-    return segno.make_qr(payload, error=error, mode="alphanumeric", boost_error=False)
+    mode = "alphanumeric" if set(payload) <= _ALPHANUMERIC else "byte"
+    return segno.make_qr(payload, error=error, mode=mode, boost_error=False)
 
 
 def render_png(payload: str, *, scale: int = 4, border: int = 4, error: str = "q") -> bytes:

@@ -14,16 +14,23 @@ from certguard.core.audit import audit_query, audit_record
 from certguard.core.errors import AppError, Forbidden
 from certguard.core.policy import require
 from certguard.core.scoping import UserLike, account_of
-from certguard.ecert import algorithms, keys, revocation, trustlist, urlcheck
+from certguard.ecert import algorithms, codec, keys, revocation, trustlist, urlcheck
 from certguard.ecert.fields import CertificateFields
 from certguard.ecert.issue import sign_certificate
 from certguard.ecert.keystore import decrypt_private_pem, encrypt_private_pem
-from certguard.ecert.models import ROOT_AUTHORITY, EcertKey, RevocationVersion, SignedPayload
+from certguard.ecert.models import (
+    ROOT_AUTHORITY,
+    EcertKey,
+    HolderLink,
+    HolderPhoto,
+    RevocationVersion,
+    SignedPayload,
+)
 from certguard.ecert.revocation import RevocationList, revocation_hash
 from certguard.ecert.verifier import verify_payload
-from certguard.orgs.models import Organisation
+from certguard.orgs.models import Organisation, User
 from certguard.registry.lifecycle import status_on
-from certguard.registry.models import Certificate
+from certguard.registry.models import Certificate, Holder
 from certguard.registry.services import ecert_registry_lookup, today
 
 ROOT_ALG = "ed25519"
@@ -134,20 +141,41 @@ def _signable(by: UserLike, certificate: Certificate) -> Certificate:
             .filter(pk=certificate.pk).first())
     if cert is None:
         raise Forbidden("not_your_certificate", "只有发证机关的发证人员可以签发该证书的电子证书")
+    _state_allows_signing(cert)
+    return cert
+
+
+def _state_allows_signing(cert: Certificate) -> None:
     state = status_on(on=today(), record_status=cert.status, valid_from=cert.valid_from,
                       valid_until=cert.valid_until, review_due=cert.review_due,
                       last_review=cert.last_review, status_reason=cert.status_reason)
     if state.code not in ("valid", "not_yet_valid"):
         raise AppError("certificate_not_valid",
                        f"证书{state.label}（{state.reason}），不能签发电子证书")
-    return cert
 
 
 @transaction.atomic
 def certificate_sign(*, by: UserLike, certificate: Certificate) -> SignedPayload:
     """The certificate's payload: the stored one while fields and key are unchanged, else a
     new one signed with the authority's active key (expiry = end of valid_until)."""
-    cert = _signable(by, certificate)
+    return _sign(by, _signable(by, certificate))
+
+
+@transaction.atomic
+def certificate_sign_for_holder(*, by: UserLike, certificate: Certificate) -> SignedPayload:
+    """The holder's own e-certificate (我的证书): the same payload the authority prints, for
+    a worker whose account is bound to the certificate's holder."""
+    actor = require(by, "ecert.mine")
+    linked = HolderLink.objects.restrict(by, "ecert.mine").filter(
+        holder_id=certificate.holder_id).exists()
+    if not linked or actor.is_anonymous:
+        raise Forbidden("not_your_certificate", "只能查看本人的证书")
+    cert = Certificate.objects.select_related("holder").get(pk=certificate.pk)
+    _state_allows_signing(cert)
+    return _sign(by, cert)
+
+
+def _sign(by: UserLike, cert: Certificate) -> SignedPayload:
     record = EcertKey.objects.filter(authority_code=cert.issuer_code, active=True,
                                      role=EcertKey.Role.ISSUER).first()
     if record is None:
@@ -166,6 +194,24 @@ def certificate_sign(*, by: UserLike, certificate: Certificate) -> SignedPayload
     audit_record(action="create", object_type="ecert.signedpayload", object_id=payload.pk,
                  summary=f"签发电子证书 {cert.cert_no}", data={"kid": record.kid}, user=by)
     return payload
+
+
+def platform_host() -> str:
+    """The platform's public host name (setting PLATFORM_HOST), printed in every QR."""
+    from django.conf import settings
+
+    return settings.PLATFORM_HOST
+
+
+def authority_names() -> dict[str, str]:
+    """Issuing authorities by code, so the verification page names them (not 140000-YJ)."""
+    rows = Organisation.objects.exclude(issuer_code="").values_list("issuer_code", "name")
+    return dict(rows)
+
+
+def certificate_url(payload: str) -> str:
+    """What the printed QR encodes: the verification page with the payload in the fragment."""
+    return codec.verification_url(payload, host=platform_host())
 
 
 # --- trust list ---------------------------------------------------------------------------
@@ -282,8 +328,66 @@ def scan_check(*, text: str, user: UserLike = None) -> dict:
     # The allow-list is reference data an administrator versions (catalog), not a constant.
     from certguard.catalog.services import official_active_hosts
 
-    check = urlcheck.check_qr_text(text, official_hosts=official_active_hosts())
+    hosts = [*official_active_hosts(), platform_host().split(":")[0]]
+    check = urlcheck.check_qr_text(text, official_hosts=hosts)
     answer = {"kind": check.kind, "check": check.to_dict(), "verification": None}
     if check.kind == "ecert":
         answer["verification"] = payload_verify(text=text, user=user, channel="扫码")
     return answer
+
+
+# --- user-facing: accounts bound to holders, holder photos ------------------------------------
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+@transaction.atomic
+def holder_link(*, by: UserLike, user: User, id_no: str) -> HolderLink:
+    """Bind a worker's account to the holder of ``id_no`` (after checking the person's
+    identity in person); the account then sees its certificates under 我的证书."""
+    from certguard.registry.services import canonical_id_no
+
+    require(by, "ecert.link_holder")
+    check = canonical_id_no(id_no)
+    holder = Holder.objects.filter(id_no=check.id_no).first()
+    if holder is None:
+        raise AppError("holder_not_found", "证书库中没有该身份证号的持证人",
+                       fields={"id_no": ["未找到持证人"]})
+    link, _ = HolderLink.objects.update_or_create(user=user, defaults={
+        "holder": holder, "by": account_of(by)})
+    return link
+
+
+@transaction.atomic
+def holder_photo_set(*, by: UserLike, holder: Holder, data: bytes) -> HolderPhoto:
+    """Store the holder's photo: a JPEG or PNG, re-encoded as JPEG without metadata."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    require(by, "ecert.photo")
+    if len(data) > PHOTO_MAX_BYTES:
+        raise AppError("photo_too_large", f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+                       fields={"photo": ["文件过大"]})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("JPEG", "PNG"):
+                raise AppError("photo_format", "照片应为 JPEG 或 PNG 图片",
+                               fields={"photo": ["格式不支持"]})
+            image.thumbnail((600, 800))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=88)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise AppError("photo_unreadable", "无法识别该照片，请上传 JPEG 或 PNG 图片",
+                       fields={"photo": ["无法识别"]}) from None
+    image_bytes = out.getvalue()
+    photo, _ = HolderPhoto.objects.update_or_create(holder=holder, defaults={
+        "image": image_bytes, "sha256": hashlib.sha256(image_bytes).hexdigest(),
+        "by": account_of(by)})
+    return photo
+
+
+def holder_photo(holder_id: int) -> bytes | None:
+    """The holder's photo for printing (None: a placeholder is printed)."""
+    row = HolderPhoto.objects.filter(holder_id=holder_id).values_list("image", flat=True).first()
+    return bytes(row) if row is not None else None

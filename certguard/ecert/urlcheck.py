@@ -83,8 +83,16 @@ def registrable_domain(host: str) -> str:
 def check_qr_text(text: str, *, official_hosts: Iterable[str] = DEFAULT_OFFICIAL_HOSTS,
                   trust: Any = None, prefixes: Iterable[str] | None = None) -> QrCheck:
     """Classify decoded QR text; with ``trust`` a signed payload is also verified."""
-    from certguard.ecert.codec import clean_scanned
+    from certguard.ecert.codec import clean_scanned, split_verification_url
 
+    wrapped = split_verification_url(text) if "#" in text else None
+    if wrapped is not None:
+        # A verification URL is a payload only on an official host: a copy of a genuine
+        # payload behind a look-alike address is still a fake site.
+        check = check_url(text.strip(), official_hosts=official_hosts)
+        if check.verdict != "genuine":
+            return check
+        return _check_payload(wrapped[1], trust, prefixes)
     if _PAYLOAD_RE.fullmatch(clean_scanned(text)):
         return _check_payload(clean_scanned(text), trust, prefixes)
     text = text.strip()

@@ -20,7 +20,7 @@ from certguard.core.scoping import actor_of
 from certguard.netwatch import figures as nw_figures
 from certguard.netwatch import handover as ho
 from certguard.netwatch import selectors, services
-from certguard.netwatch.reference import RECIPIENTS, VERDICTS
+from certguard.netwatch.reference import RECIPIENTS, SUSPECT_STATUSES, VERDICTS
 
 
 def _fail(request, exc: AppError, to: str, **kwargs):
@@ -78,8 +78,13 @@ def domains(request):
                 raise AppError("input_empty", "没有需要评估的域名（全是空行）")
         except AppError as exc:
             messages.error(request, exc.message)
+    status = request.GET.get("status", "")
     suspects = selectors.domains_for(user=request.user, q=request.GET.get("q", ""),
-                                     status=request.GET.get("status", ""))
+                                     status=status)
+    if status and status not in SUSPECT_STATUSES:
+        messages.error(request, f"筛选条件有误（状态：“{status[:20]}”不是有效的状态，可选："
+                       f"{'、'.join(SUSPECT_STATUSES.values())}）")
+        suspects = suspects.none()
     page = Paginator(suspects, 50).get_page(request.GET.get("page"))
     return render(request, "netwatch/domains.html", {
         "page": page, "results": results, "run": run, "verdicts": VERDICTS,

@@ -18,6 +18,8 @@ MENU: list[tuple[str, str]] = [
     ("首页", "orgs:home"),
     ("证书查询", "registry:verify"),
     ("扫码核验", "ecert:scan"),
+    # --- user-facing: a worker's own certificates ---
+    ("我的证书", "ecert:mine"),
     ("本单位", "orgs:my_organisation"),
     ("单位人员", "orgs:members"),
     ("持证台账", "workforce:ledger"),

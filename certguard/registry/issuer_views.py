@@ -32,16 +32,31 @@ class Action:
     title: str
     form: type[f.ActionForm]
     service: Callable
+    statuses: tuple[str, ...]  # record statuses under which the service accepts it
 
 
+_VALID, _SUSPENDED, _REVOKED = "valid", "suspended", "revoked"
 ACTIONS = {
-    "review": Action("复审", f.ReviewForm, services.certificate_review),
-    "extend": Action("延期换证", f.ExtendForm, services.certificate_extend),
-    "revoke": Action("撤销", f.RevokeForm, services.certificate_revoke),
-    "cancel": Action("注销", f.CancelForm, services.certificate_cancel),
-    "suspend": Action("暂扣", f.SuspendForm, services.certificate_suspend),
-    "reinstate": Action("恢复", f.ReinstateForm, services.certificate_reinstate),
+    "review": Action("复审", f.ReviewForm, services.certificate_review, (_VALID,)),
+    "extend": Action("延期换证", f.ExtendForm, services.certificate_extend, (_VALID,)),
+    "revoke": Action("撤销", f.RevokeForm, services.certificate_revoke, (_VALID, _SUSPENDED)),
+    "cancel": Action("注销", f.CancelForm, services.certificate_cancel,
+                     (_VALID, _SUSPENDED, _REVOKED)),
+    "suspend": Action("暂扣", f.SuspendForm, services.certificate_suspend, (_VALID,)),
+    "reinstate": Action("恢复", f.ReinstateForm, services.certificate_reinstate,
+                        (_SUSPENDED, _REVOKED)),
 }
+
+
+def actions_for(cert, state) -> dict[str, Action]:
+    """The workflows the certificate's state allows (no 复审 or 撤销 on a revoked one; no
+    复审 without a review due; no 复审 or 延期 once the validity has lapsed)."""
+    shown = {key: a for key, a in ACTIONS.items() if cert.status in a.statuses}
+    if cert.review_due is None or state.code != "valid":
+        shown.pop("review", None)
+    if state.code != "valid":
+        shown.pop("extend", None)
+    return shown
 
 
 def _families(request) -> frozenset[str] | None:
@@ -88,7 +103,7 @@ def certificate_detail(request, pk: int):
         raise Http404
     state = cert.status_on(services.today())
     return render(request, "registry/issuer/detail.html", {
-        "cert": cert, "state": state, "actions": ACTIONS,
+        "cert": cert, "state": state, "actions": actions_for(cert, state),
         "item_name": item_names().get((cert.family_id, cert.item_code), ""),
         "events": selectors.certificate_history(certificate=cert)})
 
@@ -119,6 +134,12 @@ def certificate_action(request, pk: int, action: str):
     cert = selectors.certificate_for(user=request.user, pk=pk, action="certificates.change")
     if spec is None or cert is None:
         raise Http404
+    # Opening a workflow the state does not allow goes back to the certificate with the
+    # reason; a posted form still reaches the service, whose refusal is more specific.
+    if request.method != "POST" and action not in actions_for(cert,
+                                                              cert.status_on(services.today())):
+        messages.error(request, f"证书当前为“{cert.get_status_display()}”，不能办理{spec.title}")
+        return redirect("issuer:detail", pk=cert.pk)
     form = spec.form(request.POST or None, initial={"on": services.today()})
     status = 200
     if request.method == "POST":

@@ -23,7 +23,7 @@ from certguard.orgs.reference import DEPARTMENTS
 from certguard.registry import lifecycle
 from certguard.registry.lifecycle import add_months, period_end
 from certguard.registry.models import Certificate, CertificateEvent, Holder
-from certguard.registry.names import normalise_cert_no, normalise_name
+from certguard.registry.names import is_person_name, normalise_cert_no, normalise_name
 
 
 def today() -> date:
@@ -99,12 +99,20 @@ def certificate_issue(*, by: object, id_no: str, name: str, family: str, item_co
                       issuer: Organisation | None = None) -> Certificate:
     """Issue a certificate after the exam (the special-operations number is "T" + ID)."""
     on = first_issued or today()
+    if on > today():
+        raise AppError("issue_date_future",
+                       f"发证日期 {on:%Y-%m-%d} 晚于今天，不能预先发证",
+                       fields={"first_issued": ["不能晚于今天"]})
     fam = family_get(key=family)
     issuer = _issuer_for(by, issuer, fam)
     item = item_get(family=fam.key, code=item_code, on=on)
     name = normalise_name(name)
     if not name:
         raise AppError("name_required", "请填写持证人姓名", fields={"name": ["必填"]})
+    if not is_person_name(name):
+        raise AppError("name_invalid",
+                       "持证人姓名应为身份证上的姓名：汉字或字母，少数民族姓名可含间隔号“·”，"
+                       "不能含数字、符号或标签", fields={"name": ["姓名格式不正确"]})
     check = canonical_id_no(id_no, as_of=on)
     _check_age(check, fam, item.min_age or fam.min_age, on)
     holder = _holder(check, name, on)

@@ -141,7 +141,8 @@ def build_answer(*, rows: list[dict], name: str, id_no: str, cert_no: str, on: d
         "query": {"name": name, "id_no_masked": ids.mask_id_no(id_no) if id_no else None,
                   "cert_no_masked": _mask_cert_no(cert_no) if cert_no else None,
                   "on": on.isoformat()},
-        "holder": {"name": name, "id_no_masked": ids.mask_id_no(holder_id)} if matching else None,
+        "holder": {"name": name, "id_no_masked": ids.mask_id_no(holder_id),
+                   "sex": ids.check_id_no(holder_id).sex or ""} if matching else None,
         "certificates": [_describe(r, on) for r in matching],
     }
 

@@ -26,7 +26,8 @@ class RunForm(forms.Form):
     training = forms.FileField(label="培训记录", required=False)
     exams = forms.FileField(label="考试记录", required=False)
     as_of = forms.DateField(label="筛查基准日", help_text="YYYY-MM-DD",
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(format="%Y-%m-%d",
+                                                     attrs={"type": "date"}))
     rules = forms.MultipleChoiceField(
         label="规则（不选 = 全部）", required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(code, f"{code} {name}") for code, name in RULE_NAMES.items()])

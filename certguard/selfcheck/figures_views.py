@@ -3,6 +3,7 @@ employer marking a reminder read."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,8 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certguard.core.errors import AppError
+from certguard.core.filters import REGION_CODE
 from certguard.core.policy import requires
+from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import figures as f
+
+REGION_RE = re.compile(REGION_CODE.regex.pattern)
 
 
 def _period(request) -> f.Period:
@@ -29,6 +34,14 @@ def _period(request) -> f.Period:
 def figures(request):
     period = _period(request)
     query = {k: request.GET.get(k, "").strip() for k in ("region", "sector")}
+    problems = []
+    if query["region"] and not REGION_RE.fullmatch(query["region"]):
+        problems.append(f"地区：“{query['region'][:20]}”不是2、4或6位数字的行政区划代码")
+    if query["sector"] and query["sector"] not in SECTORS:
+        problems.append(f"行业：“{query['sector'][:20]}”不是有效的行业")
+    if problems:
+        messages.error(request, f"筛选条件有误（{'；'.join(problems)}），未按该条件统计")
+        query = {"region": "", "sector": ""}
     rows = f.employer_rows(user=request.user, period=period, **query)
     return render(request, "selfcheck/figures.html", {
         "period": period, "query": query, "rows": rows, "rollup": f.rollup(rows),

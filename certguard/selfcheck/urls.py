@@ -4,6 +4,7 @@ from certguard.selfcheck import figures_views, official_views, rectification_vie
 
 app_name = "selfcheck"
 urlpatterns = [
+    path("", views.index, name="index"),  # /selfcheck/ as the README names it
     path("uploads/", views.upload_list, name="uploads"),
     path("uploads/new/", views.upload_create, name="upload_create"),
     path("uploads/<int:pk>/", views.upload_detail, name="upload"),

@@ -35,6 +35,12 @@ def _upload(request, pk: int, action: str = "selfcheck.view") -> RosterUpload:
 
 
 @requires("selfcheck.view")
+def index(request):
+    """/selfcheck/ (named in the README) opens the list of roster checks."""
+    return redirect("selfcheck:uploads")
+
+
+@requires("selfcheck.view")
 def upload_list(request):
     employer_id = services.actor_employer_id(request.user)
     uploads = rectification.with_progress(selectors.uploads_for(user=request.user)) \

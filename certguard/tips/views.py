@@ -19,7 +19,13 @@ from certguard.core.policy import allows, requires
 from certguard.tips import figures as tip_figures
 from certguard.tips import intake, selectors, services
 from certguard.tips.models import Tip
-from certguard.tips.reference import ACCIDENT_GRADES, FAMILIES, REFUSALS, SUBJECT_KINDS
+from certguard.tips.reference import (
+    ACCIDENT_GRADES,
+    FAMILIES,
+    REFUSALS,
+    STATUSES,
+    SUBJECT_KINDS,
+)
 
 SESSION_KEY = "tips_follow"
 
@@ -100,8 +106,13 @@ def follow(request):
 def inbox(request):
     tips = selectors.tips_for(user=request.user)
     status = request.GET.get("status", "")
-    if status:
-        tips = tips.filter(status=status[:10])
+    if status and status not in STATUSES:
+        # A value that does not exist says so instead of showing an empty or unfiltered list.
+        messages.error(request, f"筛选条件有误（状态：“{status[:20]}”不是有效的状态，可选："
+                       f"{'、'.join(STATUSES.values())}）")
+        tips = tips.none()
+    elif status:
+        tips = tips.filter(status=status)
     page = Paginator(tips, 50).get_page(request.GET.get("page"))
     return render(request, "tips/inbox.html", {"page": page, "status": status})
 

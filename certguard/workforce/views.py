@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from certguard.core.filters import page_filters
 from certguard.core.policy import requires
 from certguard.workforce import selectors
 from certguard.workforce.filters import LedgerFilterSet
+
+
+@requires("ledger.view")
+def index(request):
+    """/workforce/ (named in the README) opens the ledger."""
+    return redirect("workforce:ledger")
 
 
 @requires("ledger.view")

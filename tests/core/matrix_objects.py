@@ -132,6 +132,15 @@ def _certificate(world: World):
                                       first_issued=date(2024, 5, 6))
 
 
+def _my_certificate(records: Records):
+    """The certificate of the holder worker A's account is bound to (ecert.mine)."""
+    from certguard.ecert.models import HolderLink
+
+    cert = records.certificate
+    link = HolderLink.objects.create(user=records.world.user("worker", "A"), holder=cert.holder)
+    return {"pk": cert.pk}, link
+
+
 def _run(world: World):
     from certguard.screening.inputs import run_dir
     from certguard.screening.models import ScreeningRun
@@ -188,6 +197,11 @@ ROUTE_OBJECTS = {
     "ecert/certificates/<int:pk>/": lambda r: ({"pk": r.certificate.pk}, r.certificate),
     "ecert/certificates/<int:pk>/qr.png": lambda r: ({"pk": r.certificate.pk}, r.certificate),
     "ecert/certificates/<int:pk>/qr.svg": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    # --- user-facing: the e-certificate PDF, the holder photo, 我的证书 ---
+    "ecert/certificates/<int:pk>/certificate.pdf":
+        lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "ecert/certificates/<int:pk>/photo.jpg": lambda r: ({"pk": r.certificate.pk}, r.certificate),
+    "ecert/mine/<int:pk>/certificate.pdf": _my_certificate,
     "screening/runs/<int:pk>/": lambda r: ({"pk": r.run.pk}, r.run),
     "screening/runs/<int:pk>/rules/": lambda r: ({"pk": r.run.pk}, r.run),
     # --- jobs-api: retry a failed run ---

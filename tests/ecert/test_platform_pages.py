@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from certguard.ecert import services
@@ -18,11 +19,13 @@ def test_printable_certificate_for_the_issuer(cast, cert, client):
     response = client.get(f"/ecert/certificates/{cert.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "李建国" in page and cert.holder.id_no not in page
-    assert cert.holder.id_no[:4] + "*" * 10 in page
+    # The holder's own document: nothing masked, sex, the authority's seal, the full address.
+    assert "李建国" in page and cert.holder.id_no in page and "*" * 4 not in page
+    assert 'data-testid="ecert-sex">男<' in page and 'data-testid="ecert-seal"' in page
     assert "<svg" in page and "低压电工作业" in page and "山西省应急管理厅" in page
     payload = services.certificate_sign(by=cast.issuer, certificate=cert).payload
-    assert payload in page
+    assert services.certificate_url(payload) in page
+    assert f"扫码核验：https://{settings.PLATFORM_HOST}/v/" in page
     assert audit_entries(action="read", object_type="registry.holder",
                          object_id=str(cert.holder_id)).exists()
 

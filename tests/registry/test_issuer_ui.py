@@ -110,9 +110,13 @@ def test_filters_by_text_item_family_and_status(cast, client):
 
 def test_status_filter_agrees_with_status_on(cast):
     made = [_issue(cast, months_ago=m, id_no=ids.make_id_no("140521", date(1980, 1, 1), n),
-                   name=f"测试{n}") for n, m in ((11, 1), (13, 38), (15, 80), (17, -2))]
+                   name=f"测试{chr(0x4E00 + n)}") for n, m in ((11, 1), (13, 38), (15, 80))]
+    # Not yet valid: recorded with a later start (issuing itself refuses a future date).
+    later = _issue(cast, months_ago=0, id_no=ids.make_id_no("140521", date(1980, 1, 1), 17),
+                   name="测试乙")
+    Certificate.objects.filter(pk=later.pk).update(valid_from=add_months(TODAY, 2))
     reviewed = _issue(cast, months_ago=37, id_no=ids.make_id_no("140521", date(1980, 1, 1), 19),
-                      name="测试19")
+                      name="测试甲")
     Certificate.objects.filter(pk=reviewed.pk).update(last_review=reviewed.review_due)
     services.certificate_suspend(by=cast.issuer, certificate=made[0], on=TODAY,
                                  reason="investigation")
@@ -252,8 +256,10 @@ def test_unknown_action_is_404(cast, cert, client):
 
 def test_forms_render(cast, cert, client):
     client = _login(client, cast.issuer)
-    for action in ("review", "extend", "revoke", "cancel", "suspend", "reinstate"):
+    for action in ("review", "extend", "revoke", "cancel", "suspend"):
         page = client.get(f"/issuer/certificates/{cert.pk}/{action}/")
         assert page.status_code == 200 and 'name="on"' in page.content.decode()
+    # 恢复 is not a workflow of a valid certificate: back to the certificate, with the reason
+    assert client.get(f"/issuer/certificates/{cert.pk}/reinstate/").status_code == 302
     assert "违章操作造成严重后果" in client.get(
         f"/issuer/certificates/{cert.pk}/review/").content.decode()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 # --- reporting and campaigns ---
 from certguard.campaigns.demo import demo_campaigns_build
 from certguard.cases.demo import demo_cases_build  # --- cases ---
-from certguard.ecert.demo import demo_keys_build
+from certguard.ecert.demo import demo_keys_build, demo_worker_link_build
 from certguard.enforcement.demo import demo_enforcement_build  # --- enforcement ---
 from certguard.institutions.demo import demo_institutions_build  # --- institutions ---
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         logins = demo_world_build(seed=seed)
         certificates = demo_certificates_build(seed=seed)
         demo_keys_build()
+        demo_worker_link_build()  # user-facing: 我的证书 of demo_worker
         # --- network governance and tip-offs ---
         netwatch = demo_netwatch_build(by=_demo_user("demo_netgov"))
         receipts = demo_tips_build(inspector=_demo_user("demo_inspector"),
