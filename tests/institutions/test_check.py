@@ -134,3 +134,13 @@ def test_centre_whose_pass_rate_stands_out_sees_r16(world):
     assert outlier.detail.startswith(f"考点 {centres[0].credit_code} 的 1.2 通过率 100.0%")
     assert len(outlier.rows) == 40
     assert not Finding.objects.filter(organisation=centres[1]).exists()
+
+
+def test_exam_centre_sees_a_certificate_issued_without_a_pass(world):
+    org, user = exam_centre(world)
+    _issue(world, 3, first_issued=date(2026, 4, 1), name="王三")  # 王三 failed there
+    services.upload_create(by=user, file_name="exams.csv", data=exams_file(org.credit_code))
+    issued = Finding.objects.get(organisation=org, rule="R13")
+    assert issued.detail == ("证书于 2026-04-01 发证，持证人此前 12 个月内没有 1.2 项目的"
+                             "考试合格记录")
+    assert issued.rows[0]["合格"] == "否" and issued.rows[0]["姓名"] == "王三"
