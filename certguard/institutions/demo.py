@@ -99,6 +99,7 @@ def demo_institutions_build(*, password: str) -> str:
          end + timedelta(days=3), 80, "初训", ""],
         [school.credit_code, "QS2026-01", _person(9), NAMES[9], "1.2", start, end, 40, "初训",
          ""]]))
+    services.check_run(by=inst)  # the overlap with the school is now found on both sides
     day = today - timedelta(days=20)
 
     def at(minute: int) -> str:

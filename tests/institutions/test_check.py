@@ -134,3 +134,36 @@ def test_centre_whose_pass_rate_stands_out_sees_r16(world):
     assert outlier.detail.startswith(f"考点 {centres[0].credit_code} 的 1.2 通过率 100.0%")
     assert len(outlier.rows) == 40
     assert not Finding.objects.filter(organisation=centres[1]).exists()
+
+
+def test_exam_centre_sees_a_certificate_issued_without_a_pass(world):
+    org, user = exam_centre(world)
+    _issue(world, 3, first_issued=date(2026, 4, 1), name="王三")  # 王三 failed there
+    services.upload_create(by=user, file_name="exams.csv", data=exams_file(org.credit_code))
+    issued = Finding.objects.get(organisation=org, rule="R13")
+    assert issued.detail == ("证书于 2026-04-01 发证，持证人此前 12 个月内没有 1.2 项目的"
+                             "考试合格记录")
+    assert issued.rows[0]["合格"] == "否" and issued.rows[0]["姓名"] == "王三"
+
+
+def test_their_share_of_r11_a_trainees_certificate_issued_under_18(world, monkeypatch):
+    from certguard import ids
+    from certguard.institutions import check
+    from tests.conftest import COUNTY_A
+    from tests.institutions.records import TRAINING_HEADER, csv_bytes
+
+    young = ids.make_id_no(COUNTY_A, date(2009, 6, 1), 7)
+    cert = (f"T{young}", young, "少年", "", None, "special_ops", "1.2", "140000-YJ",
+            date(2026, 3, 20), date(2026, 3, 20), date(2032, 3, 19), None, None, "valid", "")
+    other_item = (f"X{young}", young, "少年", "", None, "special_ops", "2.1", "140000-YJ",
+                  date(2026, 3, 20), date(2026, 3, 20), date(2032, 3, 19), None, None,
+                  "valid", "")
+    monkeypatch.setattr(check, "certificates_of", lambda people: [cert, other_item])
+    org = world.orgs["inst_A"]
+    services.upload_create(by=world.user("institution_user", "A"), file_name="y.csv",
+                           data=csv_bytes(TRAINING_HEADER, [
+                               [org.credit_code, "K1", young, "少年", "1.2", "2026-03-01",
+                                "2026-03-12", 80, "", ""]]))
+    young_finding = Finding.objects.get(organisation=org, rule="R11")
+    assert young_finding.cert_no == f"T{young}"  # the item trained here, not the other one
+    assert young_finding.detail.startswith("持证人初次发证时未满18周岁")

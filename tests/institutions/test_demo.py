@@ -20,6 +20,7 @@ def test_demo_has_work_for_every_role_and_reruns_safely(client):
     assert "3 份自查表" in said
     rules = set(Finding.objects.values_list("rule", flat=True))
     assert {"R12", "R14", "R15", "RV"} <= rules
+    assert Finding.objects.filter(rule="R14").count() == 2  # on both institutions' side
     rejected = {r["message"][:8] for u in RecordUpload.objects.all() for r in u.rejected}
     assert any(m.startswith("机构代码") for m in rejected)
     assert any(m.startswith("结业日期") for m in rejected)

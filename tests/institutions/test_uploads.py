@@ -111,3 +111,20 @@ def test_only_institutions_upload(world):
         services.upload_create(by=world.user("inspector", "A"), file_name="x.csv",
                                data=exams_file("X"))
     assert caught.value.status == 403
+
+
+def test_gbk_csv_from_a_chinese_spreadsheet_is_read(world):
+    user, org = world.user("institution_user", "A"), world.orgs["inst_A"]
+    data = training_file(org.credit_code).decode("utf-8").encode("gb18030")
+    upload = services.upload_create(by=user, file_name="gbk.csv", data=data)
+    assert upload.accepted == 4
+    assert set(TrainingRecord.objects.values_list("trainee_name", flat=True)) == {
+        "王一", "王二", "王三", "王四"}
+
+
+def test_unreadable_workbook_is_a_chinese_message(world):
+    user = world.user("institution_user", "A")
+    with pytest.raises(AppError) as caught:
+        services.upload_create(by=user, file_name="x.xlsx", data=b"PK\x03\x04broken")
+    assert caught.value.code == "E_XLSX_CORRUPT" and "Excel" in caught.value.message
+    assert not RecordUpload.objects.exists()
