@@ -154,8 +154,9 @@ def overdue(request):
 
 @requires("cases.supervision")
 def supervision(request):
-    return render(request, "cases/supervision.html", {
-        "flags": selectors.supervision_list(user=request.user), "markers": MARKERS})
+    flags = [(flag, [MARKERS.get(m, m) for m in flag.markers])
+             for flag in selectors.supervision_list(user=request.user)[:500]]
+    return render(request, "cases/supervision.html", {"flags": flags})
 
 
 # --- police and procuratorate -----------------------------------------------------------------

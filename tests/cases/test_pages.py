@@ -86,3 +86,15 @@ def test_the_agency_sees_the_clocks_it_owes(world, client):
     r = referral_at(world, "approved")
     page = _as(client, world.user("inspector", "A")).get("/cases/").content.decode()
     assert "向同级公安机关移送" in page and r.case.number in page
+
+
+def test_the_supervision_list_shows_the_markers(world, client):
+    from certguard.cases import services
+
+    case = open_case(world)
+    services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
+                         basis_key="order30_41_forge", text_="罚款", amount=1000)
+    services.case_close(by=world.user("inspector", "A"), case_id=case.pk, closure="penalty")
+    for role in ("department_head", "prosecutor"):
+        page = _as(client, world.user(role, "A")).get("/cases/supervision/").content.decode()
+        assert case.number in page and "存在售证者" in page and "伪造、买卖国家机关证件" in page
