@@ -557,8 +557,8 @@ class _Loader:
             exprs.append(f"CAST({expr} AS {sql_type}) AS {quote_ident(column.name)}")
         return ", ".join(exprs)
 
-    def scan(self, checks: list[tuple[str, str, str, str]], text: list[Column]
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def scan(self, checks: list[tuple[str, str, str, str]], text: list[Column],
+             settled: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Read in place, one pass: per row its line, a mask (bit i: check i failed; bit
         len(checks) + j: text column j needs cleaning) and the hash of its (cleaned) key."""
         bits = [f"(CAST(coalesce({sql}, false) AS BIGINT) << {i})"
@@ -567,8 +567,8 @@ class _Loader:
                  for j, c in enumerate(text)]
         mask = " | ".join(bits) or "CAST(0 AS BIGINT)"
         by_name = {c.name: c for c in self.spec.columns}
-        keys = [typed_expr(by_name[k], native=k in self.native) if k in self.present
-                else "NULL" for k in self.spec.key]
+        keys = [typed_expr(by_name[k], native=k in self.native or k in settled)
+                if k in self.present else "NULL" for k in self.spec.key]
         key_hash = f"hash({', '.join(keys)})" if keys else "CAST(0 AS UBIGINT)"
         found = self.con.execute(f"SELECT _line, {mask} AS m, {key_hash} AS hk "
                                  f"FROM {self.source.relation()} s").fetchnumpy()
@@ -697,8 +697,10 @@ def _not_null_by_metadata(path: Path, native: set[str]) -> set[str]:
     import pyarrow.parquet as pq
 
     meta = pq.ParquetFile(path).metadata
-    names = meta.schema.to_arrow_schema().names
-    result = set()
+    schema = meta.schema.to_arrow_schema()
+    names = schema.names
+    # A column the file declares REQUIRED cannot hold a null (writers often skip statistics).
+    result = {name for name in native if name in names and not schema.field(name).nullable}
     for name in native:
         if name not in names:
             continue
@@ -797,7 +799,7 @@ def _validate(loader: _Loader, *, on_bad_rows: BadRowPolicy, duplicates: bool) -
         settled = settled_by_dictionary(path, spec, loader.present, loader.native)
         checks = [c for c in checks if c[0] not in settled]
         text = [c for c in text if c.name not in settled]
-        lines, mask, hashes = loader.scan(checks, text)
+        lines, mask, hashes = loader.scan(checks, text, settled)
         seen = int(np.bitwise_or.reduce(mask)) if len(mask) else 0
         clean = {c.name for j, c in enumerate(text) if (seen >> (len(checks) + j)) & 1}
         mask = mask & ((1 << len(checks)) - 1)

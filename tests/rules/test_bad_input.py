@@ -4,6 +4,7 @@ silent drop, and a failed run leaves no clue file behind."""
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import duckdb
@@ -189,3 +190,52 @@ def test_rules_without_inputs_are_skipped_and_said_so(tmp_path: Path) -> None:
                        "R13": ["training 或 exams"], "R14": ["training"], "R15": ["exams"],
                        "R16": ["exams"]}
     assert pq.read_schema(tmp_path / "c.parquet").names[:3] == ["rule", "severity", "subject"]
+
+
+def _damaged(tmp_path: Path, kind: str) -> Path:
+    plain = write_csv(tmp_path / "plain.csv", [cert(), cert(cert_no="T2")])
+    if kind == "truncated_gz":
+        path = tmp_path / "certs.csv.gz"
+        path.write_bytes(gzip.compress(plain.read_bytes())[:-12])
+    elif kind == "corrupt_gz":
+        data = bytearray(gzip.compress(plain.read_bytes()))
+        data[len(data) // 2] ^= 0xFF
+        path = tmp_path / "certs.csv.gz"
+        path.write_bytes(bytes(data))
+    elif kind == "not_parquet":
+        path = tmp_path / "certs.parquet"
+        path.write_bytes(b"PAR1" + b"\x00" * 40)
+    else:  # truncated Parquet
+        pq.write_table(pa.Table.from_pylist([cert()]), tmp_path / "whole.parquet")
+        path = tmp_path / "certs.parquet"
+        path.write_bytes((tmp_path / "whole.parquet").read_bytes()[:-30])
+    return path
+
+
+@pytest.mark.parametrize(("kind", "code"), [
+    ("truncated_gz", "E_GZIP_TRUNCATED"), ("corrupt_gz", "E_GZIP_CORRUPT"),
+    ("not_parquet", "E_PARQUET_CORRUPT"), ("truncated_parquet", "E_PARQUET_CORRUPT")])
+def test_damaged_files_are_coded_chinese_errors(tmp_path: Path, kind: str, code: str) -> None:
+    path = _damaged(tmp_path, kind)
+    with pytest.raises(InputError) as caught:
+        screen({"certificates": path}, out=tmp_path / "clues.csv", as_of=AS_OF,
+               on_bad_rows="report")
+    assert caught.value.code == code
+    message = str(caught.value).replace(str(path), "")
+    assert "文件" in message and "Error" not in message and "0x" not in message
+
+
+def test_other_encodings_and_control_characters_load(tmp_path: Path) -> None:
+    rows = [cert(name="张\x1b伟"), cert(cert_no="T2", name="李\x00娜")]
+    text = write_csv(tmp_path / "utf8.csv", rows).read_text(encoding="utf-8")
+    for encoding in ("gb18030", "utf-16"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        out = tmp_path / f"clues-{encoding}.csv"
+        result = screen({"certificates": path}, out=out, as_of=AS_OF, rules=["R03"],
+                        on_bad_rows="report")
+        load = result.loads[0]
+        assert (load.rows_read, load.rows_loaded, load.encoding) == (2, 2, encoding)
+        clues = read_clues(out)
+        assert {json.loads(c["evidence"])["cert_no"] for c in clues} == {"T2"}
+        assert any("\x00" in c["name"] for c in clues)  # kept as written, escaped in JSON

@@ -72,7 +72,7 @@ def test_edge_cases_agree_across_engines(spark: object, tmp_path: Path) -> None:
              "roster": write_csv(tmp_path / "r.csv", [worker(cert_no="T" + odd_ids[3])]),
              "exams": write_csv(tmp_path / "e.csv", [
                  sitting(end_time="2019-12-01T09:19:59"),
-                 sitting(start_time="2019-12-01T09:00:00+08:00",
+                 sitting(exam_center_code="KC02", start_time="2019-12-01T09:00:00+08:00",
                          end_time="2019-12-01T09:05:30+08:00")])}
     duck, sparked = _both(spark, files, tmp_path, AS_OF, rules=["R02", "R11", "R15"])
     assert b"id_region" in duck and b"exam_too_fast" not in duck

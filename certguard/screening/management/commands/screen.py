@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 from datetime import date
 
 import duckdb
@@ -10,6 +12,8 @@ from django.db import DatabaseError
 
 from certguard.catalog.services import min_training_hours
 from certguard.rules import InputError, ParamError, ProgressEvent, ScreenResult, screen
+
+log = logging.getLogger(__name__)
 
 
 def _date(text: str) -> date:
@@ -66,7 +70,13 @@ class Command(BaseCommand):
             message = str(exc) if isinstance(exc, InputError) else f"[{code}] {exc}"
             raise CommandError(message, returncode=2) from exc
         except (OSError, RuntimeError, ValueError, duckdb.Error) as exc:  # disk full, engine
-            raise CommandError(f"[E_SCREEN] 筛查失败，未输出线索文件：{exc}", returncode=1) from exc
+            # The library's own text stays in the log; the user reads a Chinese reason.
+            log.exception("certguard screen failed")
+            reason = ("磁盘空间不足" if isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+                      else "无法读写文件" if isinstance(exc, OSError)
+                      else "筛查引擎内部错误，详情已记入日志")
+            raise CommandError(f"[E_SCREEN] 筛查失败，未输出线索文件：{reason}",
+                               returncode=1) from exc
         self._table(result)
 
     def _progress(self, event: ProgressEvent) -> None:
