@@ -242,6 +242,8 @@ def test_bad_files_on_the_command_line(cast, tmp_path, name, capsys):
     answers = []
     for argv in (["registry", "import", str(path), "--quiet", "--report",
                   str(tmp_path / "rejects.csv")],
+                 ["registry", "import", str(path), "--dry-run", "--quiet", "--report",
+                  str(tmp_path / "rejects-dry.csv")],
                  ["selfcheck", str(path), "--as-of", "2025-06-01"]):
         answers.append(Answer(" ".join(argv[:2]), cli_problems(run_cli(*argv, capsys=capsys))))
     _check(answers)
