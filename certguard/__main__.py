@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from django.core.management import execute_from_command_line
 
+        from certguard.core.cli_zh import install
+
+        install()  # help, usage errors and Django's common options in Chinese
+
         execute_from_command_line(argv)
     except SettingError as exc:
         print(f"certguard: 配置错误 [config_invalid]: {exc}", file=sys.stderr)

@@ -77,8 +77,66 @@ def _audit_admin_request(request, response, *, model, view_name: str, kwargs: di
                    user=request.user)
 
 
+# Third-party apps and models in the admin, by their Chinese names (our own models carry
+# Chinese verbose names; these come from libraries and are shown here only).
+APP_NAMES = {
+    "django_tasks": "后台任务", "django_tasks_database": "后台任务队列", "axes": "登录失败锁定",
+    "django_otp": "动态口令", "otp_totp": "动态口令设备", "otp_static": "备用口令",
+    "authtoken": "接口令牌", "auth": "用户组与权限", "rest_framework": "接口",
+}
+MODEL_NAMES = {
+    "django_tasks_database.dbtaskresult": "任务执行记录", "axes.accessattempt": "登录失败记录",
+    "axes.accesslog": "登录记录", "axes.accessfailurelog": "登录失败明细",
+    "otp_totp.totpdevice": "动态口令设备", "otp_static.staticdevice": "备用口令设备",
+    "authtoken.tokenproxy": "接口令牌", "authtoken.token": "接口令牌", "auth.group": "用户组",
+}
+FIELD_NAMES = {
+    "user": "用户", "name": "名称", "confirmed": "已确认", "key": "密钥", "step": "时间步长（秒）",
+    "t0": "起始时间", "digits": "位数", "tolerance": "容差", "drift": "时钟偏移",
+    "last_t": "最近使用的时间步", "created_at": "创建时间", "last_used_at": "最近使用时间",
+    "throttling_failure_timestamp": "最近失败时间", "throttling_failure_count": "连续失败次数",
+    "user_agent": "浏览器标识", "ip_address": "IP 地址", "http_accept": "HTTP Accept",
+    "path_info": "访问路径", "attempt_time": "时间", "get_data": "GET 参数",
+    "post_data": "POST 参数", "failures_since_start": "失败次数", "logout_time": "退出时间",
+    "session_hash": "会话摘要", "locked_out": "已锁定", "username": "用户名",
+    "status": "状态", "enqueued_at": "入队时间", "started_at": "开始时间",
+    "finished_at": "结束时间", "args_kwargs": "参数", "priority": "优先级",
+    "task_path": "任务", "worker_ids": "执行进程", "queue_name": "队列",
+    "backend_name": "后端", "run_after": "最早执行时间", "return_value": "返回值",
+    "exception_class_path": "异常类型", "traceback": "出错信息", "family": "证书类别",
+    "category": "类别", "permissions": "权限",
+}
+
+
+def _labelled(admin_class: type) -> type:
+    """The admin of a third-party model with Chinese labels on its forms and columns."""
+
+    class Labelled(admin_class):
+        def get_form(self, request, obj=None, change=False, **kwargs):
+            form = super().get_form(request, obj, change, **kwargs)
+            for name, field in form.base_fields.items():
+                if name in FIELD_NAMES:
+                    field.label = FIELD_NAMES[name]
+            return form
+
+    Labelled.__name__ = Labelled.__qualname__ = f"Labelled{admin_class.__name__}"
+    Labelled.__module__ = admin_class.__module__
+    return Labelled
+
+
 class AuditedAdminSite(admin.AdminSite):
     site_header = site_title = "证书防伪平台管理后台"
+    index_title = "站点管理"
+
+    def get_app_list(self, request, app_label=None):
+        """Apps and models by their Chinese names, third-party ones included."""
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                label = f"{app['app_label']}.{model['object_name'].lower()}"
+                model["name"] = MODEL_NAMES.get(label, model["name"])
+        return apps
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         models: list[type[Model]] = ([model_or_iterable]  # type: ignore[list-item]
@@ -86,6 +144,8 @@ class AuditedAdminSite(admin.AdminSite):
                                      else list(model_or_iterable))
         for model in models:
             chosen = admin_class or admin.ModelAdmin
+            if not model.__module__.startswith("certguard."):
+                chosen = _labelled(chosen)
             if model._meta.label_lower in LOG_MODELS:
                 chosen = _read_only(chosen)
             super().register(model, chosen, **options)

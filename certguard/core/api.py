@@ -75,11 +75,27 @@ def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _flatten(detail) -> dict:
-    if isinstance(detail, dict):
-        return {key: [str(v) for v in (value if isinstance(value, list) else [value])]
-                for key, value in detail.items()}
-    return {"non_field_errors": [str(v) for v in detail]}
+def _flatten(detail, prefix: str = "") -> dict:
+    """DRF's nested error detail as {"items[1].name": ["该字段是必填项。"]}: plain text at
+    every level, never the repr of a nested dict or of ErrorDetail."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                label = f"[{key}]" if isinstance(key, int) else (f".{key}" if path else key)
+                walk(inner, f"{path}{label}")
+        elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            for index, inner in enumerate(value):
+                if inner:
+                    walk(inner, f"{path}[{index}]" if isinstance(inner, dict | list) else path)
+        elif isinstance(value, list):
+            flat.setdefault(path or "non_field_errors", []).extend(str(v) for v in value)
+        else:
+            flat.setdefault(path or "non_field_errors", []).append(str(value))
+
+    walk(detail, prefix)
+    return flat
 
 
 HTTP_500 = status.HTTP_500_INTERNAL_SERVER_ERROR

@@ -19,7 +19,7 @@ from certguard.core.policy import requires
 from certguard.orgs.reference import SECTORS
 from certguard.selfcheck import figures as f
 
-REGION_RE = re.compile(REGION_CODE.regex.pattern)
+REGION_RE = re.compile(REGION_CODE.regex)  # the filter's own pattern
 
 
 def _period(request) -> f.Period:

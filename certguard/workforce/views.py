@@ -34,5 +34,31 @@ def entry_detail(request, pk: int):
     entry = selectors.entry_for(user=request.user, pk=pk)
     if entry is None:
         raise Http404
-    history = selectors.worker_history(user=request.user, entry=entry)
+    history = [(change, _changes_shown(change.changes or {}))
+               for change in selectors.worker_history(user=request.user, entry=entry)]
     return render(request, "workforce/entry_detail.html", {"entry": entry, "history": history})
+
+
+def field_label(name: str) -> str:
+    """A ledger field's Chinese name (the model's verbose name), for the change history."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from certguard.workforce.models import LedgerEntry
+
+    extra = {"reason": "原因"}
+    try:
+        return str(getattr(LedgerEntry._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return extra.get(name, name)
+
+
+def _changes_shown(changes: dict) -> list[str]:
+    shown = []
+    for name, pair in changes.items():
+        if name == "reason":
+            shown.append(str(pair))
+        elif isinstance(pair, list | tuple) and len(pair) == 2:
+            shown.append(f"{field_label(name)}：{pair[0] or '—'} → {pair[1] or '—'}")
+        else:
+            shown.append(f"{field_label(name)}：{pair}")
+    return shown

@@ -133,7 +133,7 @@ def test_revoked_certificate_says_so_online(browser, live_server, signed, cast):
 
 
 def test_my_certificates_at_phone_width(browser, live_server, signed, world):
-    cert, _ = signed
+    _cert, _ = signed
     worker = world.user("worker", "A")
     services.holder_link(by=world.user("admin", "province"), user=worker, id_no=ID_NO)
     client = Client()

@@ -57,7 +57,8 @@ def _more_certificates(world, n, start=[0]):  # noqa: B006 - a counter across ca
         start[0] += 1
         id_no = ids.make_id_no(COUNTY_A, date(1980, 1, 1), start[0] * 2 + 1)
         services.certificate_issue(
-            by=world.cast.issuer, id_no=id_no, name="持证" + chr(0x4E00 + start[0]), family="special_ops",
+            by=world.cast.issuer, id_no=id_no, name="持证" + chr(0x4E00 + start[0]),
+            family="special_ops",
             item_code="1.2", first_issued=date(2024, 5, 6))
 
 

@@ -197,3 +197,19 @@ def test_scan_answer_shows_sex_and_chinese_dates(cast, cert, client):
                        ).content.decode()
     assert 'data-testid="scan-sex">男<' in page and "山西省应急管理厅" in page
     assert f"{cert.valid_until.year}年{cert.valid_until.month}月" in page
+
+
+def test_demo_worker_has_certificates_waiting(db, client):
+    from certguard.ecert.demo import demo_keys_build, demo_worker_link_build
+    from certguard.orgs.demo import demo_world_build
+    from certguard.orgs.models import User
+    from certguard.registry.demo import demo_certificates_build
+
+    demo_world_build(seed=2024)
+    demo_certificates_build(seed=2024)
+    demo_keys_build()
+    link = demo_worker_link_build()
+    assert link is not None and demo_worker_link_build() == link  # safe to re-run
+    client.force_login(User.objects.get(username="demo_worker"))
+    page = client.get("/ecert/mine/").content.decode()
+    assert 'data-testid="mine-card"' in page and "/v/#CG1:" in page

@@ -38,7 +38,7 @@ def test_add_update_end_with_history(cast, client):
 
     client.force_login(cast.user_x)
     page = client.get(f"/workforce/ledger/{a.pk}/").content.decode()
-    assert "新增" in page and "变更" in page and "valid_until：— → 2030-01-01" in page
+    assert "新增" in page and "变更" in page and "申报有效期至：— → 2030-01-01" in page
     assert "乙" not in client.get("/workforce/ledger/").content.decode()
     assert "乙" in client.get("/workforce/ledger/?status=ended").content.decode()
 
