@@ -239,7 +239,7 @@ def _fill(inspections: int, findings: int, seed: int) -> None:
         per_task = max(findings // max(inspections, 1), 1)
         n = 0
         for i in range(1, inspections + 1):
-            target, region = target_ids[i % len(target_ids)]
+            _, region = target_ids[i % len(target_ids)]
             when = start + timedelta(minutes=(i * 37) % 525_600)
             for _ in range(per_task):
                 n += 1
@@ -264,7 +264,7 @@ def _insert(table: str, columns: tuple[str, ...], rows) -> None:
                     copy.write_row(row)
         return
     marks = ", ".join("?" for _ in columns)
-    statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (our names)
     batch: list[tuple] = []
     with transaction.atomic():
         raw = connection.connection

@@ -109,7 +109,7 @@ def task_create(*, by: UserLike, target_id: int, source: str, planned_on: date |
     if target is None:
         raise NotFound("target_not_found", "被检查单位不存在或不在您的辖区和职责范围内")
     org = organisations_for(user=by, action="organisations.view_own").filter(
-        pk=actor.organisation_id).first()
+        pk=actor.organisation_id or 0).first()
     if org is None:
         raise Forbidden("no_department", "请以执法部门身份创建检查任务")
     plan = None
