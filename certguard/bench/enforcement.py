@@ -258,7 +258,28 @@ def _fill(inspections: int, findings: int, seed: int) -> None:
 
     _insert("enforcement_task", TASK_COLUMNS, task_rows())
     _insert("enforcement_finding", FINDING_COLUMNS, finding_rows())
+    _rollup()
     _analyse()
+
+
+def _rollup() -> None:
+    """The daily figures the services keep as they go, built here set-based from the rows."""
+    from django.db import connection, transaction
+
+    day = "DATE({})" if connection.vendor == "sqlite" else "CAST({} AS DATE)"
+    fake = "('fake_cert_employer', 'fake_cert_worker', 'lent_cert')"
+    sql = (
+        "INSERT INTO enforcement_dailyfigures (day, region_id, department, sector, "  # noqa: S608
+        "inspections, problems, uncertified_people, fake_cert_people) "
+        "SELECT d, region_id, department, sector, SUM(i), SUM(p), SUM(u), SUM(f) FROM ("
+        f"SELECT {day.format('completed_at')} AS d, region_id, department, sector, 1 AS i, "
+        "0 AS p, 0 AS u, 0 AS f FROM enforcement_task WHERE status = 'completed' UNION ALL "
+        f"SELECT {day.format('found_at')}, region_id, department, sector, 0, 1, "
+        "CASE WHEN kind = 'uncertified' THEN people ELSE 0 END, "
+        f"CASE WHEN kind IN {fake} THEN people ELSE 0 END FROM enforcement_finding"
+        ") AS x GROUP BY d, region_id, department, sector")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
 
 
 def _insert(table: str, columns: tuple[str, ...], rows) -> None:

@@ -23,6 +23,7 @@ from certguard.enforcement.models import (
     Task,
     TaskMember,
     TaskWorker,
+    figures_add,
 )
 from certguard.enforcement.reference import (
     CHECKLIST_EMPLOYER,
@@ -228,6 +229,8 @@ def task_complete(*, by: UserLike, task_id: int, handling: str, unit_signed: boo
     task.status, task.completed_at = "completed", now()
     task.save(update_fields=["handling", "unit_signed", "refusal_note", "place", "status",
                              "completed_at", "updated_at"])
+    figures_add(when=task.completed_at, region_id=task.region_id, department=task.department,
+                sector=task.sector, inspections=1)
     return task
 
 
