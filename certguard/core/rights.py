@@ -290,7 +290,8 @@ RIGHTS: dict[str, Right] = {
     "enforcement.figures": _r("查看执法检查统计", REGULATORS | ADMIN,
                               models=("enforcement.task", "enforcement.finding",
                                       "enforcement.penaltydecision",
-                                      "enforcement.rectificationorder")),
+                                      "enforcement.rectificationorder",
+                                      "enforcement.dailyfigures")),
     "enforcement.public": _r("查看公开的抽取结果与处罚决定", EVERYONE - {"security_admin"}),
 }
 

@@ -40,7 +40,8 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class TaskCreateRequest(serializers.Serializer):
     target = serializers.IntegerField(help_text="被检查单位编号（orgs）")
-    source = serializers.ChoiceField(choices=[k for k in SOURCES if k != "reinspection"])
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=[k for k in SOURCES if k != "reinspection"])
     planned_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=list(MODES), default="normal")
     team = serializers.ListField(child=serializers.IntegerField(), min_length=1,

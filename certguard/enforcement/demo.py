@@ -56,7 +56,7 @@ def demo_enforcement_build(*, inspector, head, enterprise_user) -> str:
     if Plan.objects.exists():
         return ""
     department = organisations_for(user=head, action="organisations.view_own").get(
-        pk=actor_of(head).organisation_id)
+        pk=actor_of(head).organisation_id or 0)
     second = user_create(username="demo_inspector2", display_name="沁水县执法员（二）",
                          password=secrets.token_urlsafe(12) + "Aa1!",
                          organisation=department, role="inspector")
@@ -64,7 +64,7 @@ def demo_enforcement_build(*, inspector, head, enterprise_user) -> str:
     services.inspector_register(by=head, user_id=second.pk, cert_no="14052124002")
     services.register_sync(by=head)
     mine = organisations_for(user=enterprise_user, action="organisations.view_own").get(
-        pk=actor_of(enterprise_user).organisation_id)
+        pk=actor_of(enterprise_user).organisation_id or 0)
     _ledger(enterprise_user, mine)
     units = list(RegisterUnit.objects.filter(region_id=department.region_id,
                                              kind="enterprise").order_by("pk"))

@@ -95,8 +95,8 @@ def select(*, seed: str, units: str, inspectors: str, proportions: list[dict],
     for line in units.encode().split(b"\n")[1:]:
         if not line:
             continue
-        uid, _kind, sector, tier, _region = line.split(b",")
-        strata[(sector, tier)].append(sha(prefix + uid).digest()[:8] + line)
+        raw_id, _kind, sector, tier, _region = line.split(b",")
+        strata[(sector, tier)].append(sha(prefix + raw_id).digest()[:8] + line)
     chosen: list[tuple[int, str]] = []
     for (sector, tier), members in strata.items():
         share = percent.get((sector, tier), percent.get((b"", tier), Decimal(0)))
@@ -111,18 +111,18 @@ def select(*, seed: str, units: str, inspectors: str, proportions: list[dict],
 
     inspector_key = _keyer(seed, "inspector")
     ranked: list[tuple[bytes, int, str, frozenset[int]]] = []
-    for line in inspectors.split("\n")[1:]:
-        if not line:
+    for row in inspectors.split("\n")[1:]:
+        if not row:
             continue
-        iid, _org, region, _dept, recused = line.split(",")
+        iid, _org, region, _dept, recused = row.split(",")
         ranked.append((inspector_key(iid.encode()), int(iid), region,
                        frozenset(int(u) for u in recused.split(";") if u) if recused
                        else frozenset()))
     ranked.sort()
     # inspectors by the prefix of their region (county, city or province), in rank order
     by_prefix: dict[str, list[tuple[int, int, frozenset[int], str]]] = defaultdict(list)
-    for rank, (_, iid, region, recused) in enumerate(ranked):
-        by_prefix[_prefix(region)].append((rank, iid, recused, region))
+    for rank, (_, ident, place, excluded) in enumerate(ranked):
+        by_prefix[_prefix(place)].append((rank, ident, excluded, place))
     pools: dict[str, list[tuple[int, int, frozenset[int], str]]] = {}
     pointers: dict[str, int] = {}
     outcome = Outcome()
@@ -142,11 +142,11 @@ def select(*, seed: str, units: str, inspectors: str, proportions: list[dict],
         size = len(pool)
         step = 0
         while len(team) < per_team and step < size:
-            _, iid, recused, own = pool[(start + step) % size]
+            _, member, barred, own = pool[(start + step) % size]
             step += 1
-            if uid in recused or (cross_county and own == region):
+            if uid in barred or (cross_county and own == region):
                 continue
-            team.append(iid)
+            team.append(member)
         pointers[area] = (start + step) % size if size else 0
         outcome.targets.append([uid, team])
         if len(team) < per_team:

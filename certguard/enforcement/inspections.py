@@ -23,6 +23,7 @@ from certguard.enforcement.models import (
     Task,
     TaskMember,
     TaskWorker,
+    figures_add,
 )
 from certguard.enforcement.reference import (
     CHECKLIST_EMPLOYER,
@@ -109,7 +110,7 @@ def task_create(*, by: UserLike, target_id: int, source: str, planned_on: date |
     if target is None:
         raise NotFound("target_not_found", "被检查单位不存在或不在您的辖区和职责范围内")
     org = organisations_for(user=by, action="organisations.view_own").filter(
-        pk=actor.organisation_id).first()
+        pk=actor.organisation_id or 0).first()
     if org is None:
         raise Forbidden("no_department", "请以执法部门身份创建检查任务")
     plan = None
@@ -228,6 +229,8 @@ def task_complete(*, by: UserLike, task_id: int, handling: str, unit_signed: boo
     task.status, task.completed_at = "completed", now()
     task.save(update_fields=["handling", "unit_signed", "refusal_note", "place", "status",
                              "completed_at", "updated_at"])
+    figures_add(when=task.completed_at, region_id=task.region_id, department=task.department,
+                sector=task.sector, inspections=1)
     return task
 
 

@@ -4,6 +4,8 @@ findings, numbered documents, rectification orders, penalty decisions and their 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -318,10 +320,10 @@ class Task(Audited, TimeStampedModel):
         verbose_name_plural = "检查任务"
         ordering = ["-planned_on", "-id"]
         indexes = [models.Index(fields=["target", "planned_on"]),
-                   # the figures read this index only (covering: no table lookups)
-                   models.Index(fields=["status", "completed_at", "region", "department",
-                                        "sector", "target", "secret", "started_at"],
-                                name="task_figures")]
+                   # distinct units inspected: read from this index only
+                   models.Index(fields=["completed_at", "region", "department", "sector",
+                                        "target"], condition=Q(status="completed"),
+                                name="task_done_figures")]
 
     def __str__(self) -> str:
         return f"检查 #{self.pk} {self.target_name}"
@@ -442,8 +444,7 @@ class Finding(Audited, models.Model):
         verbose_name = "检查发现的问题"
         verbose_name_plural = "检查发现的问题"
         ordering = ["found_at", "id"]
-        indexes = [models.Index(fields=["found_at", "region", "department", "sector", "kind",
-                                        "people"], name="finding_figures")]
+        indexes = [models.Index(fields=["found_at", "kind"])]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -624,3 +625,40 @@ class Clock(Audited, models.Model):
     @classmethod
     def scope(cls, actor, mode: str):
         return _regional(actor)
+
+
+class DailyFigures(Audited, models.Model):
+    """Additive figures per day, place, department and sector, kept as inspections are
+    completed and findings recorded (figures over a period read these rows, not every
+    record; the records themselves are listed from tasks and findings)."""
+
+    day = models.DateField()
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    department = models.CharField(max_length=10)
+    sector = models.CharField(max_length=30, blank=True)
+    inspections = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    uncertified_people = models.PositiveIntegerField(default=0)
+    fake_cert_people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "region", "department", "sector"],
+                                               name="one_figures_row_per_day_place")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_id} {self.department}"
+
+    @classmethod
+    def scope(cls, actor, mode: str):
+        return _regional(actor)
+
+
+def figures_add(*, when, region_id: str, department: str, sector: str, **counts: int) -> None:
+    """Add to the day's figures (inside the caller's transaction; the row is locked)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    key: dict[str, Any] = {"day": timezone.localdate(when), "region_id": region_id,
+                           "department": department, "sector": sector}
+    DailyFigures.objects.get_or_create(**key)
+    DailyFigures.objects.filter(**key).update(**{k: F(k) + v for k, v in counts.items()})

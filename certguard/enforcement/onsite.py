@@ -173,13 +173,21 @@ def _finding(task: Task, *, by: UserLike, kind: str, description: str, people: i
             raise AppError("id_no_invalid", f"涉及人员身份证号有误：{check.message}",
                            fields={"worker_id_no": [check.message]})
         id_no = check.id_no
+    from certguard.enforcement.models import figures_add
+    from certguard.enforcement.reference import FAKE_KINDS, UNCERTIFIED_KINDS
+
+    found = now()
+    figures_add(when=found, region_id=task.region_id, department=task.department,
+                sector=task.sector, problems=1,
+                uncertified_people=people if kind in UNCERTIFIED_KINDS else 0,
+                fake_cert_people=people if kind in FAKE_KINDS else 0)
     return Finding.objects.create(
         task=task, kind=kind, people=people,
         description=text(description, name="description", what="问题描述", limit=2000),
         worker_id_no=id_no, worker_name=text(worker_name, name="worker_name", what="姓名",
                                              limit=50, required=False),
         region_id=task.region_id, department=task.department, sector=task.sector,
-        found_at=now(), created_by_id=actor_of(by).user_id, client_key=client_key[:40])
+        found_at=found, created_by_id=actor_of(by).user_id, client_key=client_key[:40])
 
 
 @transaction.atomic

@@ -144,7 +144,7 @@ def plan_create(*, by: UserLike, year: int, title: str, matters: list[dict],
     enforcement_body(actor)
     if not (2000 <= int(year) <= 2100):
         raise AppError("year_invalid", "年度无效", fields={"year": ["年度无效"]})
-    if Plan.objects.filter(organisation_id=actor.organisation_id, year=year).exists():
+    if Plan.objects.filter(organisation_id=actor.organisation_id or 0, year=year).exists():
         raise AppError("plan_exists", f"本部门{year}年度的检查计划已存在",
                        fields={"year": ["已存在"]})
     if not matters:
@@ -157,7 +157,7 @@ def plan_create(*, by: UserLike, year: int, title: str, matters: list[dict],
             for m in matters]
     shares = _proportions(proportions)
     org = organisations_for(user=by, action="organisations.view_own").filter(
-        pk=actor.organisation_id).first()
+        pk=actor.organisation_id or 0).first()
     if org is None:
         raise Forbidden("no_department", "请以执法部门身份制定计划")
     plan = Plan.objects.create(organisation=org, department=org.department,

@@ -120,3 +120,11 @@ def test_record_pdf_opens_and_states_what_was_checked(world, client, tmp_path):
         subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")],
                        check=True, capture_output=True)
         assert list(tmp_path.glob("p*.png"))
+
+
+def test_number_format_is_checked_in_the_admin_form(world):
+    from certguard.enforcement.admin import AuthoritySettingsForm
+
+    form = AuthoritySettingsForm(data={"organisation": world.orgs["yj_A"].pk,
+                                       "short_name": "沁应急", "number_format": "{short}第{n}号"})
+    assert not form.is_valid() and "{year}" in form.errors["number_format"][0]
