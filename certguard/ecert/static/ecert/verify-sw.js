@@ -5,7 +5,8 @@
 "use strict";
 const CACHE = "certguard-verify-v1";
 const KEEP = ["/v/", "/api/v1/ecert/trust-list", "/static/ecert/verify.js",
-              "/static/ecert/print.css", "/static/certguard/site.css"];
+              "/static/ecert/print.css", "/static/certguard/site.css",
+              "/static/certguard/site.js", "/static/vendor/htmx/htmx.min.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(KEEP.map((url) =>
