@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,19 +38,25 @@ def _bucket(scope: str, key: str, window: int, now: float) -> tuple[str, int]:
     return f"{scope}:{key}:{window}:{start}", start + window
 
 
-def _count_in_database(bucket: str, expires: int, cost: int) -> int:
+def _count_in_database(buckets: dict[str, int], cost: int) -> dict[str, int]:
+    """Add ``cost`` to every bucket (name → expiry) in one UPDATE, creating missing ones;
+    the counts after. Two statements when the buckets exist, whatever their number."""
     from certguard.core.models import RateCounter
 
-    counters = RateCounter.objects.filter(bucket=bucket)
-    if not counters.update(count=F("count") + cost):
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(bucket=bucket, count=cost, expires=expires)
-        except IntegrityError:  # another process created it first
-            counters.update(count=F("count") + cost)
+    counters = RateCounter.objects.filter(bucket__in=list(buckets))
+    if counters.update(count=F("count") + cost) < len(buckets):
+        existing = set(counters.values_list("bucket", flat=True))
+        for bucket, expires in buckets.items():
+            if bucket in existing:
+                continue
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(bucket=bucket, count=cost, expires=expires)
+            except IntegrityError:  # another process created it first
+                RateCounter.objects.filter(bucket=bucket).update(count=F("count") + cost)
     if random.random() < 0.002:  # housekeeping, not security
         RateCounter.objects.filter(expires__lt=int(time.time())).delete()
-    return counters.values_list("count", flat=True).first() or cost
+    return dict(counters.values_list("bucket", "count"))
 
 
 def _count_in_cache(bucket: str, expires: int, cost: int) -> int:
@@ -65,13 +72,33 @@ def _count_in_cache(bucket: str, expires: int, cost: int) -> int:
         return cost
 
 
+@dataclass(frozen=True)
+class Limit:
+    """``limit`` units per ``window`` seconds for (scope, key); ``message`` may contain
+    ``{retry}`` (seconds until the window ends)."""
+
+    scope: str
+    key: str
+    limit: int
+    window: int = 60
+    message: str = DEFAULT_MESSAGE
+
+
+def rate_limits(limits: list[Limit], *, cost: int = 1) -> None:
+    """Count ``cost`` against every limit at once; raise RateLimited for the first exceeded."""
+    now = time.time()
+    buckets = [(_bucket(lim.scope, lim.key, lim.window, now), lim) for lim in limits]
+    if getattr(settings, "RATELIMIT_STORE", "database") == "cache":
+        counts = {name: _count_in_cache(name, expires, cost) for (name, expires), _ in buckets}
+    else:
+        counts = _count_in_database({name: expires for (name, expires), _ in buckets}, cost)
+    for (name, expires), lim in buckets:
+        if counts.get(name, cost) > lim.limit:
+            raise RateLimited(retry_after=max(1, expires - int(now)), message=lim.message)
+
+
 def rate_limit(*, scope: str, key: str, limit: int, window: int = 60, cost: int = 1,
                message: str = DEFAULT_MESSAGE) -> None:
     """Allow ``limit`` units per ``window`` seconds for (scope, key); raise RateLimited.
     ``message`` may contain ``{retry}`` (seconds until the window ends)."""
-    now = time.time()
-    bucket, expires = _bucket(scope, key, window, now)
-    store = getattr(settings, "RATELIMIT_STORE", "database")
-    count = (_count_in_cache if store == "cache" else _count_in_database)(bucket, expires, cost)
-    if count > limit:
-        raise RateLimited(retry_after=max(1, expires - int(now)), message=message)
+    rate_limits([Limit(scope, key, limit, window, message)], cost=cost)

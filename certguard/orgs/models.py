@@ -127,7 +127,13 @@ class Membership(Audited, TimeStampedModel):
         verbose_name = "任职"
         verbose_name_plural = "任职"
         constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"],
-                                               name="unique_membership")]
+                                               name="unique_membership"),
+                       # 三权分立, also for writes that bypass save(): one administrator
+                       # role per account, held once
+                       models.UniqueConstraint(fields=["user"],
+                                               condition=Q(role__in=sorted(ADMIN_ROLES),
+                                                           active=True),
+                                               name="one_administrator_role_per_account")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}（{self.get_role_display()}）"

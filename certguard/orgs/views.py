@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from certguard.core.audit import audit_record
 from certguard.core.errors import AppError
 from certguard.core.filters import page_filters
 from certguard.core.middleware import client_ip
@@ -41,6 +42,9 @@ class LoginView(auth_views.LoginView):
         try:
             throttle.login_throttle(request=request, username=username, ip=client_ip(request))
         except RateLimited as exc:
+            audit_record(action="login_failed", object_type="orgs.user",
+                         summary=f"{username} 登录被暂缓（尝试过于频繁）"[:300],
+                         data={"throttled": True, "retry_after": exc.retry_after})
             # an unbound form: rendering a bound one would check the password after all
             form = self.authentication_form(request, initial={"username": username})
             response = self.render_to_response(self.get_context_data(

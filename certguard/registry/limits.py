@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from certguard.core.ratelimit import rate_limit
+from certguard.core.ratelimit import Limit, rate_limits
 from certguard.core.scoping import actor_of
 
 DAY = 86_400
@@ -15,26 +15,25 @@ DAILY_MESSAGE = ("今日查询次数已达上限（{quota}次），请明日再�
                  "确需批量核验请联系主管部门")
 
 
-def _daily(scope: str, key: str, quota: int, cost: int) -> None:
-    rate_limit(scope=scope, key=key, limit=quota, window=DAY, cost=cost,
-               message=DAILY_MESSAGE.format(quota=quota))
+def _daily(scope: str, key: str, quota: int) -> Limit:
+    return Limit(scope, key, quota, DAY, DAILY_MESSAGE.format(quota=quota))
 
 
 def verify_limit(*, user: object, ip: str, token_key: str = "", cost: int = 1,
                  per_minute: int | None = None) -> None:
-    """Raise RateLimited when this query (``cost`` lookups) is over any of its limits."""
+    """Raise RateLimited when this query (``cost`` lookups) is over any of its limits (all
+    counted in one round trip)."""
     if token_key:
-        rate_limit(scope="verify-token", key=token_key, limit=settings.VERIFY_RATE_TOKEN,
-                   cost=cost)
-        _daily("verify-token-day", token_key, settings.VERIFY_DAILY_TOKEN, cost)
+        limits = [Limit("verify-token", token_key, settings.VERIFY_RATE_TOKEN),
+                  _daily("verify-token-day", token_key, settings.VERIFY_DAILY_TOKEN)]
     else:
-        rate_limit(scope="verify-address", key=ip,
-                   limit=per_minute or settings.VERIFY_RATE_ANONYMOUS_API, cost=cost)
-        _daily("verify-address-day", ip, settings.VERIFY_DAILY_ADDRESS, cost)
+        limits = [Limit("verify-address", ip,
+                        per_minute or settings.VERIFY_RATE_ANONYMOUS_API),
+                  _daily("verify-address-day", ip, settings.VERIFY_DAILY_ADDRESS)]
     if getattr(user, "is_authenticated", False):
         pk = str(getattr(user, "pk", ""))
-        rate_limit(scope="verify-account", key=pk, limit=settings.VERIFY_RATE_ACCOUNT,
-                   cost=cost)
         role = actor_of(user).role
         quota = settings.VERIFY_DAILY_ROLE.get(role, settings.VERIFY_DAILY_ACCOUNT)
-        _daily("verify-account-day", f"{role}:{pk}", quota, cost)
+        limits += [Limit("verify-account", pk, settings.VERIFY_RATE_ACCOUNT),
+                   _daily("verify-account-day", f"{role}:{pk}", quota)]
+    rate_limits(limits, cost=cost)

@@ -176,6 +176,9 @@ def test_one_password_across_many_accounts_is_limited_per_address(cast, client, 
     assert codes.count(429) == 5
     refused = _login(client, "user_x", PASSWORD, ip="203.0.113.77")
     assert refused.status_code == 429 and "该地址登录失败次数过多" in refused.content.decode()
+    audit_ingest(force=True)
+    throttled = AuditEntry.objects.filter(action="login_failed", summary__contains="登录被暂缓")
+    assert throttled.count() == 6 and {e.ip for e in throttled} == {"203.0.113.77"}
     # another address is not affected
     assert _login(client, "user_x", PASSWORD, ip="203.0.113.78").status_code == 302
 

@@ -117,3 +117,12 @@ def test_the_admin_refuses_to_delete_any_log_like_row_whoever_registers_it(rf, c
         assert not model_admin.has_delete_permission(request)
         assert not model_admin.has_change_permission(request)
         assert not model_admin.has_add_permission(request)
+
+
+def test_the_database_refuses_a_second_administrator_role_even_around_save(cast):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.bulk_create([Membership(user=cast.admin, role="audit_admin",
+                                                   organisation=cast.issuing_authority)])
+    assert set(cast.admin.memberships.values_list("role", flat=True)) == {"admin"}
