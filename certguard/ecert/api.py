@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -66,7 +67,9 @@ class TrustListApi(APIView):
     policy = "public.trust_lists"
 
     @extend_schema(summary="信任列表：各发证机关的签名公钥（含已轮换的旧密钥）",
-                   parameters=[ENCODING], responses={200: {"type": "object"}})
+                   parameters=[ENCODING],
+                   responses={(200, "application/json"): {"type": "object"},
+                              (200, CBOR): OpenApiTypes.BINARY})
     def get(self, request):
         if _wants_cbor(request):
             return _cbor(services.trust_list_build_signed())
@@ -85,7 +88,8 @@ class RevocationsApi(APIView):
                    description="条目为 SHA-256(机关代码 \\x1f 证书编号) 的前16字节（十六进制），"
                                "不含可读的个人信息。已是最新版本时返回 204。",
                    parameters=[ENCODING, OpenApiParameter("since", int, description="本地版本号")],
-                   responses={200: {"type": "object"}, 204: None})
+                   responses={(200, "application/json"): {"type": "object"},
+                              (200, CBOR): OpenApiTypes.BINARY, 204: None})
     def get(self, request):
         since = request.query_params.get("since", "")
         if since and not since.isdigit():

@@ -80,6 +80,12 @@ class Dialect:
 class DuckDBDialect(Dialect):
     name = "duckdb"
 
+    def json_str(self, expr: str) -> str:
+        """The engine's own JSON encoder: quotes, backslashes and every control character
+        (ESC, NUL … in a name from a roster) escaped, so the evidence always parses."""
+        return (f"CASE WHEN {expr} IS NULL THEN 'null' "
+                f"ELSE CAST(to_json(CAST({expr} AS VARCHAR)) AS VARCHAR) END")
+
     def full_match(self, expr: str, pattern: str) -> str:
         return f"regexp_full_match({expr}, '{pattern}')"
 
@@ -115,6 +121,13 @@ class SparkDialect(Dialect):
     """Spark SQL with spark.sql.ansi.enabled=false (casts of bad text give NULL, as TRY_CAST)."""
 
     name = "spark"
+
+    def json_str(self, expr: str) -> str:
+        """Jackson's encoder (control characters escaped): the one-element array's text
+        without its brackets."""
+        encoded = f"to_json(array(CAST({expr} AS STRING)))"
+        return (f"CASE WHEN {expr} IS NULL THEN 'null' "
+                f"ELSE substring({encoded}, 2, length({encoded}) - 2) END")
 
     def full_match(self, expr: str, pattern: str) -> str:
         return f"({expr} RLIKE '^(?:{pattern})$')"

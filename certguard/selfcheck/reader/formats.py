@@ -100,8 +100,8 @@ def _check_not_document(data: bytes) -> None:
     """A .docx renamed .xlsx is a valid zip: name what it is instead of "corrupt"."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # a broken zip: calamine reports it as a corrupt workbook
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return  # a broken zip (a damaged version field too): calamine reports it as corrupt
     if any(n.startswith("xl/") for n in names):
         return
     for part, what in _OTHER_PACKAGES:
@@ -196,7 +196,32 @@ def _csv_rows(*, text: str) -> list[list[Cell]]:
         delimiter = ","
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    physical: list[str] | None = None
     try:
-        return [list(row) for row in reader]
+        before = 0
+        for record in reader:
+            if reader.line_num - before > 1 and _swallowed(record, delimiter):
+                # A stray quote joined the lines up to the next quote into one field: each of
+                # them is rejected on its own line, none is silently taken into another.
+                if physical is None:
+                    physical = io.StringIO(text, newline="").readlines()
+                rows.extend(QuoteBrokenRow(line.rstrip("\r\n").split(delimiter))
+                            for line in physical[before:reader.line_num])
+            else:
+                rows.append(list(record))
+            before = reader.line_num
     except csv.Error:  # a field over the csv module's limit: an unclosed quote, or garbage
         raise errors.csv_malformed(line=reader.line_num) from None
+    return rows
+
+
+class QuoteBrokenRow(list):
+    """The cells of one physical CSV line that an unpaired quote joined to other lines."""
+
+
+def _swallowed(record: list[str], delimiter: str) -> bool:
+    """A quoted field spanning lines that hold delimiters: rows joined by a stray quote (a
+    cell with a line break of its own, as spreadsheet programs write it, holds none)."""
+    return any(delimiter in part for value in record if "\n" in value or "\r" in value
+               for part in value.replace("\r", "\n").split("\n")[1:])

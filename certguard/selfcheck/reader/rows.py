@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 
 from certguard.selfcheck.reader import values
+from certguard.selfcheck.reader.formats import QuoteBrokenRow
 from certguard.selfcheck.reader.headers import ID_FIELD, SheetMapping, match_header
 from certguard.selfcheck.reader.result import RejectedRow, RosterRow, RowNote
 
@@ -44,6 +45,13 @@ class RowReader:
 
     def read(self, *, row: Sequence[object], row_no: int) -> RosterRow | RejectedRow:
         cells = row
+        if isinstance(row, QuoteBrokenRow):
+            return RejectedRow(
+                sheet=self.sheet, row_no=row_no, raw=tuple(str(c) for c in row),
+                code="csv_quote_unpaired", field=None, declared=self._declared(
+                    list(row) + [""] * max(0, self.width - len(row))),
+                message="引号不配对：本行与相邻的行被一个多余的引号连在一起，无法可靠读取，"
+                        "请删除多余的引号后重新上传")
         if len(row) < self.width:  # short CSV lines
             row = list(row) + [""] * (self.width - len(row))
         try:
