@@ -321,9 +321,11 @@ class Task(Audited, TimeStampedModel):
         ordering = ["-planned_on", "-id"]
         indexes = [models.Index(fields=["target", "planned_on"]),
                    # distinct units inspected: read from this index only
+                   # (status too, so that SQLite reads the partial index alone: covering)
                    models.Index(fields=["completed_at", "region", "department", "sector",
-                                        "target"], condition=Q(status="completed"),
-                                name="task_done_figures")]
+                                        "target", "secret", "started_at", "organisation",
+                                        "status"],
+                                condition=Q(status="completed"), name="task_done_figures")]
 
     def __str__(self) -> str:
         return f"检查 #{self.pk} {self.target_name}"
