@@ -15,6 +15,7 @@ from certguard.core.errors import AppError, NotFound
 from certguard.core.exports import Export, download, temporary_copy
 from certguard.core.filters import page_filters
 from certguard.core.policy import allows, requires
+from certguard.core.scoping import UserLike
 from certguard.institutions import checklists, selectors, services
 from certguard.institutions.filters import FindingFilterSet
 from certguard.institutions.reference import CHECKLISTS, RULE_LABELS, UPLOAD_KINDS
@@ -207,7 +208,7 @@ def filing_detail(request, pk: int):
         and filing.status == "filed"})
 
 
-def checklist_file(*, user: object, filing, fmt: str) -> object:
+def checklist_file(*, user: UserLike, filing, fmt: str) -> object:
     """The checklist of one filing as XLSX or PDF, with its audit entry."""
     if fmt not in ("xlsx", "pdf"):
         raise AppError("format_unknown", "格式应为 xlsx 或 pdf")
