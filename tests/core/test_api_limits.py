@@ -107,7 +107,7 @@ def test_a_reminder_to_a_huge_employer_id_is_refused(world):
     api = api_as(world.user("inspector", "A"))
     answer = api.post(f"{PREFIX}/selfcheck/reminders", {"employers": [HUGE]}, format="json")
     error = api_error(answer, 400, "invalid")
-    assert "employers" in error["fields"]
+    assert any(field.startswith("employers") for field in error["fields"])  # employers[0]
     answer = api.post(f"{PREFIX}/selfcheck/reminders", {"employers": [-1, 0]}, format="json")
     api_error(answer, 400, "invalid")
 
