@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.campaigns import selectors, services
 from certguard.campaigns.models import Campaign, Supervision
 from certguard.campaigns.reference import STAGES
+from certguard.core.pagination import Pagination, paginated
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -33,10 +33,10 @@ class CampaignInSerializer(serializers.Serializer):
 class CampaignListApi(APIView):
     policy = {"read": "campaigns.view", "write": "campaigns.manage"}
 
-    @extend_schema(summary="专项行动列表", responses=CampaignSerializer(many=True))
+    @extend_schema(summary="专项行动列表", responses=paginated(CampaignSerializer))
     def get(self, request):
         rows = selectors.campaigns_for(user=request.user)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(CampaignSerializer(page, many=True).data)
 
@@ -122,10 +122,10 @@ class CampaignSupervisionsApi(APIView):
 class StepActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["meeting", "minutes", "report", "publish",
                                               "extend", "close"])
-    meeting_at = serializers.CharField(max_length=30, required=False, default="")
+    meeting_at = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True,
                                  default="")
-    until = serializers.CharField(max_length=20, required=False, default="")
+    until = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
                                    default="")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True,

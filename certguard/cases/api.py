@@ -10,7 +10,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +34,7 @@ from certguard.core.errors import AppError, NotFound
 from certguard.core.exports import Export, download
 from certguard.core.figures import filter_from
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import Pagination, paginated
 from certguard.core.scoping import actor_of
 
 
@@ -45,7 +45,7 @@ def _visible(model, request, pk: int, action: str) -> None:
 
 
 def _page(request, view, rows, serializer):
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
@@ -259,7 +259,7 @@ class EditRequest(serializers.Serializer):
 class CaseListApi(APIView):
     policy = {"read": "cases.view", "write": "cases.work"}
 
-    @extend_schema(summary="案件列表", responses=CaseSerializer(many=True),
+    @extend_schema(summary="案件列表", responses=paginated(CaseSerializer),
                    parameters=filter_parameters(CaseFilterSet))
     def get(self, request):
         rows = apply_filters(CaseFilterSet, data=request.query_params, request=request,
@@ -317,7 +317,7 @@ class ReferralInboxApi(APIView):
     policy = "cases.referrals"
 
     @extend_schema(summary="移送本单位的案件（公安、检察），含待办期限",
-                   responses=ReferralDetailSerializer(many=True))
+                   responses=paginated(ReferralDetailSerializer))
     def get(self, request):
         return _page(request, self, selectors.referrals_inbox(user=request.user),
                      ReferralDetailSerializer)
@@ -372,7 +372,7 @@ class OverdueListApi(APIView):
     policy = "cases.head"
 
     @extend_schema(summary="本单位超期未完成的期限（部门负责人）",
-                   responses=ClockSerializer(many=True))
+                   responses=paginated(ClockSerializer))
     def get(self, request):
         return _page(request, self, selectors.overdue_clocks(user=request.user),
                      ClockSerializer)
@@ -382,7 +382,7 @@ class SupervisionListApi(APIView):
     policy = "cases.supervision"
 
     @extend_schema(summary="以罚代刑预警：有涉嫌犯罪标记却只罚款结案、未作移送决定的案件",
-                   responses=FlagSerializer(many=True))
+                   responses=paginated(FlagSerializer))
     def get(self, request):
         return _page(request, self, selectors.supervision_list(user=request.user),
                      FlagSerializer)
@@ -393,7 +393,7 @@ class SupervisionListApi(APIView):
 class ListingListApi(APIView):
     policy = "cases.listings"
 
-    @extend_schema(summary="失信名单办理", responses=ListingSerializer(many=True),
+    @extend_schema(summary="失信名单办理", responses=paginated(ListingSerializer),
                    parameters=filter_parameters(ListingFilterSet))
     def get(self, request):
         rows = apply_filters(ListingFilterSet, data=request.query_params, request=request,
@@ -430,7 +430,7 @@ class ListingDecisionApi(APIView):
 class PublicListingApi(APIView):
     policy = "cases.public_list"
 
-    @extend_schema(summary="失信名单公示（公开）", responses=PublicListingSerializer(many=True))
+    @extend_schema(summary="失信名单公示（公开）", responses=paginated(PublicListingSerializer))
     def get(self, request):
         return _page(request, self, selectors.public_listings(user=request.user),
                      PublicListingSerializer)
@@ -466,7 +466,7 @@ def credit_download(request, fmt: str):
 class BulletinListApi(APIView):
     policy = {"read": "cases.bulletins", "write": "cases.bulletin_draft"}
 
-    @extend_schema(summary="典型案例通报列表", responses=BulletinSerializer(many=True))
+    @extend_schema(summary="典型案例通报列表", responses=paginated(BulletinSerializer))
     def get(self, request):
         return _page(request, self, selectors.bulletins_for(user=request.user),
                      BulletinSerializer)

@@ -29,6 +29,9 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
         raise AppError("period_invalid", "期间格式应为“年份Q季度”，如 2026Q3",
                        fields={"period": ["期间无效"]})
     year, quarter = int(found.group(1)), int(found.group(2))
+    if not 2000 <= year <= 2100:  # the platform's cases lie in this century
+        raise AppError("period_invalid", "期间的年份应在 2000 至 2100 之间",
+                       fields={"period": ["年份无效"]})
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
     tz = timezone.get_current_timezone()

@@ -7,13 +7,13 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.core.errors import AppError, NotFound
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import Pagination, paginated
 from certguard.enforcement import actions, selectors, services
 from certguard.enforcement import figures as enforcement_figures
 from certguard.enforcement.filters import PenaltyFilterSet, TaskFilterSet
@@ -56,11 +56,11 @@ class TaskListApi(APIView):
 
     @extend_schema(summary="检查任务（四不两直任务在检查开始前只对检查组和负责人可见）",
                    parameters=filter_parameters(TaskFilterSet),
-                   responses=TaskSerializer(many=True))
+                   responses=paginated(TaskSerializer))
     def get(self, request):
         rows = apply_filters(TaskFilterSet, data=request.query_params,
                              queryset=selectors.tasks_for(user=request.user), request=request)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(TaskSerializer(page, many=True).data)
 
@@ -295,9 +295,9 @@ class RegisterRequest(serializers.Serializer):
 class RegisterApi(APIView):
     policy = {"read": "enforcement.view", "write": "enforcement.plan"}
 
-    @extend_schema(summary="检查对象名录库", responses=UnitSerializer(many=True))
+    @extend_schema(summary="检查对象名录库", responses=paginated(UnitSerializer))
     def get(self, request):
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(selectors.units_for(user=request.user).order_by(
             "region_id", "name", "id"), request, view=self)
         return paginator.get_paginated_response(UnitSerializer(page, many=True).data)
@@ -408,11 +408,11 @@ class PenaltyListApi(APIView):
     policy = "enforcement.view"
 
     @extend_schema(summary="行政处罚", parameters=filter_parameters(PenaltyFilterSet),
-                   responses=PenaltySerializer(many=True))
+                   responses=paginated(PenaltySerializer))
     def get(self, request):
         rows = apply_filters(PenaltyFilterSet, data=request.query_params, request=request,
                              queryset=selectors.penalty_decisions_for(user=request.user))
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(PenaltySerializer(page, many=True).data)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from certguard.core.errors import AppError
 from certguard.core.figures import filter_from
 from certguard.core.filters import apply_filters, filter_parameters
+from certguard.core.pagination import Pagination, paginated
 from certguard.institutions import figures, selectors, services
 from certguard.institutions.filters import FindingFilterSet
 from certguard.institutions.models import (
@@ -26,7 +26,7 @@ from certguard.institutions.models import (
 )
 
 
-class UploadSerializer(serializers.ModelSerializer):
+class InstitutionUploadSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -35,9 +35,9 @@ class UploadSerializer(serializers.ModelSerializer):
                   "sha256", "rows_read", "accepted", "rejected_count", "created_at"]
 
 
-class UploadDetailSerializer(UploadSerializer):
-    class Meta(UploadSerializer.Meta):
-        fields = [*UploadSerializer.Meta.fields, "rejected"]
+class UploadDetailSerializer(InstitutionUploadSerializer):
+    class Meta(InstitutionUploadSerializer.Meta):
+        fields = [*InstitutionUploadSerializer.Meta.fields, "rejected"]
 
 
 class UploadInSerializer(serializers.Serializer):
@@ -87,7 +87,7 @@ class ProgressSerializer(serializers.ModelSerializer):
         fields = ["id", "note", "completes", "evidence_name", "evidence_sha256", "by", "at"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class InstitutionPlanSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -96,11 +96,11 @@ class PlanSerializer(serializers.ModelSerializer):
                   "status", "done_on", "created_at"]
 
 
-class PlanDetailSerializer(PlanSerializer):
+class PlanDetailSerializer(InstitutionPlanSerializer):
     progress = ProgressSerializer(many=True, read_only=True)
 
-    class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "progress"]
+    class Meta(InstitutionPlanSerializer.Meta):
+        fields = [*InstitutionPlanSerializer.Meta.fields, "progress"]
 
 
 class PlanInSerializer(serializers.Serializer):
@@ -115,7 +115,7 @@ class ProgressInSerializer(serializers.Serializer):
     evidence = serializers.FileField(required=False, help_text="佐证材料（完成整改时必附）")
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class InstitutionPeriodSerializer(serializers.ModelSerializer):
     class Meta:
         model = Period
         fields = ["id", "name", "start", "end", "closes_on"]
@@ -160,7 +160,7 @@ def _valid(serializer_class, request):
 
 
 def _page(request, view, rows, serializer_class):
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
@@ -170,9 +170,10 @@ class UploadListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(summary="本机构（或辖区机构）上传的培训、考试记录文件",
-                   responses=UploadSerializer(many=True))
+                   responses=paginated(InstitutionUploadSerializer))
     def get(self, request):
-        return _page(request, self, selectors.uploads_for(user=request.user), UploadSerializer)
+        return _page(request, self, selectors.uploads_for(user=request.user),
+                     InstitutionUploadSerializer)
 
     @extend_schema(summary="上传培训班与学时记录（培训机构）或考试记录（考试机构），逐行检查并自查",
                    request={"multipart/form-data": UploadInSerializer},
@@ -208,7 +209,7 @@ class FindingListApi(APIView):
     policy = "institutions.view"
 
     @extend_schema(summary="平台发现的问题（本机构的，或辖区机构的）",
-                   responses=FindingSerializer(many=True),
+                   responses=paginated(FindingSerializer),
                    parameters=filter_parameters(FindingFilterSet))
     def get(self, request):
         rows = apply_filters(FindingFilterSet, data=request.query_params, request=request,
@@ -254,9 +255,10 @@ class FindingReferApi(APIView):
 class PlanListApi(APIView):
     policy = {"read": "institutions.view", "write": "institutions.file"}
 
-    @extend_schema(summary="整改计划", responses=PlanSerializer(many=True))
+    @extend_schema(summary="整改计划", responses=paginated(InstitutionPlanSerializer))
     def get(self, request):
-        return _page(request, self, selectors.plans_for(user=request.user), PlanSerializer)
+        return _page(request, self, selectors.plans_for(user=request.user),
+                     InstitutionPlanSerializer)
 
     @extend_schema(summary="制定整改计划（期限不得早于今天）", request=PlanInSerializer,
                    responses=PlanDetailSerializer)
@@ -296,18 +298,19 @@ class PlanProgressApi(APIView):
 class PeriodListApi(APIView):
     policy = {"read": "institutions.view", "write": "institutions.periods"}
 
-    @extend_schema(summary="自查期间", responses=PeriodSerializer(many=True))
+    @extend_schema(summary="自查期间", responses=paginated(InstitutionPeriodSerializer))
     def get(self, request):
-        return _page(request, self, selectors.periods_for(user=request.user), PeriodSerializer)
+        return _page(request, self, selectors.periods_for(user=request.user),
+                     InstitutionPeriodSerializer)
 
     @extend_schema(summary="设立自查期间（报送截止日期后报送记为逾期）",
-                   request=PeriodSerializer, responses=PeriodSerializer)
+                   request=InstitutionPeriodSerializer, responses=InstitutionPeriodSerializer)
     def post(self, request):
-        data = _valid(PeriodSerializer, request)
+        data = _valid(InstitutionPeriodSerializer, request)
         period = services.period_create(by=request.user, name=data["name"],
                                         start=data["start"], end=data["end"],
                                         closes_on=data["closes_on"])
-        return Response(PeriodSerializer(period).data, status=201)
+        return Response(InstitutionPeriodSerializer(period).data, status=201)
 
 
 def _file(request, pk: int) -> Response:
@@ -342,7 +345,7 @@ class AuthorityFilingFileApi(APIView):
 class FilingListApi(APIView):
     policy = "institutions.view"
 
-    @extend_schema(summary="自查表（本单位的，或辖区的）", responses=FilingSerializer(many=True))
+    @extend_schema(summary="自查表（本单位的，或辖区的）", responses=paginated(FilingSerializer))
     def get(self, request):
         return _page(request, self, selectors.filings_for(user=request.user), FilingSerializer)
 
@@ -418,7 +421,7 @@ class FigureRecordsApi(APIView):
     def get(self, request, figure: str):
         records = figures.figure_records(user=request.user, figure=figure,
                                          filters=filter_from(request.query_params))
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page: list = paginator.paginate_queryset(records, request, view=self) or []
         serializer = FilingSerializer if records.model is Filing else FindingSerializer
         return paginator.get_paginated_response(serializer(page, many=True).data)

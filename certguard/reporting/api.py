@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from certguard.core.pagination import Pagination, paginated
 from certguard.core.scoping import actor_of
 from certguard.reporting import selectors, services
 from certguard.reporting.models import FormVersion, Period, Report
@@ -55,7 +55,7 @@ class FormVersionListApi(APIView):
         return Response(FormVersionSerializer(version).data, status=201)
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class ReportingPeriodSerializer(serializers.ModelSerializer):
     form = serializers.CharField(source="form.code", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
 
@@ -78,17 +78,17 @@ class PeriodInSerializer(serializers.Serializer):
 class PeriodListApi(APIView):
     policy = {"read": "reporting.view", "write": "reporting.periods"}
 
-    @extend_schema(summary="报送期间", responses=PeriodSerializer(many=True),
+    @extend_schema(summary="报送期间", responses=paginated(ReportingPeriodSerializer),
                    parameters=[OpenApiParameter("series", str, description="专项行动")])
     def get(self, request):
         periods = selectors.periods_for(user=request.user,
                                         series=str(request.query_params.get("series", ""))[:60])
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(periods, request, view=self)
-        return paginator.get_paginated_response(PeriodSerializer(page, many=True).data)
+        return paginator.get_paginated_response(ReportingPeriodSerializer(page, many=True).data)
 
     @extend_schema(summary="开启报送期间（为辖区各单位建立报表）", request=PeriodInSerializer,
-                   responses=PeriodSerializer)
+                   responses=ReportingPeriodSerializer)
     def post(self, request):
         data = PeriodInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -97,7 +97,7 @@ class PeriodListApi(APIView):
                                       region_code=d["region"], start=d["start"],
                                       end=d["end"] or None, series=d["series"],
                                       cumulative_from=d["cumulative_from"] or None)
-        return Response(PeriodSerializer(period).data, status=201)
+        return Response(ReportingPeriodSerializer(period).data, status=201)
 
 
 class RemindSerializer(serializers.Serializer):
@@ -114,7 +114,7 @@ class PeriodDetailApi(APIView):
         pending = selectors.non_submitters(period=period,
                                            parent=actor_of(request.user).region_code)
         return Response({
-            "period": PeriodSerializer(period).data,
+            "period": ReportingPeriodSerializer(period).data,
             "completeness": [c.as_dict() for c in selectors.completeness(period=period)],
             "reports": [{"id": r.pk, "region": r.region_id, "level": r.level,
                          "status": r.status, "on_time": r.on_time, "submitted_at": r.submitted_at}
