@@ -38,6 +38,21 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE], max_examples=MA
 TALLY: Counter[str] = Counter()
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_between_calls():
+    """Schemathesis calls the WSGI application itself, not through Django's test client, so
+    the request signals would close the test's database connection (and its transaction) after
+    each call; the test client disconnects them in the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_headers(cast) -> dict[str, dict[str, str]]:
     from django.core.cache import cache
