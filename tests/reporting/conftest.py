@@ -46,3 +46,24 @@ def period(version, offices):
 
 def report_of(period, code):
     return period.reports.get(region_id=code)
+
+
+@pytest.fixture
+def enforcement_not_built(monkeypatch):
+    """A platform where the enforcement app is not installed yet: its figures are a missing
+    source (“暂无数据源”), never a made-up zero. The tests that need that state use this."""
+    import importlib
+
+    from certguard.reporting import sources
+
+    real = importlib.import_module
+
+    def without_enforcement(name: str, *args, **kwargs):
+        if name == "certguard.enforcement.figures":
+            raise ModuleNotFoundError(name=name)
+        return real(name, *args, **kwargs)
+
+    sources.source.cache_clear()
+    monkeypatch.setattr(sources.importlib, "import_module", without_enforcement)
+    yield
+    sources.source.cache_clear()

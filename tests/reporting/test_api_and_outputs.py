@@ -67,6 +67,7 @@ def test_an_unknown_period_and_a_bad_formula_through_the_api(client, world, vers
     assert answer.json()["error"]["message"] == "第1项“甲”：公式引用了未知的指标：tips.bogus"
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_xlsx_and_pdf_in_the_official_layout(client, period, offices):
     from openpyxl import load_workbook
 
@@ -103,6 +104,7 @@ def test_dashboard_serves_echarts_locally_with_tables(client, period, offices):
     assert "<td>沁水县</td><td>4.0</td>" in page
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_report_page_shows_missing_sources_and_drill_links(client, period, offices):
     report = report_of(period, "140521")
     services.report_compute(by=offices["A"], report_id=report.pk)

@@ -60,6 +60,7 @@ def test_a_formula_naming_an_unknown_indicator_is_refused(world, formula, messag
     assert not Form.objects.filter(code="bad").exists()
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_unbuilt_app_is_a_missing_source_not_a_zero():
     assert source("enforcement").available is False
     assert source("tips").available is True

@@ -27,6 +27,7 @@ def _table(world, code: str, start: date, region: str, level_code: str):
     return selectors.report_table(report=report)
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_jincheng_table_has_a_row_per_department(world):
     table = _table(world, "jc-2024", date(2024, 7, 1), "140500", "140521")
     heads, body, _ = exports.grid(table)

@@ -39,6 +39,7 @@ def test_opening_a_period_creates_one_report_per_unit(period):
     assert period.due_date.day == 25
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_values_come_from_the_records_and_missing_sources_say_so(period, offices):
     _tip()
     _tip()
@@ -51,6 +52,7 @@ def test_values_come_from_the_records_and_missing_sources_say_so(period, offices
     assert table.cell("publicity").source == "manual" and table.cell("publicity").value == 3
 
 
+@pytest.mark.usefixtures("enforcement_not_built")
 def test_drill_down_lists_the_records_counted(period, offices):
     tip = _tip()
     report = _filled(offices, period)
