@@ -51,4 +51,8 @@ LOG_MODELS: dict[str, str] = {
     "selfcheck.uploadevent": "a roster upload's history",
     # --- security (issue 10) ---
     "netwatch.handoverevent": "a handover's history",
+    "cases.referralevent": "a criminal referral's steps",
+    "cases.listingevent": "a dishonesty listing's steps",
+    "reporting.reportevent": "a report's submissions, returns and approvals",
+    "enforcement.checklistentry": "what an inspector recorded on site",
 }

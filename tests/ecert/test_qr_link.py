@@ -16,6 +16,7 @@ from django.conf import settings
 from certguard.ecert import codec, qr, services
 from certguard.ecert.models import HolderLink
 from certguard.ecert.urlcheck import check_qr_text
+from tests.conftest import verified_login
 
 from .platform import issue
 from .test_cli import flow, run  # noqa: F401 - the CLI fixture
@@ -34,7 +35,7 @@ def test_url_round_trip_keeps_every_base45_character():
 
 
 def test_printed_qr_encodes_the_verification_url(cast, cert, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     payload = services.certificate_sign(by=cast.issuer, certificate=cert).payload
     url = services.certificate_url(payload)
     assert url == f"https://{settings.PLATFORM_HOST}/v/#" + url.split("#", 1)[1]
@@ -109,7 +110,7 @@ def _jpeg() -> bytes:
 
 
 def test_certificate_pdf_is_complete_and_opens(cast, cert, client, tmp_path):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     response = client.get(f"/ecert/certificates/{cert.pk}/certificate.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     data = b"".join(response.streaming_content)
@@ -135,7 +136,7 @@ def test_certificate_pdf_is_complete_and_opens(cast, cert, client, tmp_path):
 
 
 def test_a_bad_photo_is_refused_in_chinese(cast, cert, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     upload = io.BytesIO(b"PK\x03\x04 not a picture")
     upload.name = "photo.jpg"
     response = client.post(f"/ecert/certificates/{cert.pk}/", {"photo": upload}, follow=True)

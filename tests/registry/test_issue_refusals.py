@@ -13,6 +13,7 @@ from certguard.registry import services
 from certguard.registry.lifecycle import add_months
 from certguard.registry.models import Certificate
 from certguard.registry.names import is_person_name
+from tests.conftest import verified_login
 
 ID_NO = ids.make_id_no("140521", date(1985, 3, 14), 31)
 TODAY = services.today()
@@ -48,7 +49,7 @@ def test_real_names_pass(name):
 
 
 def test_issue_page_shows_the_refusals(cast, client):
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     response = client.post("/issuer/certificates/new/", {
         "name": "<script>x</script>", "id_no": ID_NO, "item": "special_ops:1.2",
         "first_issued": (TODAY + timedelta(days=400)).isoformat()})
@@ -68,7 +69,7 @@ def _actions(client, cert) -> str:
 
 def test_actions_follow_the_certificate_state(cast, client):
     cert = _issue(cast, first_issued=add_months(TODAY, -12))
-    client.force_login(cast.issuer)
+    verified_login(client, cast.issuer)
     shown = _actions(client, cert)
     assert all(w in shown for w in ("复审", "撤销", "暂扣", "注销")) and "恢复" not in shown
     services.certificate_revoke(by=cast.issuer, certificate=cert, on=TODAY,
