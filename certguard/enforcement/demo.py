@@ -58,7 +58,7 @@ def demo_enforcement_build(*, inspector, head, enterprise_user) -> str:
     department = organisations_for(user=head, action="organisations.view_own").get(
         pk=actor_of(head).organisation_id or 0)
     second = user_create(username="demo_inspector2", display_name="沁水县执法员（二）",
-                         password=secrets.token_urlsafe(12) + "Aa1!",
+                         password=secrets.token_urlsafe(24),
                          organisation=department, role="inspector")
     services.inspector_register(by=head, user_id=inspector.pk, cert_no="14052124001")
     services.inspector_register(by=head, user_id=second.pk, cert_no="14052124002")

@@ -66,7 +66,7 @@ def test_exam_centre_sees_too_fast_passes(world):
     org, user = exam_centre(world)
     services.upload_create(by=user, file_name="exams.csv", data=exams_file(org.credit_code))
     fast = Finding.objects.get(organisation=org, rule="R15")
-    assert fast.detail == "考生 王二 的 1.2 考试仅用时 6.0 分钟即合格"
+    assert fast.detail == "考生 王二 的 1.2 考试仅用时 6 分 0 秒即合格，短于最短合理用时 20 分钟"
     assert fast.rows[0]["用时（分钟）"] == "6.0"
     assert not Finding.objects.filter(organisation=world.orgs["inst_A"]).exists()
 

@@ -136,7 +136,7 @@ def test_reminders_refused_out_of_scope_or_badly_formed(cast, dataset):  # noqa:
            400, "employer_invalid")
     error = api_error(api.post("/api/v1/selfcheck/reminders", {"employers": ["abc"]},
                             format="json"), 400, "invalid")
-    assert "employers" in error["fields"]
+    assert any(f.startswith("employers") for f in error["fields"])
     api_error(api.post("/api/v1/selfcheck/reminders", {"message": "x"}, format="json"),
            400, "invalid")
     api_error(api.post("/api/v1/selfcheck/reminders", {"employers": [999999]}, format="json"),
