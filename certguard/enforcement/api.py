@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -65,7 +66,7 @@ class TaskListApi(APIView):
         return paginator.get_paginated_response(TaskSerializer(page, many=True).data)
 
     @extend_schema(summary="创建检查任务（待报批）", request=TaskCreateRequest,
-                   responses={201: serializers.DictField()})
+                   responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         data = TaskCreateRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,7 +84,7 @@ class TaskDetailApi(APIView):
     policy = "enforcement.view"
 
     @extend_schema(summary="检查任务详情：检查组、检查表、核验名单、问题、文书",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         task = selectors.task_get(user=request.user, pk=pk)
         return Response({
@@ -151,7 +152,7 @@ class TaskActionApi(APIView):
 
     @extend_schema(summary="办理检查任务：报批、审批、开始、检查表、核验证书、问题、转线索、"
                            "责令整改、复查、现场检查记录、拟定处罚、完成、取消",
-                   request=TaskActionRequest, responses=serializers.DictField())
+                   request=TaskActionRequest, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         if not Task.objects.restrict(request.user, "enforcement.work").filter(pk=pk).exists():
             raise NotFound("task_not_found", "检查任务不存在或您不是该任务的检查组成员")
@@ -169,7 +170,7 @@ class OfflineBundleApi(APIView):
     policy = "enforcement.work"
 
     @extend_schema(summary="离线缓存包：检查表（含版本）、核验名单及其证书库摘录",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         task = Task.objects.restrict(request.user, "enforcement.work").filter(pk=pk).first()
         if task is None:
@@ -185,7 +186,7 @@ class SyncApi(APIView):
     policy = {"write": "enforcement.work"}
 
     @extend_schema(summary="同步离线记录（冲突逐项列出、不覆盖；任务已取消则拒绝）",
-                   request=SyncRequest, responses=serializers.DictField())
+                   request=SyncRequest, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         if not Task.objects.restrict(request.user, "enforcement.work").filter(pk=pk).exists():
             raise NotFound("task_not_found", "检查任务不存在或您不是该任务的检查组成员")
@@ -202,7 +203,7 @@ class PhotoApi(APIView):
     @extend_schema(summary="为问题上传照片（JPEG、PNG、GIF、WebP，每张不超过20 MB）",
                    request={"multipart/form-data": {"type": "object", "properties": {
                        "photo": {"type": "string", "format": "binary"}}}},
-                   responses={201: serializers.DictField()})
+                   responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         from certguard.enforcement.reference import PHOTO_MAX_BYTES
 
@@ -303,7 +304,7 @@ class RegisterApi(APIView):
         return paginator.get_paginated_response(UnitSerializer(page, many=True).data)
 
     @extend_schema(summary="更新名录库：同步单位、登记执法人员、登记回避、设定风险等级",
-                   request=RegisterRequest, responses=serializers.DictField())
+                   request=RegisterRequest, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = RegisterRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -380,7 +381,7 @@ class PublicDrawApi(APIView):
     policy = "enforcement.public"
 
     @extend_schema(summary="公布的抽取（种子、名录库哈希、参数、结果）及复核结论（无需登录）",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         draw = selectors.published_draw(pk=pk)
         check = services.draw_verify(draw_id=pk)
@@ -420,7 +421,7 @@ class PenaltyListApi(APIView):
 class PenaltyDetailApi(APIView):
     policy = "enforcement.view"
 
-    @extend_schema(summary="处罚详情、时限与文书", responses=serializers.DictField())
+    @extend_schema(summary="处罚详情、时限与文书", responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         from django.utils import timezone
 
@@ -451,7 +452,7 @@ class PenaltyActionApi(APIView):
     policy = {"write": "enforcement.penalty"}
 
     @extend_schema(summary="办理处罚：法制审核、告知、决定、送达、缴纳、公开",
-                   request=PenaltyActionRequest, responses=serializers.DictField())
+                   request=PenaltyActionRequest, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         if not PenaltyDecision.objects.restrict(request.user, "enforcement.penalty").filter(
                 pk=pk).exists():
@@ -468,7 +469,7 @@ class SuggestApi(APIView):
     policy = "enforcement.penalty"
 
     @extend_schema(summary="为问题建议处罚条款、裁量档次和幅度（参考数据，标注是否核实）",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         return Response(services.penalty_suggest(
             by=request.user, finding_id=pk,
@@ -478,7 +479,7 @@ class SuggestApi(APIView):
 class OverdueApi(APIView):
     policy = "enforcement.overdue"
 
-    @extend_schema(summary="超期未办的执法时限（部门负责人）", responses=serializers.DictField())
+    @extend_schema(summary="超期未办的执法时限（部门负责人）", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"clocks": [{"id": c.pk, "kind": c.kind, "due_at": c.due_at,
                                      "penalty": c.penalty_id, "order": c.order_id,
@@ -490,7 +491,7 @@ class FiguresApi(APIView):
     policy = "enforcement.figures"
 
     @extend_schema(summary="执法检查统计（按地区、部门、行业、期间）",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters = enforcement_figures.filter_from(request.query_params)
         result = enforcement_figures.enforcement_figures(
@@ -502,6 +503,6 @@ class PublicPenaltiesApi(APIView):
     policy = "enforcement.public"
 
     @extend_schema(summary="公开的行政处罚决定（个人信息已遮盖，无需登录）",
-                   responses=serializers.DictField())
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"decisions": selectors.published_decisions()})

@@ -43,6 +43,10 @@ def browser_session():
 def browser(browser_session, request):
     browser_session.delete_all_cookies()
     browser_session.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    # Offline tests cut the network through DevTools; every test starts online again.
+    browser_session.execute_cdp_cmd("Network.enable", {})
+    browser_session.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     browser_session.set_window_size(1280, 900)
     yield browser_session
     report = getattr(request.node, "rep_call", None)
