@@ -13,10 +13,12 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 from certguard import ids
 from tests.api import api_as
@@ -218,13 +220,17 @@ def test_bad_files_on_every_upload(world, client, name, django_capture_on_commit
 
 
 def run_cli(*argv: str, capsys) -> str:
-    """A command as typed at the shell (``certguard ...``): its output and error lines."""
+    """A command as typed at the shell (``certguard ...``): its output and error lines.
+
+    At the shell the command closes its database connections on exit; here they carry the
+    test's transaction, which later requests in the same test still use."""
     from certguard.__main__ import main
 
-    try:
-        main(["certguard", *argv])
-    except SystemExit:
-        pass
+    with mock.patch.object(connections, "close_all"):
+        try:
+            main(["certguard", *argv])
+        except SystemExit:
+            pass
     out = capsys.readouterr()
     return out.out + out.err
 
