@@ -19,6 +19,7 @@ from certguard.enforcement.models import (
     Document,
     Draw,
     Finding,
+    FindingPhoto,
     Inspector,
     PenaltyDecision,
     Plan,
@@ -132,9 +133,16 @@ def inspectors_for(*, user: UserLike) -> QuerySet[Inspector]:
 
 def penalty_decisions_for(*, user: UserLike, ids_: Iterable[int] | None = None,
                           task_id: int | None = None, party_name: str = "",
-                          decided_only: bool = False) -> QuerySet[PenaltyDecision]:
+                          decided_only: bool = False,
+                          party_id_nos: Iterable[str] | None = None,
+                          organisation_ids: Iterable[int] | None = None,
+                          organisation_names: Iterable[str] | None = None,
+                          ) -> QuerySet[PenaltyDecision]:
     """Penalty decisions ``user`` may see, optionally by id, task or party (a case links to
-    its decisions by id). Parties' names and ID numbers are logged as read."""
+    its decisions by id). ``party_id_nos`` / ``organisation_ids`` / ``organisation_names``
+    select the decisions of given parties (any of them): persons by ID number, organisations
+    as the inspected unit or by their exact name. Parties' names and ID numbers are logged as
+    read."""
     rows = PenaltyDecision.objects.restrict(user, "enforcement.view").select_related(
         "organisation", "task")
     if ids_ is not None:
@@ -143,10 +151,54 @@ def penalty_decisions_for(*, user: UserLike, ids_: Iterable[int] | None = None,
         rows = rows.filter(task_id=task_id)
     if party_name:
         rows = rows.filter(party_name__contains=party_name.strip()[:50])
+    if party_id_nos is not None or organisation_ids is not None \
+            or organisation_names is not None:
+        parties = Q(pk__in=[])
+        if party_id_nos:
+            parties |= Q(party_kind="person", party_id_no__in=[i for i in party_id_nos if i])
+        if organisation_ids:
+            parties |= Q(party_kind="organisation",
+                         task__target_id__in=[i for i in organisation_ids if i])
+        if organisation_names:
+            parties |= Q(party_kind="organisation",
+                         party_name__in=[n for n in organisation_names if n])
+        rows = rows.filter(parties)
     if decided_only:
         rows = rows.filter(decided_at__isnull=False)
     return logged_reads(rows.order_by("-filed_at", "-id"), fields=("party_name", "party_id_no"),
                         summary="查看行政处罚", user=user)
+
+
+def findings_by_ids(*, user: UserLike, ids_: Iterable[int]) -> QuerySet[Finding]:
+    """Findings ``user`` may see among ``ids_``, with their task (the inspected unit), photos
+    and the task's documents; the worker named in each is personal data (logged as read).
+    ``cases`` links findings and their inspection records as evidence through this."""
+    rows = Finding.objects.restrict(user, "enforcement.view").select_related(
+        "task", "task__target", "task__organisation").prefetch_related(
+        "photos", "task__documents").filter(pk__in=list(ids_)).order_by("id")
+    return logged_reads(rows, fields=("worker_name", "worker_id_no"),
+                        summary="查看检查发现的问题", user=user)
+
+
+def finding_get(*, user: UserLike, pk: int) -> Finding:
+    finding = findings_by_ids(user=user, ids_=[pk]).first()
+    if finding is None:
+        raise NotFound("finding_not_found", "检查发现的问题不存在或无权查看")
+    return finding
+
+
+def photos_by_ids(*, user: UserLike, ids_: Iterable[int]) -> QuerySet[FindingPhoto]:
+    """Photos of findings ``user`` may see among ``ids_`` (each with its finding)."""
+    return FindingPhoto.objects.filter(
+        pk__in=list(ids_), finding__in=Finding.objects.restrict(user, "enforcement.view")
+    ).select_related("finding").order_by("id")
+
+
+def finding_photo_get(*, user: UserLike, pk: int) -> FindingPhoto:
+    photo = photos_by_ids(user=user, ids_=[pk]).first()
+    if photo is None:
+        raise NotFound("photo_not_found", "现场照片不存在或无权查看")
+    return photo
 
 
 def penalty_get(*, user: UserLike, pk: int) -> PenaltyDecision:
