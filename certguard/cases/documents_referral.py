@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from certguard.cases import documents
 from certguard.cases.models import Referral
-from certguard.cases.reference import LEGAL_BASES
+from certguard.cases.reference import CRIMINAL_OFFENCES
 
 
 def transfer_letter_pdf(referral: Referral) -> bytes:
     case = referral.case
-    offences = "、".join(LEGAL_BASES[o].basis for o in referral.offences if o in LEGAL_BASES)
+    offences = "、".join(CRIMINAL_OFFENCES[o].basis for o in referral.offences
+                        if o in CRIMINAL_OFFENCES)
     copied = referral.procuratorate_org.name if referral.procuratorate_org else "同级人民检察院"
     moment = timezone.localtime(referral.transferred_at or timezone.now())
     sections = [

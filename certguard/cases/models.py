@@ -2,7 +2,9 @@
 watch list, dishonesty listings and typical-case bulletins.
 
 Evidence is linked by reference (kind + reference), never copied; a seller case fans out into
-per-employer and per-worker cases (``parent``) that read the parent's evidence."""
+per-employer and per-worker cases (``parent``) that read the parent's evidence. The legal basis
+of a case and of its decisions links articles of the penalty catalogue (``catalog``); a decision
+may link the penalty decision enforcement recorded for a party."""
 
 from __future__ import annotations
 
@@ -71,7 +73,6 @@ class Case(Audited, TimeStampedModel):
     parent = models.ForeignKey("self", verbose_name="上游（卖证）案件", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
     facts = models.TextField("违法事实")
-    basis_keys = models.JSONField("法律依据", default=list, blank=True)
     markers = models.JSONField("涉嫌犯罪标记", default=list, blank=True)
     opened_by = models.ForeignKey(USER, verbose_name="立案人", null=True,
                                   on_delete=models.SET_NULL, related_name="+")
@@ -143,8 +144,10 @@ class CaseParty(Audited, models.Model):
 
 
 class CaseEvidence(Audited, models.Model):
-    """A link to evidence held elsewhere (a clue, an inspection record, a photo, a screening
-    run, a page capture): kind and reference, never a copy."""
+    """A link to evidence held elsewhere (a clue, an inspection finding or record, a photo, a
+    penalty decision, a screening run, a page capture): kind and reference, never a copy.
+    Clues, tips and the enforcement app's records are referenced by their number, checked
+    when linked and shown as they stand through the owning app's selectors."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField("证据类别", max_length=20, choices=EVIDENCE_KINDS.items())
@@ -164,16 +167,49 @@ class CaseEvidence(Audited, models.Model):
         return f"{self.get_kind_display()} {self.ref}"
 
 
+class CaseBasis(Audited, models.Model):
+    """The legal basis of a case: an article of the penalty catalogue (the version in force
+    when it was cited). A row left by the migration from the old free keys that matched no
+    article keeps the old text in ``legacy_ref`` (article empty) until a person fixes it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="bases")
+    article = models.ForeignKey("catalog.PenaltyArticle", verbose_name="处罚条款", null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="+")
+    legacy_ref = models.CharField("未能对应目录的原法律依据（待人工核对）", max_length=100,
+                                  blank=True)
+
+    class Meta:
+        verbose_name = "案件法律依据"
+        verbose_name_plural = "案件法律依据"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "article"], name="case_cites_article_once"),
+            models.CheckConstraint(condition=Q(article__isnull=False) | ~Q(legacy_ref=""),
+                                   name="case_basis_article_or_legacy"),
+        ]
+
+    def __str__(self) -> str:
+        return self.article.code if self.article is not None else f"未匹配：{self.legacy_ref}"
+
+
 class CaseDecision(Audited, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField("决定类别", max_length=12, choices=DECISION_KINDS.items())
     number = models.CharField("文书编号", max_length=100)
     party = models.ForeignKey(CaseParty, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    basis_key = models.CharField("法律依据", max_length=40)
+    article = models.ForeignKey("catalog.PenaltyArticle", verbose_name="法律依据（处罚条款）",
+                                null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    legacy_basis = models.CharField("未能对应目录的原法律依据（待人工核对）", max_length=40,
+                                    blank=True)
     amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, default=0)
     text = models.TextField("决定内容")
-    enforcement_ref = models.CharField("执法系统处罚决定编号", max_length=100, blank=True)
+    penalty = models.ForeignKey("enforcement.PenaltyDecision", verbose_name="执法系统处罚决定",
+                                null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    legacy_enforcement_ref = models.CharField("未能关联的原处罚决定编号（待人工核对）",
+                                              max_length=100, blank=True)
     decided_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("决定时间")
 

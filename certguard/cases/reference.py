@@ -7,7 +7,6 @@ source, editable here or (listing conditions) in the database, never constants i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 CASE_STATUSES = {
     "open": "立案调查中",
@@ -17,7 +16,8 @@ CASE_STATUSES = {
 }
 
 # Where a case comes from: a reference to the record, never a copy of it. "inspection" and
-# "penalty" are the enforcement app's findings and penalty decisions (linked by reference).
+# "penalty" are the enforcement app's findings and penalty decisions, by their number, read
+# through enforcement's selectors (the finding, its inspection record and photos are linked).
 SOURCE_KINDS = {
     "clue": "确认的线索",
     "tip": "举报",
@@ -38,13 +38,20 @@ INDIVIDUAL_PARTIES = frozenset({"worker", "seller", "website_operator"})
 
 EVIDENCE_KINDS = {
     "clue": "线索证据",
+    "finding": "检查发现的问题",
     "inspection_record": "现场检查记录",
     "photo": "现场照片",
     "screening_run": "筛查批次",
     "page_capture": "网页取证",
     "tip": "举报材料",
+    "penalty": "执法处罚决定",
     "document": "其他书证",
 }
+# Kinds of enforcement findings that are a worker's own conduct (Order No. 30 Art. 41): a case
+# opened from one has the worker as its party, not the inspected unit.
+WORKER_FINDINGS = frozenset({"fake_cert_worker", "lent_cert"})
+# Evidence held by the enforcement app, checked and shown through its selectors.
+ENFORCEMENT_EVIDENCE = frozenset({"finding", "inspection_record", "photo", "penalty"})
 
 # "一类一通报" kinds (seed 002), and the quarterly bulletin.
 BULLETIN_KINDS = {
@@ -73,58 +80,39 @@ CLOSURES = {
 
 
 @dataclass(frozen=True)
-class LegalBasis:
+class Offence:
+    """A criminal offence a referral cites (not an administrative penalty: those come from the
+    catalogue's penalty articles, ``catalog.PenaltyArticle``)."""
+
     conduct: str
     basis: str
-    penalty: str
-    fine_min: Decimal | None
-    fine_max: Decimal | None
-    criminal: bool = False
     confirmed: bool = True
-    source: str = "DOMAIN.md §3"
+    source: str = "DOMAIN.md §3、§4.2"
 
 
-# Until enforcement's penalty articles land in ``catalog``, the case cites these (DOMAIN.md §3).
-LEGAL_BASES: dict[str, LegalBasis] = {
-    "aqscf_97_7": LegalBasis("生产经营单位使特种作业人员未经培训、未取得证书上岗作业",
-                             "《安全生产法》第三十条、第九十七条第七项",
-                             "责令限期改正，处十万元以下罚款；逾期未改正的责令停产停业整顿，"
-                             "并处十万元以上二十万元以下罚款",
-                             Decimal(0), Decimal(100000)),
-    "order30_40": LegalBasis("生产经营单位印制、伪造、倒卖特种作业操作证，或者使用非法印制、"
-                             "伪造、倒卖的特种作业操作证",
-                             "《特种作业人员安全技术培训考核管理规定》（安监总局令第30号）第四十条",
-                             "给予警告，并处1万元以上3万元以下的罚款",
-                             Decimal(10000), Decimal(30000)),
-    "order30_41_forge": LegalBasis("特种作业人员伪造、涂改特种作业操作证或者使用伪造的"
-                                   "特种作业操作证",
-                                   "安监总局令第30号第四十一条",
-                                   "给予警告，并处1000元以上5000元以下的罚款",
-                                   Decimal(1000), Decimal(5000)),
-    "order30_41_lend": LegalBasis("特种作业人员转借、转让、冒用特种作业操作证",
-                                  "安监总局令第30号第四十一条",
-                                  "给予警告，并处2000元以上10000元以下的罚款",
-                                  Decimal(2000), Decimal(10000)),
-    "criminal_280": LegalBasis("伪造、变造、买卖国家机关证件", "《刑法》第二百八十条",
-                               "涉嫌犯罪，移送公安机关", None, None, criminal=True),
-    "criminal_287_1": LegalBasis("设立假冒证书查询网站",
-                                 "《刑法》第二百八十七条之一（非法利用信息网络罪）",
-                                 "涉嫌犯罪，移送公安机关", None, None, criminal=True),
-    "criminal_287_2": LegalBasis("为假冒网站提供接入、托管、存储等帮助",
-                                 "《刑法》第二百八十七条之二（帮助信息网络犯罪活动罪）",
-                                 "涉嫌犯罪，移送公安机关", None, None, criminal=True),
-    "criminal_266": LegalBasis("以“免考”“包过”出售证书骗取钱财", "《刑法》第二百六十六条（诈骗罪）",
-                               "涉嫌犯罪，移送公安机关", None, None, criminal=True),
-    "public_security_52": LegalBasis("使用伪造的证件",
-                                     "《治安管理处罚法》（2025年修订前第五十二条第二项，"
-                                     "修订后条号待确认）",
-                                     "处十日以上十五日以下拘留，可并处一千元以下罚款",
-                                     Decimal(0), Decimal(1000), confirmed=False),
+# The offences of 应急厅〔2021〕53号 a referral to the police cites (DOMAIN.md §4.2).
+CRIMINAL_OFFENCES: dict[str, Offence] = {
+    "criminal_280": Offence("伪造、变造、买卖国家机关证件", "《刑法》第二百八十条"),
+    "criminal_287_1": Offence("设立假冒证书查询网站",
+                              "《刑法》第二百八十七条之一（非法利用信息网络罪）"),
+    "criminal_287_2": Offence("为假冒网站提供接入、托管、存储等帮助",
+                              "《刑法》第二百八十七条之二（帮助信息网络犯罪活动罪）"),
+    "criminal_266": Offence("以“免考”“包过”出售证书骗取钱财", "《刑法》第二百六十六条（诈骗罪）"),
 }
+
+# The legal basis of a case and of its decisions is an article of the penalty catalogue
+# (``catalog.PenaltyArticle``, loaded by catalog's migration 0003 and shared with
+# enforcement), cited by its code; the version in force on the day is linked.
+# Before that, cases cited keys of a list of their own; migration 0003 of this app maps them:
+OLD_BASIS_KEYS = {"aqscf_97_7": "AQSCF-97-7", "order30_40": "L30-40",
+                  "order30_41_forge": "L30-41-F", "order30_41_lend": "L30-41-L"}
+# ("public_security_52" — 治安管理处罚法, the police's own penalty — and the criminal keys have
+# no catalogue article: such rows are kept as "unmatched" for a person to fix.)
 
 # --- criminal markers: rules as data (no 以罚代刑) ------------------------------------------
 # Each rule: code, label and one test over the case file: a party of a kind, at least N split
-# cases (buyers reached), evidence of a kind, or a legal basis cited.
+# cases (buyers reached), evidence of a kind, or a catalogue article cited (by the case, its
+# decisions, or the penalty decisions enforcement recorded for its parties).
 CRIMINAL_MARKERS: list[dict] = [
     {"code": "seller", "label": "存在售证者", "party_kind": "seller",
      "source": "应急厅〔2021〕53号"},
@@ -133,7 +121,7 @@ CRIMINAL_MARKERS: list[dict] = [
     {"code": "lookalike_site", "label": "涉及假冒证书查询网站", "party_kind": "website_operator",
      "evidence_kind": "page_capture", "source": "应急厅〔2021〕53号"},
     {"code": "forged_documents", "label": "伪造、买卖国家机关证件",
-     "basis_in": ["order30_40", "order30_41_forge", "criminal_280"],
+     "basis_in": ["L30-40", "L30-41-F"],
      "source": "《刑法》第二百八十条"},
 ]
 

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from certguard.cases.common import hours, locked, now, text
 from certguard.cases.models import Case, Clock, Referral, ReferralEvent
-from certguard.cases.reference import CLOCKS, COURT_OUTCOMES, LEGAL_BASES
+from certguard.cases.reference import CLOCKS, COURT_OUTCOMES, CRIMINAL_OFFENCES
 from certguard.core.errors import AppError
 from certguard.core.scoping import UserLike, account_of
 
@@ -87,8 +87,7 @@ def referral_propose(*, by: UserLike, case_id: int, reason: str,
     if police is None:
         raise AppError("no_police", "未找到同级公安机关，不能提请移送（须向同级公安机关移送）")
     offences = [str(o) for o in offences or ()]
-    if not offences or any(not (LEGAL_BASES.get(o) and LEGAL_BASES[o].criminal)
-                           for o in offences):
+    if not offences or any(o not in CRIMINAL_OFFENCES for o in offences):
         raise AppError("offences_invalid", "请选择涉嫌的罪名（刑法条款）",
                        fields={"offences": ["罪名无效"]})
     referral = Referral.objects.create(

@@ -4,11 +4,14 @@ phone numbers are personal data (logged where read)."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from certguard.cases.models import (
     Bulletin,
     Case,
+    CaseBasis,
+    CaseDecision,
     CaseEvidence,
     CaseParty,
     Clock,
@@ -17,6 +20,7 @@ from certguard.cases.models import (
     ReferralEvent,
     SupervisionFlag,
 )
+from certguard.cases.reference import ENFORCEMENT_EVIDENCE, INDIVIDUAL_PARTIES
 from certguard.core.errors import NotFound
 from certguard.core.personal import logged_reads
 from certguard.core.policy import allows, require
@@ -34,12 +38,15 @@ def view_action(user: UserLike) -> str:
 def cases_for(*, user: UserLike, action: str = "") -> QuerySet[Case]:
     return (Case.objects.restrict(user, action or view_action(user))
             .select_related("region", "organisation", "referral")
+            .prefetch_related(Prefetch("bases", queryset=CaseBasis.objects.select_related(
+                "article")))
             .order_by("-opened_at", "-id"))
 
 
 def case_get(*, user: UserLike, pk: int) -> Case:
     case = cases_for(user=user).select_related("parent", "opened_by").prefetch_related(
-        Prefetch("officers__user"), Prefetch("decisions"),
+        Prefetch("officers__user"),
+        Prefetch("decisions", queryset=CaseDecision.objects.select_related("article", "party")),
         Prefetch("children", queryset=Case.objects.order_by("id"))).filter(pk=pk).first()
     if case is None:
         raise NotFound("case_not_found", "案件不存在或无权查看")
@@ -55,6 +62,85 @@ def case_evidence(*, case: Case) -> list[CaseEvidence]:
     """The case's own evidence links and, for a split case, the seller case's (shared)."""
     cases = [case.pk] + ([case.parent_id] if case.parent_id else [])
     return list(CaseEvidence.objects.filter(case_id__in=cases).order_by("case_id", "id"))
+
+
+def evidence_resolved(*, user: UserLike, case: Case) -> list[dict]:
+    """The evidence links with what they point to, read now from the app that holds it (the
+    enforcement app's records through its selectors, a query per kind): ``available`` is False
+    when the record is gone or ``user`` may not see it (police and prosecutors see the link,
+    not the inspection file)."""
+    links = case_evidence(case=case)
+    held: dict[str, dict[int, dict]] = {k: {} for k in ENFORCEMENT_EVIDENCE}
+    wanted: dict[str, list[int]] = {k: [] for k in ENFORCEMENT_EVIDENCE}
+    for link in links:
+        if link.kind in wanted and link.ref.isdigit():
+            wanted[link.kind].append(int(link.ref))
+    if any(wanted.values()) and allows(user, "enforcement.view"):
+        from certguard.enforcement import selectors as enforcement
+
+        if wanted["finding"]:
+            for f in enforcement.findings_by_ids(user=user, ids_=wanted["finding"]):
+                held["finding"][f.pk] = {
+                    "summary": f"{f.get_kind_display()}：{f.description}"
+                               + (f"（涉及{f.people}人）" if f.people else ""),
+                    "when": f.found_at, "url": reverse("enforcement:task", args=[f.task_id])}
+        if wanted["inspection_record"]:
+            for t in enforcement.tasks_for(user=user).filter(
+                    pk__in=wanted["inspection_record"]).prefetch_related("documents"):
+                record = next((d for d in t.documents.all() if d.kind == "record"), None)
+                held["inspection_record"][t.pk] = {
+                    "summary": f"{t.target_name} 现场检查（{t.get_status_display()}）"
+                               + (f"，现场检查记录 {record.number}" if record else ""),
+                    "when": t.started_at or t.planned_on,
+                    "url": reverse("enforcement:document", args=[record.pk]) if record
+                    else reverse("enforcement:task", args=[t.pk])}
+        if wanted["photo"]:
+            for p in enforcement.photos_by_ids(user=user, ids_=wanted["photo"]):
+                held["photo"][p.pk] = {
+                    "summary": f"现场照片（{p.finding.get_kind_display()}，SHA-256 "
+                               f"{p.sha256[:16]}…）", "when": None,
+                    "url": reverse("enforcement:task", args=[p.finding.task_id])}
+        if wanted["penalty"]:
+            for d in enforcement.penalty_decisions_for(user=user, ids_=wanted["penalty"]):
+                held["penalty"][d.pk] = {
+                    "summary": f"{d.party_name}：{d.basis}，罚款{d.amount}元"
+                               f"（{d.get_status_display()}）", "when": d.decided_at,
+                    "url": reverse("enforcement:penalty", args=[d.pk])}
+    out = []
+    for link in links:
+        row = {"link": link, "id": link.pk, "case": link.case_id, "kind": link.kind,
+               "kind_label": link.get_kind_display(), "ref": link.ref, "title": link.title,
+               "added_at": link.added_at, "shared": link.case_id != case.pk,
+               "available": None, "summary": "", "url": ""}
+        if link.kind in held:
+            found = held[link.kind].get(int(link.ref)) if link.ref.isdigit() else None
+            row["available"] = found is not None
+            if found:
+                row.update(summary=found["summary"], url=found["url"])
+        out.append(row)
+    return out
+
+
+def enforcement_penalties(*, user: UserLike, case: Case, decided_only: bool = False):
+    """The penalty decisions the enforcement app recorded for the case's parties (persons by
+    ID number, organisations as the inspected unit or by name), read through enforcement's
+    selector with ``user``'s rights (none for police and prosecutors)."""
+    from certguard.enforcement.selectors import penalty_decisions_for
+
+    parties = list(CaseParty.objects.filter(case=case).values_list(
+        "kind", "name", "id_no", "organisation_id"))
+    people = [p[2] for p in parties if p[2]]
+    units = [p[3] for p in parties if p[3]]
+    names = [p[1] for p in parties if p[0] not in INDIVIDUAL_PARTIES]
+    return penalty_decisions_for(user=user, party_id_nos=people, organisation_ids=units,
+                                 organisation_names=names, decided_only=decided_only)
+
+
+def citable_articles() -> list:
+    """The penalty catalogue's articles in force today: what a case and its decisions cite."""
+    from certguard.catalog.services import penalty_articles
+
+    return penalty_articles(on=timezone.localdate())
 
 
 def can_work(*, user: UserLike, case: Case) -> bool:
