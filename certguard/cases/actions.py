@@ -65,11 +65,16 @@ CASE_ACTIONS: dict[str, Action] = {
         credit_code=_s(d, "credit_code"), phone=_s(d, "phone")),
     "evidence_link": lambda by, pk, d: services.case_evidence_link(
         by=by, case_id=pk, kind=_s(d, "kind"), ref=_s(d, "ref"), title=_s(d, "title")),
+    "basis_set": lambda by, pk, d: services.case_basis_set(
+        by=by, case_id=pk, articles=_list(d, "articles")),
     "decide": lambda by, pk, d: services.case_decide(
-        by=by, case_id=pk, kind=_s(d, "kind"), basis_key=_s(d, "basis_key"),
-        text_=_s(d, "text"), amount=_s(d, "amount") or 0,
+        by=by, case_id=pk, kind=_s(d, "kind"), article=_s(d, "article"),
+        text_=_s(d, "text"), amount=_s(d, "amount") or None,
         party_id=_int(d, "party", "当事人") if _s(d, "party") else None,
-        enforcement_ref=_s(d, "enforcement_ref")),
+        penalty_id=_s(d, "penalty") or None),
+    "decision_fix": lambda by, pk, d: services.case_decision_fix(
+        by=by, case_id=pk, decision_id=_int(d, "decision", "处理决定"),
+        article=_s(d, "article"), penalty_id=_s(d, "penalty") or None),
     "split": lambda by, pk, d: services.case_split(by=by, case_id=pk, parts=_parts(d)),
     "close": lambda by, pk, d: services.case_close(by=by, case_id=pk, closure=_s(d, "closure"),
                                                    note=_s(d, "note")),

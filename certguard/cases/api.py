@@ -8,7 +8,7 @@ the caller may not see is 404 before its body is read."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,8 +20,8 @@ from certguard.cases.filters import CaseFilterSet, ListingFilterSet
 from certguard.cases.models import (
     Bulletin,
     Case,
+    CaseBasis,
     CaseDecision,
-    CaseEvidence,
     CaseParty,
     Clock,
     Listing,
@@ -29,7 +29,12 @@ from certguard.cases.models import (
     ReferralEvent,
     SupervisionFlag,
 )
-from certguard.cases.reference import BULLETIN_TYPES, SOURCE_KINDS
+from certguard.cases.reference import (
+    BULLETIN_TYPES,
+    CRIMINAL_OFFENCES,
+    EVIDENCE_KINDS,
+    SOURCE_KINDS,
+)
 from certguard.core.errors import AppError, NotFound
 from certguard.core.exports import Export, download
 from certguard.core.figures import filter_from
@@ -97,15 +102,49 @@ class ReferralDetailSerializer(ReferralSerializer):
         fields = [*ReferralSerializer.Meta.fields, "events", "clocks"]
 
 
+class ArticleSerializer(serializers.Serializer):
+    """An article of the penalty catalogue (``catalog.PenaltyArticle``, shared with
+    enforcement): the legal basis a case and its decisions cite, by ``code``."""
+
+    code = serializers.CharField(help_text="条款代码，如 L30-41-F")
+    version = serializers.IntegerField(help_text="条款版本（引用时施行的版本）")
+    conduct = serializers.CharField(help_text="违法行为")
+    basis = serializers.CharField(help_text="法律依据（条文出处）")
+    penalty = serializers.CharField(help_text="处罚种类和幅度")
+    party = serializers.CharField(help_text="处罚对象：organisation 单位，person 个人")
+    party_label = serializers.CharField(source="get_party_display")
+    min_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    max_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    suspension = serializers.BooleanField()
+    source = serializers.CharField(help_text="来源")  # type: ignore[assignment]
+    unconfirmed = serializers.BooleanField(help_text="未核实（参考数据，管理员可更正）")
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True)
+
+
+class CaseBasisSerializer(serializers.ModelSerializer):
+    article = ArticleSerializer(read_only=True, allow_null=True,
+                                help_text="引用的处罚条款；为空表示迁移时未能对应目录，"
+                                          "见 legacy_ref")
+    legacy_ref = serializers.CharField(read_only=True, help_text="迁移前的法律依据原文，未能对应"
+                                       "处罚条款目录，待办案人员用 basis_set 修正（已对应时为空）")
+
+    class Meta:
+        model = CaseBasis
+        fields = ["id", "article", "legacy_ref"]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     organisation = serializers.CharField(source="organisation.name", read_only=True)
+    bases = CaseBasisSerializer(many=True, read_only=True,
+                                help_text="法律依据：处罚条款目录中的条款（立案之日施行的版本）")
 
     class Meta:
         model = Case
         fields = ["id", "number", "title", "kind", "status", "status_label", "organisation",
                   "region", "department", "source_kind", "source_ref", "parent", "markers",
-                  "basis_keys", "opened_at", "closed_at", "closure"]
+                  "bases", "opened_at", "closed_at", "closure"]
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -114,17 +153,56 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "id_no", "credit_code", "phone"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CaseEvidence
-        fields = ["id", "case", "kind", "ref", "title", "added_at"]
+class EvidenceSerializer(serializers.Serializer):
+    """A link to evidence held by another app, with what it points to read now through that
+    app's selectors (never a copy)."""
+
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(help_text="关联证据的案件（拆分案件共用上游案件的证据）")
+    kind = serializers.ChoiceField(choices=list(EVIDENCE_KINDS.items()))
+    kind_label = serializers.CharField()
+    ref = serializers.CharField(help_text="被引用记录在其所属系统中的编号")
+    title = serializers.CharField()
+    shared = serializers.BooleanField(help_text="是否为上游（卖证）案件共用的证据")
+    available = serializers.BooleanField(
+        allow_null=True, help_text="执法系统的记录现在能否查看（不存在或无权查看为 false；"
+                                   "非执法系统的证据为 null）")
+    summary = serializers.CharField(help_text="被引用记录的当前内容摘要（执法系统的记录）")
+    url = serializers.CharField(help_text="被引用记录的页面地址（可查看时）")
+    added_at = serializers.DateTimeField()
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    article = ArticleSerializer(read_only=True, allow_null=True,
+                                help_text="法律依据（处罚条款目录中的条款，决定之日施行的版本）")
+    legacy_basis = serializers.CharField(read_only=True, help_text="迁移前未能对应目录的法律依据"
+                                         "原文，待用 decision_fix 修正（已对应时为空）")
+    penalty = serializers.IntegerField(source="penalty_id", read_only=True, allow_null=True,
+                                       help_text="关联的执法系统行政处罚决定编号")
+    legacy_enforcement_ref = serializers.CharField(
+        read_only=True, help_text="迁移前未能关联到执法系统处罚决定的原编号（已关联时为空）")
+
     class Meta:
         model = CaseDecision
-        fields = ["id", "kind", "number", "party", "basis_key", "amount", "text",
-                  "enforcement_ref", "decided_at"]
+        fields = ["id", "kind", "number", "party", "article", "legacy_basis", "amount", "text",
+                  "penalty", "legacy_enforcement_ref", "decided_at"]
+
+
+class EnforcementPenaltySerializer(serializers.Serializer):
+    """A penalty decision the enforcement app recorded for one of the case's parties."""
+
+    id = serializers.IntegerField()
+    party_kind = serializers.CharField()
+    party_name = serializers.CharField()
+    article_code = serializers.CharField(help_text="处罚条款目录中的条款代码")
+    basis = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    suspension = serializers.BooleanField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    authority = serializers.CharField(source="organisation.name")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    linked = serializers.BooleanField(help_text="是否已关联到本案的处理决定")
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -133,12 +211,13 @@ class CaseDetailSerializer(CaseSerializer):
     parties = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
+    enforcement_penalties = serializers.SerializerMethodField()
     children = serializers.SerializerMethodField()
     referral = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "facts", "officers", "parties", "evidence",
-                  "decisions", "children", "referral"]
+                  "decisions", "enforcement_penalties", "children", "referral"]
 
     def get_officers(self, case) -> list[str]:
         return [o.user.get_username() for o in case.officers.all()]
@@ -147,8 +226,18 @@ class CaseDetailSerializer(CaseSerializer):
         user = self.context["user"]
         return list(PartySerializer(selectors.case_parties(user=user, case=case), many=True).data)
 
+    @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, case) -> list:
-        return list(EvidenceSerializer(selectors.case_evidence(case=case), many=True).data)
+        rows = selectors.evidence_resolved(user=self.context["user"], case=case)
+        return list(EvidenceSerializer(rows, many=True).data)
+
+    @extend_schema_field(EnforcementPenaltySerializer(many=True))
+    def get_enforcement_penalties(self, case) -> list:
+        linked = {d.penalty_id for d in case.decisions.all() if d.penalty_id}
+        rows = list(selectors.enforcement_penalties(user=self.context["user"], case=case))
+        for row in rows:
+            row.linked = row.pk in linked
+        return list(EnforcementPenaltySerializer(rows, many=True).data)
 
     def get_children(self, case) -> list[dict]:
         return [{"id": c.pk, "number": c.number, "status": c.status}
@@ -202,14 +291,17 @@ class BulletinSerializer(serializers.ModelSerializer):
 class OpenRequest(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=[k for k in SOURCE_KINDS if k != "split"])
     source_ref = serializers.CharField(max_length=100,
-                                       help_text="线索编号、举报编号或执法检查发现编号")
+                                       help_text="线索编号、举报编号、执法检查发现的问题编号"
+                                                 "（inspection）或执法处罚决定编号（penalty）")
     title = serializers.CharField(max_length=200)
     facts = serializers.CharField(max_length=10000)
     officers = serializers.ListField(child=serializers.CharField(max_length=150),
                                      help_text="办案人员用户名（至少两名本单位执法人员）")
     kind = serializers.CharField(required=False, allow_blank=True, default="")
-    basis_keys = serializers.ListField(child=serializers.CharField(max_length=40),
-                                       required=False, default=list)
+    articles = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list,
+        help_text="法律依据：处罚条款目录中的条款代码（见 GET /api/v1/cases/articles），如 "
+                  "L30-41-F；不在目录中的代码被拒绝（article_unknown）")
 
 
 def _action_request(name: str, table: dict, params: str):
@@ -220,10 +312,16 @@ def _action_request(name: str, table: dict, params: str):
 
 CaseAction = _action_request("CaseAction", actions.CASE_ACTIONS,
                              "party_add: kind, name, id_no, credit_code, phone；"
-                             "evidence_link: kind, ref, title；decide: kind, basis_key, amount, "
-                             "text, party, enforcement_ref；split: parts [{kind, name, id_no | "
-                             "credit_code}]；close: closure, note；refer: reason, offences [刑法"
-                             "条款]；listing_notice: party, condition, facts")
+                             "evidence_link: kind, ref（执法系统的记录：finding 检查发现、"
+                             "inspection_record 检查任务、photo 现场照片、penalty 处罚决定"
+                             "的编号）, "
+                             "title；basis_set: articles [处罚条款代码]；decide: kind, article "
+                             "（处罚条款代码；关联处罚决定时可省略）, amount, text, party, penalty "
+                             "（执法系统中本案当事人的行政处罚决定编号）；decision_fix: decision, "
+                             "article, penalty；split: parts [{kind, name, id_no | credit_code, "
+                             "articles}]；close: closure, note；refer: reason, offences [刑法条款："
+                             + "、".join(CRIMINAL_OFFENCES) + "]；listing_notice: party, "
+                             "condition, facts")
 AgencyAction = _action_request("AgencyAction", actions.AGENCY_ACTIONS,
                                "head_decide: refer (bool), reasons（不移送须填）；transfer: "
                                "attachments；reconsider: reasons；supervise: reasons；"
@@ -281,8 +379,17 @@ class CaseListApi(APIView):
         case = services.case_open(by=request.user, source_kind=values["source_kind"],
                                   source_ref=values["source_ref"], title=values["title"],
                                   facts=values["facts"], officers=team, kind=values["kind"],
-                                  basis_keys=values["basis_keys"])
+                                  articles=values["articles"])
         return _case(request, case.pk, status=201)
+
+
+class ArticleListApi(APIView):
+    policy = "cases.view"
+
+    @extend_schema(summary="处罚条款目录（案件及其决定可引用的法律依据，今日施行的版本）",
+                   responses=ArticleSerializer(many=True))
+    def get(self, request):
+        return Response(ArticleSerializer(selectors.citable_articles(), many=True).data)
 
 
 def _case(request, pk: int, status: int = 200):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", api.CaseListApi.as_view()),
     path("<int:pk>", api.CaseDetailApi.as_view()),
     path("<int:pk>/action", api.CaseActionApi.as_view()),
+    path("articles", api.ArticleListApi.as_view()),
     path("referrals/list", api.ReferralInboxApi.as_view()),
     path("referrals/<int:pk>", api.ReferralDetailApi.as_view()),
     path("referrals/<int:pk>/agency", api.AgencyReferralApi.as_view()),

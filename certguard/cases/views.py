@@ -25,9 +25,9 @@ from certguard.cases.reference import (
     CLOSURES,
     COURT_OUTCOMES,
     CRIMINAL_MARKERS,
+    CRIMINAL_OFFENCES,
     DECISION_KINDS,
     EVIDENCE_KINDS,
-    LEGAL_BASES,
     PARTY_KINDS,
 )
 from certguard.core.errors import AppError, NotFound
@@ -72,7 +72,7 @@ def case_list(request):
     return render(request, "cases/list.html", {
         "page": Paginator(rows, 50).get_page(request.GET.get("page")), "filter_error": error,
         "filters": {k: v for k, v in request.GET.items() if k in CaseFilterSet.base_filters},
-        "kinds": BULLETIN_KINDS, "markers": MARKERS, "bases": LEGAL_BASES,
+        "kinds": BULLETIN_KINDS, "markers": MARKERS, "articles": selectors.citable_articles(),
         "clocks": selectors.open_clocks(user=request.user)[:50], "now": timezone.now(),
         "can_open": allows(request.user, "cases.work")})
 
@@ -90,7 +90,7 @@ def _open(request):
             by=request.user, source_kind=request.POST.get("source_kind", ""),
             source_ref=request.POST.get("source_ref", ""), title=request.POST.get("title", ""),
             facts=request.POST.get("facts", ""), officers=team,
-            kind=request.POST.get("kind", ""), basis_keys=request.POST.getlist("basis_keys"))
+            kind=request.POST.get("kind", ""), articles=request.POST.getlist("articles"))
     except AppError as exc:
         messages.error(request, exc.message)
         return redirect("cases:list")
@@ -105,15 +105,23 @@ def case_detail(request, pk: int):
         _visible_or_404(Case, request, pk, "cases.work")
         return _act(request, actions.CASE_ACTIONS, pk, "已保存", redirect("cases:detail", pk=pk))
     referral = selectors.referral_of(user=request.user, case=case)
+    decisions = list(case.decisions.all())
+    linked = {d.penalty_id for d in decisions if d.penalty_id}
+    penalties = list(selectors.enforcement_penalties(user=request.user, case=case))
+    for penalty in penalties:
+        penalty.linked = penalty.pk in linked
     return render(request, "cases/detail.html", {
         "case": case, "parties": list(selectors.case_parties(user=request.user, case=case)),
-        "evidence": selectors.case_evidence(case=case), "referral": referral,
+        "evidence": selectors.evidence_resolved(user=request.user, case=case),
+        "referral": referral, "decisions": decisions, "penalties": penalties,
+        "bases": list(case.bases.all()), "articles": selectors.citable_articles(),
+        "unmatched": [b for b in case.bases.all() if b.article_id is None]
+        + [d for d in decisions if d.article_id is None or d.legacy_enforcement_ref],
         "markers": [MARKERS.get(m, m) for m in case.markers],
         "can_work": selectors.can_work(user=request.user, case=case),
         "can_head": allows(request.user, "cases.head"), "party_kinds": PARTY_KINDS,
         "evidence_kinds": EVIDENCE_KINDS, "decision_kinds": DECISION_KINDS,
-        "bases": {k: b for k, b in LEGAL_BASES.items() if not b.criminal},
-        "offences": {k: b for k, b in LEGAL_BASES.items() if b.criminal},
+        "offences": CRIMINAL_OFFENCES,
         "closures": CLOSURES, "conditions": conditions_for(region_code=case.region_id)})
 
 
