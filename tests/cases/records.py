@@ -36,7 +36,7 @@ def open_case(world, *, seller=True, kind="fake_site_docs"):
                               facts=f"王五（身份证号{WORKER_ID}，电话13912345678）"
                                     "使用从网上购买的伪造电工证上岗。",
                               officers=team(world), kind=kind,
-                              basis_keys=["order30_41_forge"])
+                              articles=["L30-41-F"])
     services.case_party_add(by=world.user("inspector", "A"), case_id=case.pk, kind="worker",
                             name="王五", id_no=WORKER_ID, phone="13912345678")
     if seller:
@@ -44,6 +44,44 @@ def open_case(world, *, seller=True, kind="fake_site_docs"):
                                 kind="seller", name="赵六", id_no=SELLER_ID)
     case.refresh_from_db()
     return case
+
+
+def inspection(world):
+    """An inspection of enterprise X by county A's 应急管理局, in progress (the enforcement
+    team of ``tests.enforcement.records``, made once per test)."""
+    from tests.enforcement.records import new_task
+    from tests.enforcement.records import team as enforcement_team
+
+    if not hasattr(world, "_enforcement_team"):
+        world._enforcement_team = enforcement_team(world)
+    return world._enforcement_team, new_task(world._enforcement_team, status="in_progress")
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f6e3c2"
+                    "0000000049454e44ae426082")
+
+
+def finding(world, kind="uncertified", description="电焊工1人无证上岗", people=1, **worker):
+    """A finding (with a photo) recorded in a fresh inspection of enterprise X."""
+    from certguard.enforcement import services as enforcement
+
+    t, task = inspection(world)
+    return enforcement.finding_add(by=t.inspector, task_id=task.pk, kind=kind,
+                                   description=description, people=people,
+                                   photos=[("现场.png", PNG)], **worker)
+
+
+def decided_penalty(world, found, amount="20000"):
+    """The penalty enforcement proposes and decides for a finding."""
+    from certguard.enforcement import services as enforcement
+
+    inspector = world.user("inspector", "A")
+    penalty = enforcement.penalty_propose(by=inspector, finding_id=found.pk, amount=amount)
+    enforcement.penalty_notify(by=inspector, penalty_id=penalty.pk)
+    enforcement.penalty_decide(by=inspector, penalty_id=penalty.pk, hearing_waived=True)
+    penalty.refresh_from_db()
+    return penalty
 
 
 def expire(clock_kind: str, referral) -> None:
@@ -130,15 +168,20 @@ def _condition_id(code: str) -> int:
 def grow_case(world, case, n, start=[0]):  # noqa: B006 - a counter across calls
     from django.utils import timezone
 
-    from certguard.cases.models import CaseDecision, CaseEvidence, CaseParty
+    from certguard.cases.models import CaseBasis, CaseDecision, CaseEvidence, CaseParty
+    from certguard.catalog.services import penalty_article_get
 
+    article = penalty_article_get(code="AQSCF-97-7", on=timezone.localdate())
     for _ in range(n):
         start[0] += 1
         CaseParty.objects.create(case=case, kind="worker", name=f"人{start[0]}",
                                  id_no=WORKER_ID)
-        CaseEvidence.objects.create(case=case, kind="photo", ref=f"P{start[0]}")
+        # enforcement records (resolved through its selectors, one query per kind)
+        CaseEvidence.objects.create(case=case, kind="photo", ref=str(900000 + start[0]))
+        CaseEvidence.objects.create(case=case, kind="finding", ref=str(900000 + start[0]))
+        CaseBasis.objects.create(case=case, legacy_ref=f"旧依据{start[0]}")
         CaseDecision.objects.create(case=case, kind="order", number=f"N{start[0]}",
-                                    basis_key="aqscf_97_7", text="责令改正",
+                                    article=article, text="责令改正",
                                     decided_at=timezone.now())
 
 

@@ -21,7 +21,7 @@ def test_open_a_case_and_act_on_it(world):
     response = api.post("/api/v1/cases/", {
         "source_kind": "clue", "source_ref": str(clue.pk), "title": "王五使用伪造证书案",
         "facts": "使用伪造电工证", "officers": ["inspector_a", "department_head_a"],
-        "kind": "fake_site_docs", "basis_keys": ["order30_41_forge"]}, format="json")
+        "kind": "fake_site_docs", "articles": ["L30-41-F"]}, format="json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     response = api.post(f"/api/v1/cases/{pk}/action", {
@@ -107,7 +107,7 @@ def test_supervision_list_for_head_and_procuratorate(world):
     case = open_case(world)
     inspector = api_as(world.user("inspector", "A"))
     inspector.post(f"/api/v1/cases/{case.pk}/action", {
-        "action": "decide", "kind": "penalty", "basis_key": "order30_41_forge",
+        "action": "decide", "kind": "penalty", "article": "L30-41-F",
         "amount": "2000", "text": "罚款"}, format="json")
     inspector.post(f"/api/v1/cases/{case.pk}/action", {"action": "close",
                                                         "closure": "penalty"}, format="json")

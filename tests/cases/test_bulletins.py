@@ -29,7 +29,7 @@ def _period() -> str:
 def _closed_case(world):
     case = open_case(world)
     services.case_decide(by=world.user(*INSPECTOR), case_id=case.pk, kind="penalty",
-                         basis_key="order30_41_forge", text_="警告并罚款3000元", amount=3000)
+                         article="L30-41-F", text_="警告并罚款3000元", amount=3000)
     services.case_close(by=world.user(*INSPECTOR), case_id=case.pk, closure="penalty")
     return case
 

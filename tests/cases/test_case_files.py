@@ -59,13 +59,19 @@ def test_one_source_opens_one_case(world):
 
 
 def test_an_inspection_finding_or_a_tip_opens_a_case(world):
+    from tests.cases.records import finding
     from tests.tips.records import matrix_tip
 
+    found = finding(world)
     case = services.case_open(by=world.user("inspector", "A"), source_kind="inspection",
-                              source_ref="检查发现 2026-17", title="X煤业无证上岗",
+                              source_ref=str(found.pk), title="X煤业无证上岗",
                               facts="两名电工无证上岗", officers=team(world),
-                              basis_keys=["aqscf_97_7"])
-    assert case.evidence.get().kind == "inspection_record"
+                              articles=["AQSCF-97-7"])
+    assert {e.kind for e in case.evidence.all()} == {"finding", "inspection_record", "photo"}
+    with pytest.raises(AppError, match="执法检查发现的问题检查发现 2026-17不存在或无权查看"):
+        services.case_open(by=world.user("inspector", "A"), source_kind="inspection",
+                           source_ref="检查发现 2026-17", title="X煤业无证上岗",
+                           facts="两名电工无证上岗", officers=team(world))
     from certguard.tips import services as tips
 
     tip = matrix_tip(world)
@@ -88,15 +94,16 @@ def test_bad_party_and_basis_are_refused(world):
     with pytest.raises(AppError, match="身份证号无效"):
         services.case_party_add(by=world.user("inspector", "A"), case_id=case.pk,
                                 kind="worker", name="甲", id_no="123")
-    with pytest.raises(AppError, match="法律依据不在目录中"):
+    with pytest.raises(AppError, match=r"法律依据不在处罚条款目录中.*nope"):
         services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                             basis_key="nope", text_="罚", amount=100)
+                             article="nope", text_="罚", amount=100)
     with pytest.raises(AppError, match="超出依据规定的幅度"):
         services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                             basis_key="order30_41_forge", text_="罚", amount=9000)
-    with pytest.raises(AppError, match="刑事条款不能作为行政处罚依据"):
+                             article="L30-41-F", text_="罚", amount=9000)
+    with pytest.raises(AppError, match=r"法律依据不在处罚条款目录中.*criminal_280"):
+        # a criminal offence is cited by the referral, never as an administrative basis
         services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                             basis_key="criminal_280", text_="罚", amount=0)
+                             article="criminal_280", text_="罚", amount=0)
     assert case.parties.count() == 1 and not case.decisions.exists()
 
 
@@ -104,7 +111,7 @@ def test_a_decision_is_numbered_and_sets_the_state(world):
     case = open_case(world)
     worker = case.parties.get(kind="worker")
     decision = services.case_decide(by=world.user("inspector", "A"), case_id=case.pk,
-                                    kind="penalty", basis_key="order30_41_forge",
+                                    kind="penalty", article="L30-41-F",
                                     text_="警告并罚款3000元", amount="3000", party_id=worker.pk)
     assert "罚〔" in decision.number and decision.amount == 3000
     case.refresh_from_db()
@@ -135,7 +142,7 @@ def test_a_seller_case_fans_out_sharing_its_evidence(world):
 def test_a_case_with_markers_closed_with_a_fine_only_is_flagged(world):
     case = open_case(world)
     services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                         basis_key="order30_41_forge", text_="罚款", amount=2000)
+                         article="L30-41-F", text_="罚款", amount=2000)
     services.case_close(by=world.user("inspector", "A"), case_id=case.pk, closure="penalty")
     flag = SupervisionFlag.objects.get(case=case)
     assert "seller" in flag.markers and flag.fine == 2000
@@ -145,14 +152,17 @@ def test_a_case_with_markers_closed_with_a_fine_only_is_flagged(world):
 
 
 def test_a_case_without_markers_closes_quietly(world):
+    from tests.cases.records import finding
+
     case = services.case_open(by=world.user("inspector", "A"), source_kind="inspection",
-                              source_ref="检查发现 1", title="无证上岗", facts="一名焊工无证上岗",
-                              officers=team(world), basis_keys=["aqscf_97_7"],
+                              source_ref=str(finding(world).pk), title="无证上岗",
+                              facts="一名焊工无证上岗",
+                              officers=team(world), articles=["AQSCF-97-7"],
                               kind="unlicensed")
     with pytest.raises(AppError, match="尚未作出行政处罚决定"):
         services.case_close(by=world.user("inspector", "A"), case_id=case.pk, closure="penalty")
     services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                         basis_key="aqscf_97_7", text_="罚款", amount=8000)
+                         article="AQSCF-97-7", text_="罚款", amount=8000)
     services.case_close(by=world.user("inspector", "A"), case_id=case.pk, closure="penalty")
     assert not SupervisionFlag.objects.exists()
 

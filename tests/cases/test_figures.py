@@ -22,7 +22,7 @@ def test_figures_count_and_list_their_records(world):
     r = referral_at(world, "judged")
     services.referral_early(by=world.user("prosecutor", "A"), pk=r.pk, note="提前介入")
     services.case_decide(by=world.user("inspector", "A"), case_id=r.case_id, kind="penalty",
-                         basis_key="order30_41_forge", text_="罚款", amount=2500)
+                         article="L30-41-F", text_="罚款", amount=2500)
     user = world.user("department_head", "city")
     out = cases_figures(user=user, group_by="region")
     assert out["totals"] == {"opened": 1, "referred": 1, "police_accepted": 1,

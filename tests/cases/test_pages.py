@@ -93,7 +93,7 @@ def test_the_supervision_list_shows_the_markers(world, client):
 
     case = open_case(world)
     services.case_decide(by=world.user("inspector", "A"), case_id=case.pk, kind="penalty",
-                         basis_key="order30_41_forge", text_="罚款", amount=1000)
+                         article="L30-41-F", text_="罚款", amount=1000)
     services.case_close(by=world.user("inspector", "A"), case_id=case.pk, closure="penalty")
     for role in ("department_head", "prosecutor"):
         page = _as(client, world.user(role, "A")).get("/cases/supervision/").content.decode()

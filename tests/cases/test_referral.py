@@ -114,9 +114,9 @@ def test_police_and_prosecutors_see_only_what_was_transferred_to_them(world):
 
 def open_case_b(world):
     from certguard.cases import services as s
-    from tests.cases.records import team
+    from tests.cases.records import finding, team
     return s.case_open(by=world.user("inspector", "A"), source_kind="inspection",
-                       source_ref="检查发现 99", title="售证案", facts="售卖假证",
+                       source_ref=str(finding(world).pk), title="售证案", facts="售卖假证",
                        officers=team(world))
 
 
