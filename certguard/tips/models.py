@@ -114,7 +114,11 @@ class Tip(Audited, TimeStampedModel):
         verbose_name = "举报"
         verbose_name_plural = "举报"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["created_at", "place"], name="tip_created_place"),
+                   models.Index(fields=["accepted_at", "place"], name="tip_accepted_place"),
+                   models.Index(fields=["handled_at", "place"], name="tip_handled_place"),
+                   models.Index(fields=["updated_at", "place"], name="tip_updated_place"),
+                   models.Index(fields=["department", "status"])]
 
     def __str__(self) -> str:
         return f"举报 #{self.pk}"
@@ -210,6 +214,7 @@ class Reward(Audited, TimeStampedModel):
     audit_exclude = ("payee", "amount", "basis")
 
     class Meta:
+        indexes = [models.Index(fields=["paid_at", "status"], name="reward_paid_status")]
         verbose_name = "举报奖励"
         verbose_name_plural = "举报奖励"
 
