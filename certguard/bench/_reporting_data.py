@@ -154,8 +154,9 @@ def insert(model: Any, n: int, columns: dict[str, str], d: Dialect, *, now: str 
 
 # --- the fill -----------------------------------------------------------------------------
 
-def fill(records: int) -> dict:
-    """Every source of the table, set-based (scratch database only)."""
+def fill(records: int, *, analyse: bool = True) -> dict:
+    """Every source of the table, set-based (scratch database only; a test fills its own
+    transaction without ``analyse``)."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -173,6 +174,9 @@ def fill(records: int) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
         models = _fill_all(d, n, timings)
+        if d.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = origin")
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
@@ -180,7 +184,8 @@ def fill(records: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = ON")
     inserted = time.perf_counter()
-    _analyse(connection)
+    if analyse:
+        _analyse(connection)
     return {"records": records, "rows": n, "fill_seconds": round(inserted - started, 1),
             "table_seconds": timings,
             "analyze_seconds": round(time.perf_counter() - inserted, 1)}

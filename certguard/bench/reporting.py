@@ -128,7 +128,10 @@ def _timed(*, month: str, repeat: int) -> dict:
         baseline_runs.append(time.perf_counter() - mark)
     got = {code: int(value) for (code, _), (value, _) in values.items() if value is not None}
     best, base = min(platform_runs), min(baseline_runs)
+    plans = _plans(lambda: compute_values(version=version, region="14", start=start, end=end))
     return {"month": month, "region": "14（山西省）", "measures": len(MEASURES),
+            "queries": plans["queries"], "full_scans": plans["full_scans"],
+            "plans_file": plans["file"],
             "values": got, "same_as_hand_written": got == expected,
             "platform_seconds": {"best": round(best, 3), "median": round(median(platform_runs),
                                                                           3)},
@@ -136,3 +139,31 @@ def _timed(*, month: str, repeat: int) -> dict:
                                          "median": round(median(baseline_runs), 3)},
             "ratio_to_hand_written": round(best / max(base, 1e-6), 2),
             "target_seconds": TARGET_SECONDS, "meets_target": best <= TARGET_SECONDS}
+
+
+def _plans(step: Any) -> dict:
+    """The plan (EXPLAIN) of every query ``step`` runs, written to a file beside the scratch
+    database; the summary names the queries whose plan reads a whole table or index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        step()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    lines, full = [], []
+    for n, query in enumerate(captured.captured_queries, start=1):
+        sql = query["sql"]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(explain + sql)
+                plan = [str(row[-1]) for row in cursor.fetchall()]
+        except Exception as exc:  # a plan that cannot be shown is reported as such
+            plan = [f"(no plan: {exc})"]
+        lines += [f"-- query {n} ({query['time']} s)", sql, *plan, ""]
+        scans = [p.strip() for p in plan if p.lstrip(" ->").startswith(("SCAN ", "Seq Scan"))]
+        if scans:
+            full.append({"query": n, "scans": scans})
+    path = Path(os.environ.get("CERTGUARD_VAR_DIR", ".")) / f"plans-{connection.vendor}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return {"queries": len(captured.captured_queries), "full_scans": full, "file": str(path)}
