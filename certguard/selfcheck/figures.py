@@ -213,8 +213,9 @@ def totals(*, user: UserLike, period: Period, region: str = "",
         employers = employers.filter(sector__in=list(sectors))
     start, end = _instants(period)
     checked = WorkerResult.objects.filter(upload=OuterRef("pk")).exclude(result=o.REJECTED)
+    in_scope = employers.filter(pk=OuterRef("employer"))  # a filter, never the loop's driver
     filed = RosterUpload.objects.filter(
-        Exists(checked), employer__in=employers.values("pk"),
+        Exists(checked), Exists(in_scope),
         status=RosterUpload.Status.VERIFIED, returned_at__isnull=True,
         verified_at__gte=start, verified_at__lte=end)
     later = filed.filter(employer=OuterRef("employer")).filter(

@@ -117,7 +117,8 @@ class Tip(Audited, TimeStampedModel):
         indexes = [models.Index(fields=["created_at", "place"], name="tip_created_place"),
                    models.Index(fields=["accepted_at", "place"], name="tip_accepted_place"),
                    models.Index(fields=["handled_at", "place"], name="tip_handled_place"),
-                   models.Index(fields=["updated_at", "place"], name="tip_updated_place"),
+                   models.Index(fields=["updated_at", "place", "status"],
+                                name="tip_updated_place"),
                    models.Index(fields=["department", "status"])]
 
     def __str__(self) -> str:
@@ -192,6 +193,7 @@ class TipClock(Audited, models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        indexes = [models.Index(fields=["tip", "met_at", "due_at"], name="tipclock_open_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} 至 {self.due_at:%Y-%m-%d}"
