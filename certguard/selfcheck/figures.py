@@ -222,11 +222,15 @@ def totals(*, user: UserLike, period: Period, region: str = "",
         Q(verified_at__gt=OuterRef("verified_at"))
         | Q(verified_at=OuterRef("verified_at"), pk__gt=OuterRef("pk")))
     latest = filed.filter(~Exists(later))
-    problem = Q(result__in=o.PROBLEMS)
-    counts = WorkerResult.objects.filter(upload__in=latest.values("pk")).aggregate(
-        checked=Count("pk", filter=~Q(result=o.REJECTED)),
-        valid=Count("pk", filter=Q(result=o.VALID)), found=Count("pk", filter=problem),
-        rectified=Count("pk", filter=problem & Q(rectified_on__isnull=False)))
+    # Counted from the uploads, joined to their results, and over the result column (never
+    # null): the index on (upload, result, rectified_on) answers alone.
+    result = "results__result"
+    problem = Q(results__result__in=o.PROBLEMS)
+    counts = latest.aggregate(
+        checked=Count(result, filter=~Q(results__result=o.REJECTED)),
+        valid=Count(result, filter=Q(results__result=o.VALID)),
+        found=Count(result, filter=problem),
+        rectified=Count(result, filter=problem & Q(results__rectified_on__isnull=False)))
     return Figures(employers=employers.count(), filed=latest.count(),
                    **{name: int(value or 0) for name, value in counts.items()})
 
