@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from certguard.cases.models import Case, CaseDecision, Listing
 from certguard.core.errors import AppError
@@ -51,10 +51,13 @@ def figure_records(*, user: UserLike, figure: str, filters: FigureFilter | None 
             (Q(referral__early_at__isnull=False) & f.period_q("referral__early_at"))
             | (Q(referral__supervision_at__isnull=False) & f.period_q("referral__supervision_at"))
         ).order_by("pk")
+    # The period's decisions or listings of the place's cases: the date index drives, each
+    # one's case is checked (EXISTS), rather than listing every case of the place first.
+    of_cases = Exists(cases.filter(pk=OuterRef("case_id")))
     if figure == "fines":
-        return CaseDecision.objects.filter(case__in=cases.values("pk"), kind="penalty").filter(
+        return CaseDecision.objects.filter(of_cases, kind="penalty").filter(
             f.period_q("decided_at")).select_related("case").order_by("decided_at", "pk")
-    return Listing.objects.filter(case__in=cases.values("pk"), decided_at__isnull=False).filter(
+    return Listing.objects.filter(of_cases, decided_at__isnull=False).filter(
         f.period_q("decided_at")).order_by("decided_at", "pk")
 
 

@@ -87,7 +87,8 @@ class Case(Audited, TimeStampedModel):
         ordering = ["-opened_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["organisation", "year", "seq"],
                                                name="case_number_per_authority_year")]
-        indexes = [models.Index(fields=["region", "department", "status"])]
+        indexes = [models.Index(fields=["opened_at", "region"], name="case_opened_region"),
+                   models.Index(fields=["region", "department", "status"])]
 
     def __str__(self) -> str:
         return self.number
@@ -214,6 +215,7 @@ class CaseDecision(Audited, models.Model):
     decided_at = models.DateTimeField("决定时间")
 
     class Meta:
+        indexes = [models.Index(fields=["decided_at", "kind"], name="casedecision_decided_kind")]
         verbose_name = "处理决定"
         verbose_name_plural = "处理决定"
         ordering = ["decided_at", "id"]
@@ -251,6 +253,11 @@ class Referral(Audited, TimeStampedModel):
     court_note = models.TextField("判决说明", blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["transferred_at"], name="referral_transferred_at"),
+                   models.Index(fields=["accepted_at"], name="referral_accepted_at"),
+                   models.Index(fields=["judged_at"], name="referral_judged_at"),
+                   models.Index(fields=["early_at"], name="referral_early_at"),
+                   models.Index(fields=["supervision_at"], name="referral_supervision_at")]
         verbose_name = "移送"
         verbose_name_plural = "移送"
 
@@ -404,6 +411,7 @@ class Listing(Audited, TimeStampedModel):
     repair_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["decided_at"], name="listing_decided")]
         verbose_name = "失信名单"
         verbose_name_plural = "失信名单"
         ordering = ["-noticed_at", "-id"]

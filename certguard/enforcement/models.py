@@ -584,6 +584,7 @@ class PenaltyDecision(Audited, TimeStampedModel):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        indexes = [models.Index(fields=["decided_at", "region"], name="penalty_decided_region")]
         verbose_name = "行政处罚"
         verbose_name_plural = "行政处罚"
         ordering = ["-filed_at", "-id"]

@@ -62,6 +62,7 @@ class SuspectDomain(Found):
     last_seen = models.DateTimeField("最近出现", auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["created_at", "region"], name="domain_created_region")]
         verbose_name = "疑似仿冒域名"
         verbose_name_plural = "疑似仿冒域名"
         ordering = ["-score", "domain"]
@@ -195,6 +196,8 @@ class Handover(Audited, TimeStampedModel):
                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        indexes = [models.Index(fields=["handed_at", "region"], name="handover_handed_region"),
+                   models.Index(fields=["disposed_at", "region"], name="handover_disposed_region")]
         verbose_name = "移交处置"
         verbose_name_plural = "移交处置"
         ordering = ["-handed_at"]

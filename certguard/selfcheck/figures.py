@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -187,6 +187,52 @@ def employer_rows(*, user: UserLike, period: Period, region: str = "",
         "last_reminded", "last_reminder_read", "checked", "valid", "found", "rectified",
     ).order_by("region_id", "name")
     return [_row(r) for r in rows]
+
+
+def _instants(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last instants in the current time zone (what ``__date`` compares
+    with), as a range the index on ``verified_at`` can serve."""
+    tz = timezone.get_current_timezone()
+    return datetime.combine(period.start, time.min, tz), datetime.combine(period.end, time.max, tz)
+
+
+def totals(*, user: UserLike, period: Period, region: str = "",
+           sectors: Iterable[str] | None = None) -> Figures:
+    """The figures of every employer in scope added up — the same numbers as adding up
+    ``employer_rows`` — set-based in named steps, without a row per employer:
+
+    1. ``employers``: the employers in scope (region prefix, sectors);
+    2. ``filed``: their uploads that count as a filed self-check in the period;
+    3. ``latest``: each employer's latest filed upload (no later one of the same employer);
+    4. the results of those uploads counted by outcome in one pass.
+    """
+    employers = employers_in_scope(user=user)
+    if region:
+        employers = employers.filter(region__code__startswith=region)
+    if sectors is not None:
+        employers = employers.filter(sector__in=list(sectors))
+    start, end = _instants(period)
+    checked = WorkerResult.objects.filter(upload=OuterRef("pk")).exclude(result=o.REJECTED)
+    in_scope = employers.filter(pk=OuterRef("employer"))  # a filter, never the loop's driver
+    filed = RosterUpload.objects.filter(
+        Exists(checked), Exists(in_scope),
+        status=RosterUpload.Status.VERIFIED, returned_at__isnull=True,
+        verified_at__gte=start, verified_at__lte=end)
+    later = filed.filter(employer=OuterRef("employer")).filter(
+        Q(verified_at__gt=OuterRef("verified_at"))
+        | Q(verified_at=OuterRef("verified_at"), pk__gt=OuterRef("pk")))
+    latest = filed.filter(~Exists(later))
+    # Counted from the uploads, joined to their results, and over the result column (never
+    # null): the index on (upload, result, rectified_on) answers alone.
+    result = "results__result"
+    problem = Q(results__result__in=o.PROBLEMS)
+    counts = latest.aggregate(
+        checked=Count(result, filter=~Q(results__result=o.REJECTED)),
+        valid=Count(result, filter=Q(results__result=o.VALID)),
+        found=Count(result, filter=problem),
+        rectified=Count(result, filter=problem & Q(results__rectified_on__isnull=False)))
+    return Figures(employers=employers.count(), filed=latest.count(),
+                   **{name: int(value or 0) for name, value in counts.items()})
 
 
 def not_filed(rows: Iterable[EmployerRow]) -> list[EmployerRow]:

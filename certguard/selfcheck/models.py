@@ -51,6 +51,8 @@ class RosterUpload(Audited, TimeStampedModel):
     return_reason = models.TextField("退回理由", blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["verified_at", "employer"],
+                                name="upload_verified_employer")]
         verbose_name = "花名册"
         verbose_name_plural = "花名册"
         ordering = ["-created_at", "-id"]
@@ -93,6 +95,8 @@ class WorkerResult(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        indexes = [models.Index(fields=["upload", "result", "rectified_on"],
+                                name="result_upload_result_fixed")]
         verbose_name = "核验结果"
         verbose_name_plural = "核验结果"
         ordering = ["upload_id", "id"]

@@ -114,7 +114,12 @@ class Tip(Audited, TimeStampedModel):
         verbose_name = "举报"
         verbose_name_plural = "举报"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["created_at", "place"], name="tip_created_place"),
+                   models.Index(fields=["accepted_at", "place"], name="tip_accepted_place"),
+                   models.Index(fields=["handled_at", "place"], name="tip_handled_place"),
+                   models.Index(fields=["updated_at", "place", "status"],
+                                name="tip_updated_place"),
+                   models.Index(fields=["department", "status"])]
 
     def __str__(self) -> str:
         return f"举报 #{self.pk}"
@@ -188,6 +193,7 @@ class TipClock(Audited, models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        indexes = [models.Index(fields=["tip", "met_at", "due_at"], name="tipclock_open_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} 至 {self.due_at:%Y-%m-%d}"
@@ -210,6 +216,7 @@ class Reward(Audited, TimeStampedModel):
     audit_exclude = ("payee", "amount", "basis")
 
     class Meta:
+        indexes = [models.Index(fields=["paid_at", "status"], name="reward_paid_status")]
         verbose_name = "举报奖励"
         verbose_name_plural = "举报奖励"
 
