@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_listing_conditions'),
+        ('cases', '0003_catalogue_links'),
         ('orgs', '0006_security_one_admin_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
