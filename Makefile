@@ -53,8 +53,11 @@ demo: install
 	@echo "打开 http://127.0.0.1:8000/ 登录（Ctrl-C 停止）"
 	$(BIN)/certguard rundemo
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in this process (for -x, pdb).
+TEST_WORKERS ?= auto
+
 test: install system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .
