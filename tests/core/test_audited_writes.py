@@ -34,6 +34,8 @@ RAW_SQL_ALLOWED = {
     # --- reporting ---
     "bench/reporting.py": "the benchmark's generated load, set-based, into a scratch database "
                           "only (it refuses to run without the bench's scratch marker)",
+    "bench/_reporting_data.py": "the reporting benchmark's generated sources, set-based, into "
+                                "its scratch database only (called by bench/reporting.py)",
 }
 # Modules that implement the audited writes (they call the plain queryset on purpose).
 ORM_ALLOWED = {"core/audit_writes.py", "core/signals.py"}

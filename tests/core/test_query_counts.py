@@ -455,6 +455,7 @@ EXEMPT = {
     "api/v1/cases/clocks/overdue": "每页条数固定，select_related 取案件与单位",
     "api/v1/cases/supervision/list": "每页条数固定，select_related 取案件与单位",
     "api/v1/cases/listings/public": "每页条数固定，select_related 取列入情形与决定机关",
+    "api/v1/cases/articles": "处罚条款目录（参考数据，条数由目录而非业务数据决定）",
     # --- reporting and campaigns ---
     "campaigns/<int:pk>/": "看板：每个已开始的阶段×每个单位查询各模块统计（单位数固定）",
     "api/v1/campaigns/<int:pk>": "同上",
