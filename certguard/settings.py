@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
         "certguard.core.policy.PolicyPermission",
         "certguard.orgs.permissions.SecondFactorSatisfied",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "certguard.core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "certguard.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "certguard.core.pagination.Pagination",  # limit 1–500, 400 outside
     "PAGE_SIZE": 50,
@@ -307,6 +307,23 @@ SPECTACULAR_SETTINGS = {
         "HandoverStatusEnum": "certguard.netwatch.reference.HANDOVER_STATUSES.items",
         "TipStatusEnum": "certguard.tips.reference.STATUSES.items",
         "RewardStatusEnum": "certguard.tips.reference.REWARD_STATUSES.items",
+        # --- security: the merged apps' choice sets, each under one meaningful name ---
+        # province / city / county: a region's level and a form's filling level alike
+        "RegionLevelEnum": "certguard.orgs.reference.LEVELS.items",
+        "UnitKindEnum": "certguard.enforcement.reference.UNIT_KINDS.items",
+        "EcertStepStateEnum": "certguard.ecert.api_docs.STEP_STATES",
+        "CaseKindEnum": "certguard.cases.reference.BULLETIN_KINDS.items",
+        "CaseStatusEnum": "certguard.cases.reference.CASE_STATUSES.items",
+        "CaseSourceKindEnum": "certguard.cases.reference.SOURCE_KINDS.items",
+        "ClueSourceKindEnum": "certguard.clues.reference.SOURCE_CHOICES",
+        "InstitutionUploadKindEnum": "certguard.institutions.reference.UPLOAD_KINDS.items",
+        "FilingKindEnum": "certguard.institutions.reference.KINDS.items",
+        "FilingStatusEnum": "certguard.institutions.reference.FILING_STATUSES.items",
+        "FindingStatusEnum": "certguard.institutions.reference.FINDING_STATUSES.items",
+        "InstitutionPlanStatusEnum": "certguard.institutions.reference.PLAN_STATUSES.items",
+        "ReportStatusEnum": "certguard.reporting.reference.STATUSES.items",
+        "ReportEventKindEnum": "certguard.reporting.reference.EVENT_KINDS.items",
+        "ReportValueSourceEnum": "certguard.reporting.reference.SOURCES.items",
     },
 }
 

@@ -155,6 +155,15 @@ def _private_var_dir(settings, _var_dir):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limit_leases():
+    """Each test starts as a newly started worker: no units of a rate limit leased ahead
+    (the counters themselves are rows, rolled back with the test)."""
+    from certguard.core import ratelimit
+
+    ratelimit.forget_leases()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Argon2 is deliberately slow; tests that check hashing ask for it themselves.

@@ -9,7 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certguard.campaigns import selectors, services
-from certguard.campaigns.models import Campaign, Supervision
+from certguard.campaigns.models import (
+    Campaign,
+    Phase,
+    RequiredForm,
+    Responsibility,
+    Supervision,
+)
 from certguard.campaigns.reference import STAGES
 from certguard.core.pagination import Pagination, paginated
 
@@ -19,6 +25,71 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = ["id", "name", "doc_no", "issuer", "region", "start", "end", "final_due",
                   "targets", "goal"]
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["name", "start", "end", "tasks"]
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer):
+    departments = serializers.ListField(child=serializers.CharField(), help_text="责任部门代码")
+    indicators = serializers.ListField(child=serializers.CharField(), help_text="衡量指标")
+
+    class Meta:
+        model = Responsibility
+        fields = ["task", "detail", "departments", "indicators"]
+
+
+class RequiredFormSerializer(serializers.ModelSerializer):
+    form = serializers.CharField(source="version.form.code", help_text="表号")
+    version = serializers.IntegerField(source="version.number", help_text="报表版本")
+
+    class Meta:
+        model = RequiredForm
+        fields = ["form", "version", "first_start", "last_start"]
+
+
+class UnitFiguresSerializer(serializers.Serializer):
+    """A unit's progress on the campaign's targets (a rate is 0–1; empty: no data yet)."""
+
+    selfcheck_rate = serializers.FloatField(allow_null=True, help_text="用人单位自查率")
+    certified_rate = serializers.FloatField(allow_null=True, help_text="持证率")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="报表及时率")
+    inspections = serializers.IntegerField(allow_null=True,
+                                           help_text="执法检查次数（空：暂无数据源）")
+    cases = serializers.IntegerField(allow_null=True, help_text="立案数（空：暂无数据源）")
+    reports_due = serializers.IntegerField(help_text="到期应报的报表数")
+    reports_on_time = serializers.IntegerField(help_text="按时报送的报表数")
+
+
+class UnitProgressSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="单位（地区）代码")
+    name = serializers.CharField()
+    figures = UnitFiguresSerializer()
+    lagging = serializers.ListField(child=serializers.CharField(),
+                                    help_text="滞后的指标及目标（空：不滞后）")
+
+
+class PhaseBoardSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    as_of = serializers.DateField(allow_null=True, help_text="统计截至日（空：阶段未开始）")
+    units = UnitProgressSerializer(many=True, help_text="各单位进度，滞后单位在前")
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    phases = PhaseSerializer(many=True, read_only=True)
+    responsibilities = ResponsibilitySerializer(many=True, read_only=True)
+    forms = RequiredFormSerializer(many=True, read_only=True)
+    board = PhaseBoardSerializer(many=True, read_only=True,
+                                 help_text="进度看板（按阶段，本人可见的单位）")
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "phases", "responsibilities", "forms",
+                  "board"]
 
 
 class CampaignInSerializer(serializers.Serializer):
@@ -58,7 +129,8 @@ class CampaignListApi(APIView):
 class CampaignDetailApi(APIView):
     policy = "campaigns.view"
 
-    @extend_schema(summary="专项行动：阶段、责任分工、报表与进度看板（滞后单位在前）")
+    @extend_schema(summary="专项行动：阶段、责任分工、报表与进度看板（滞后单位在前）",
+                   responses=CampaignDetailSerializer)
     def get(self, request, pk: int):
         campaign = selectors.campaign_get(user=request.user, pk=pk)
         return Response({
@@ -143,7 +215,8 @@ class SupervisionDetailApi(APIView):
              "at": d.created_at} for d in step.documents.all()]})
 
     @extend_schema(summary="办理：约谈时间、约谈纪要、整改报告（逾期照录并标明）、公开、延期申请、办结",
-                   request=StepActionSerializer, responses=SupervisionSerializer)
+                   request=StepActionSerializer, responses=SupervisionSerializer,
+                   operation_id="campaigns_supervisions_handle")
     def post(self, request, pk: int):
         selectors.supervision_get(user=request.user, pk=pk)
         data = StepActionSerializer(data=request.data)

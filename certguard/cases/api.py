@@ -645,12 +645,42 @@ def bulletin_download(request, pk: int, fmt: str):
                     content_type="application/pdf" if fmt == "pdf" else DOCX_TYPE)
 
 
+class FigureFilterSerializer(serializers.Serializer):
+    region = serializers.CharField(help_text="地区代码前缀（空：本人辖区）")
+    department = serializers.CharField(help_text="部门代码（空：全部）")
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+
+
+class CaseFigureValuesSerializer(serializers.Serializer):
+    opened = serializers.IntegerField(help_text=figures.FIGURES["opened"])
+    referred = serializers.IntegerField(help_text=figures.FIGURES["referred"])
+    police_accepted = serializers.IntegerField(help_text=figures.FIGURES["police_accepted"])
+    prosecutor_involved = serializers.IntegerField(
+        help_text=figures.FIGURES["prosecutor_involved"])
+    judged = serializers.IntegerField(help_text=figures.FIGURES["judged"])
+    fines = serializers.CharField(help_text="罚款金额（元，十进制文本）")
+    listed = serializers.IntegerField(help_text=figures.FIGURES["listed"])
+
+
+class CaseFigureGroupSerializer(CaseFigureValuesSerializer):
+    key = serializers.CharField(allow_null=True, help_text="分组：地区代码或部门代码")
+
+
+class CaseFiguresSerializer(serializers.Serializer):
+    filters = FigureFilterSerializer()
+    labels = serializers.DictField(child=serializers.CharField(), help_text="各统计项的名称")
+    totals = CaseFigureValuesSerializer()
+    groups = CaseFigureGroupSerializer(many=True, help_text="按 group_by 分组（未分组时为空）")
+
+
 class FiguresApi(APIView):
     policy = "cases.figures"
 
     @extend_schema(summary="案件统计（立案、移送、公安立案、检察介入、判决、罚款、失信名单）",
                    parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in
-                               ("region", "department", "start", "end", "group_by")])
+                               ("region", "department", "start", "end", "group_by")],
+                   responses=CaseFiguresSerializer)
     def get(self, request):
         out = figures.cases_figures(user=request.user, filters=filter_from(request.query_params),
                                     group_by=request.query_params.get("group_by", ""))

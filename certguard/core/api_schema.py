@@ -1,7 +1,39 @@
-"""Post-processing of the OpenAPI schema: every operation documents its 4xx answers in the one
-error shape (``{"error": {"code", "message", "fields"}}``, see ``core.api``)."""
+"""The OpenAPI schema: operation names (``AutoSchema``) and post-processing, so that every
+operation documents its 4xx answers in the one error shape
+(``{"error": {"code", "message", "fields"}}``, see ``core.api``)."""
 
 from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from certguard.core.pagination import PageSerializer
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """One naming rule for list operations. The API's views are plain ``APIView``s, so
+    drf-spectacular cannot tell a list from a detail and names both ``GET /x`` and
+    ``GET /x/{id}`` ``x_retrieve`` (then numbers them). Here a GET documented as answering
+    with a page of records (``core.pagination.paginated``) is a list: its operationId ends in
+    ``_list`` (``x_list`` beside ``x_retrieve``), as DRF's own list views are named. The page
+    stays documented as the object it is (``count``, ``next``, ``previous``, ``results``).
+    An explicit ``extend_schema(operation_id=...)`` still wins."""
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        if self.method != "GET" or not operation_id.endswith("_retrieve"):
+            return operation_id
+        if not self._answers_with_a_page():
+            return operation_id
+        stem = operation_id.removesuffix("_retrieve")
+        return stem if stem.endswith("_list") else stem + "_list"  # ".../list" paths
+
+    def _answers_with_a_page(self) -> bool:
+        shape = self.get_response_serializers()
+        if isinstance(shape, dict) and shape:  # {status: serializer}: the main (lowest) one
+            shape = shape[min(shape, key=str)]
+        return isinstance(shape, PageSerializer) or (
+            isinstance(shape, type) and issubclass(shape, PageSerializer))
+
 
 ERROR_BODY: dict = {
     "type": "object",

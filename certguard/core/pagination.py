@@ -62,19 +62,33 @@ def paginate(request, rows, serializer: type[serializers.BaseSerializer], *, vie
         serializer(page, many=True, context=context or {}).data)
 
 
+class PageSerializer(serializers.Serializer):
+    """Base of every documented page shape (``paginated``): the schema names a GET answering
+    with one a list operation (``core.api_schema.AutoSchema``)."""
+
+
 _PAGINATED: dict[str, type[serializers.Serializer]] = {}
 
 
-def paginated(serializer: type[serializers.BaseSerializer]) -> type[serializers.Serializer]:
-    """The documented shape of a page of ``serializer`` (for ``extend_schema(responses=)``)."""
-    name = "Paginated" + serializer.__name__.removesuffix("Serializer") + "List"
+def paginated(serializer: type[serializers.BaseSerializer] | serializers.BaseSerializer, *,
+              name: str = "") -> type[serializers.Serializer]:
+    """The documented shape of a page of ``serializer`` (for ``extend_schema(responses=)``).
+    ``serializer`` is a serializer class, or an instance made with ``many=True`` (e.g. a
+    ``PolymorphicProxySerializer`` when a page holds one of several record types), then
+    with the page's ``name``."""
+    if isinstance(serializer, type):
+        name = name or "Paginated" + serializer.__name__.removesuffix("Serializer") + "List"
+    elif not name:
+        raise ValueError("paginated(): a serializer instance needs a name")
     if name not in _PAGINATED:
-        _PAGINATED[name] = type(name, (serializers.Serializer,), {
+        results = serializer(many=True) if isinstance(serializer, type) else serializer
+        _PAGINATED[name] = type(name, (PageSerializer,), {
             "count": serializers.IntegerField(help_text="总条数"),
             "next": serializers.URLField(allow_null=True, help_text="下一页地址"),
             "previous": serializers.URLField(allow_null=True, help_text="上一页地址"),
-            "results": serializer(many=True),
+            "results": results,
             "__module__": __name__,
+            "__doc__": "分页列表：总条数、上一页与下一页的地址和本页的记录",
         })
     return _PAGINATED[name]
 

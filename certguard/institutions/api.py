@@ -3,7 +3,7 @@ same selectors and services (OpenAPI documented)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from certguard.core.errors import AppError
 from certguard.core.figures import filter_from
 from certguard.core.filters import apply_filters, filter_parameters
-from certguard.core.pagination import Pagination, paginated
+from certguard.core.pagination import Pagination, page_parameters, paginated
 from certguard.institutions import figures, selectors, services
 from certguard.institutions.filters import FindingFilterSet
 from certguard.institutions.models import (
@@ -416,8 +416,12 @@ class FiguresApi(APIView):
 class FigureRecordsApi(APIView):
     policy = "institutions.figures"
 
-    @extend_schema(summary="一项统计背后的记录（自查表或问题）", parameters=FIGURE_PARAMS,
-                   responses={200: dict})
+    @extend_schema(summary="一项统计背后的记录（自查表或问题）",
+                   parameters=[*FIGURE_PARAMS, *page_parameters()],
+                   responses=paginated(PolymorphicProxySerializer(
+                       component_name="FigureRecord", resource_type_field_name=None,
+                       serializers=[FilingSerializer, FindingSerializer], many=True),
+                       name="PaginatedFigureRecordList"))
     def get(self, request, figure: str):
         records = figures.figure_records(user=request.user, figure=figure,
                                          filters=filter_from(request.query_params))

@@ -13,7 +13,7 @@ from certguard.core.pagination import Pagination, paginated
 from certguard.core.scoping import actor_of
 from certguard.reporting import selectors, services
 from certguard.reporting.models import FormVersion, Period, Report
-from certguard.reporting.reference import PERIOD_TYPES
+from certguard.reporting.reference import EVENT_KINDS, LEVELS, PERIOD_TYPES, SOURCES, STATUSES
 
 
 class FormVersionSerializer(serializers.ModelSerializer):
@@ -105,10 +105,115 @@ class RemindSerializer(serializers.Serializer):
                                     default="")
 
 
+# --- documented answers (the views build these shapes from the selectors' objects) ----------
+
+class CompletenessSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=list(LEVELS.items()))
+    expected = serializers.IntegerField(help_text="应报送的报表数")
+    submitted = serializers.IntegerField(help_text="已报送（含已审核，不含退回）")
+    on_time = serializers.IntegerField(help_text="按时报送")
+    reporting_rate = serializers.FloatField(allow_null=True, help_text="报送率（无应报时为空）")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="及时率（无应报时为空）")
+
+
+class PeriodReportRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    region = serializers.CharField(help_text="填报单位的地区代码")
+    level = serializers.ChoiceField(choices=list(LEVELS.items()))
+    status = serializers.ChoiceField(choices=list(STATUSES.items()))
+    on_time = serializers.BooleanField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class NonSubmitterSerializer(serializers.Serializer):
+    report = serializers.IntegerField(help_text="报表 id")
+    region = serializers.CharField()
+    name = serializers.CharField(help_text="单位名称")
+    status = serializers.ChoiceField(choices=list(STATUSES.items()))
+    reminders = serializers.IntegerField(help_text="已催报次数")
+
+
+class PeriodDetailSerializer(serializers.Serializer):
+    period = ReportingPeriodSerializer()
+    completeness = CompletenessSerializer(many=True, help_text="各层级的报送率与及时率")
+    reports = PeriodReportRowSerializer(many=True, help_text="本人可见的各单位报表")
+    not_submitted = NonSubmitterSerializer(many=True, help_text="未报送（草稿或退回）的下级单位")
+
+
+class RemindedSerializer(serializers.Serializer):
+    reminded = serializers.ListField(child=serializers.CharField(),
+                                     help_text="已催报单位的地区代码")
+
+
+class CellSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    item = serializers.CharField(help_text="部门代码（无分项时为空）")
+    value = serializers.CharField(allow_null=True, help_text="数值（十进制文本）")
+    text = serializers.CharField(help_text="显示文本")
+    source = serializers.ChoiceField(choices=list(SOURCES.items()))  # type: ignore[assignment]
+    locked = serializers.BooleanField()
+    recomputed = serializers.CharField(allow_null=True, help_text="重新计算所得的值")
+    difference = serializers.CharField(allow_null=True, help_text="重新计算与已报数值之差")
+    unlock_reason = serializers.CharField()
+    cumulative = serializers.CharField(allow_null=True, help_text="累计数（累计报表）")
+
+
+class ReportEventRowSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(EVENT_KINDS.items()))
+    actor = serializers.CharField(help_text="经办人")
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    period = serializers.IntegerField(help_text="报送期间 id")
+    form = serializers.CharField(help_text="表号")
+    label = serializers.CharField(help_text="期间名称")  # type: ignore[assignment]
+    region = serializers.CharField()
+    level = serializers.ChoiceField(choices=list(LEVELS.items()))
+    status = serializers.ChoiceField(choices=list(STATUSES.items()))
+    due_date = serializers.DateField()
+    on_time = serializers.BooleanField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    returned_reason = serializers.CharField()
+    included = serializers.ListField(child=serializers.CharField(),
+                                     help_text="汇总的下级单位的地区代码")
+    measures = serializers.ListField(child=serializers.DictField(), help_text=(
+        "指标：[{code, group, label, formula 或 manual}]（见报表版本的 layout）"))
+    items = serializers.ListField(child=serializers.CharField(),
+                                  help_text="分项（部门代码；无分项时为一个空字符串）")
+    values = CellSerializer(many=True)
+    events = ReportEventRowSerializer(many=True, help_text="办理记录")
+
+
+class DrillRecordSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="记录类别")
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+
+
+class DrillPartSerializer(serializers.Serializer):
+    ref = serializers.CharField(help_text="指标引用 <app>.<figure>")
+    label = serializers.CharField()  # type: ignore[assignment]
+    available = serializers.BooleanField(help_text="数据源是否可用")
+    count = serializers.IntegerField(allow_null=True)
+    records = DrillRecordSerializer(many=True, help_text="所计的记录（至多 200 条）")
+
+
+class DrillSerializer(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]
+    formula = serializers.CharField(help_text="计算公式（手工填报的指标为“手工填报”）")
+    parts = DrillPartSerializer(many=True)
+
+
 class PeriodDetailApi(APIView):
     policy = {"read": "reporting.view", "write": "reporting.approve"}
 
-    @extend_schema(summary="报送期间：报送率、及时率与未报送单位")
+    @extend_schema(summary="报送期间：报送率、及时率与未报送单位",
+                   responses=PeriodDetailSerializer)
     def get(self, request, pk: int):
         period = selectors.period_get(user=request.user, pk=pk)
         pending = selectors.non_submitters(period=period,
@@ -123,7 +228,8 @@ class PeriodDetailApi(APIView):
                                "name": p["name"], "status": p["status"],
                                "reminders": p["reminders"]} for p in pending]})
 
-    @extend_schema(summary="向未报送的下级单位催报", request=RemindSerializer)
+    @extend_schema(summary="向未报送的下级单位催报", request=RemindSerializer,
+                   responses=RemindedSerializer, operation_id="reporting_periods_remind")
     def post(self, request, pk: int):
         selectors.period_get(user=request.user, pk=pk)
         data = RemindSerializer(data=request.data)
@@ -149,7 +255,8 @@ def _report_json(report: Report) -> dict:
 class ReportDetailApi(APIView):
     policy = "reporting.view"
 
-    @extend_schema(summary="一张报表：数值（来源、锁定、重新计算差异、累计）与办理记录")
+    @extend_schema(summary="一张报表：数值（来源、锁定、重新计算差异、累计）与办理记录",
+                   responses=ReportSerializer)
     def get(self, request, pk: int):
         return Response(_report_json(selectors.report_get(user=request.user, pk=pk)))
 
@@ -166,7 +273,7 @@ class ReportFillApi(APIView):
     policy = {"write": "reporting.fill"}
 
     @extend_schema(summary="本单位：计算、手工填报（或更正已解锁的数值）、报送",
-                   request=FillSerializer)
+                   request=FillSerializer, responses=ReportSerializer)
     def post(self, request, pk: int):
         selectors.report_get(user=request.user, pk=pk, action="reporting.fill")
         data = FillSerializer(data=request.data)
@@ -195,7 +302,7 @@ class ReportReviewApi(APIView):
     policy = {"write": "reporting.approve"}
 
     @extend_schema(summary="上一级：审核通过（锁定）、退回（须填理由）、解锁单个数值（须填理由）",
-                   request=ReviewSerializer)
+                   request=ReviewSerializer, responses=ReportSerializer)
     def post(self, request, pk: int):
         selectors.report_get(user=request.user, pk=pk, action="reporting.approve")
         data = ReviewSerializer(data=request.data)
@@ -215,7 +322,8 @@ class ReportRecordsApi(APIView):
     policy = "reporting.view"
 
     @extend_schema(summary="一个数值所计的业务记录",
-                   parameters=[OpenApiParameter("measure", str), OpenApiParameter("item", str)])
+                   parameters=[OpenApiParameter("measure", str), OpenApiParameter("item", str)],
+                   responses=DrillSerializer)
     def get(self, request, pk: int):
         report = selectors.report_get(user=request.user, pk=pk)
         drill = selectors.value_records(user=request.user, report=report,

@@ -31,6 +31,9 @@ RAW_SQL_ALLOWED = {
                                 "every created row (file lines and fingerprint) and every "
                                 "updated one with its before and after values (audit_bulk), "
                                 "in the same transaction",
+    # --- security: rate limits at the verify path's speed ---
+    "core/ratelimit.py": "the rate-limit counters' one-statement upsert (core.ratecounter, "
+                         "deliberately not audited: see core/audit_models.py)",
     # --- reporting ---
     "bench/reporting.py": "the benchmark's generated load, set-based, into a scratch database "
                           "only (it refuses to run without the bench's scratch marker)",

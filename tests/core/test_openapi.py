@@ -117,3 +117,15 @@ def test_batch_verification_refuses_a_batch_that_is_not_one(db, body):
     answer = APIClient().post("/api/v1/verify/batch", body, format="json")
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid"
+
+
+def test_operation_ids_are_unique_and_a_page_of_records_is_a_list(schema):
+    """The finding: list and detail GETs both named ``<x>_retrieve`` (then numbered by the
+    generator). A GET answering with a page is ``<x>_list``, its detail ``<x>_retrieve``."""
+    ids = [operation["operationId"] for _, _, operation in _operations(schema)]
+    assert len(ids) == len(set(ids))
+    assert not [i for i in ids if i[-1].isdigit()]  # no numeral suffix from a collision
+    paths = schema["paths"]
+    assert paths["/api/v1/clues"]["get"]["operationId"] == "clues_list"
+    assert paths["/api/v1/clues/{id}"]["get"]["operationId"] == "clues_retrieve"
+    assert paths["/api/v1/cases/referrals/list"]["get"]["operationId"] == "cases_referrals_list"

@@ -98,9 +98,6 @@ def test_production_sends_hsts_and_redirects_plain_http(tmp_path):
     assert lines["FORGED"] == "301"
 
 
-@pytest.mark.xfail(strict=True, reason="the apps merged at the last stop add OpenAPI schema "
-                   "warnings (operationId and enum-name collisions, APIViews without a "
-                   "serializer) that check --deploy reports; open work on the security issue")
 def test_check_deploy_passes_without_warnings_in_production(tmp_path):
     result = _certguard(_production_env(tmp_path), "check", "--deploy", "--fail-level",
                         "WARNING")
