@@ -9,7 +9,6 @@ receive; the provincial office the city's report. Safe to run again."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
@@ -20,7 +19,7 @@ from certguard.campaigns.models import Campaign, Supervision
 from certguard.campaigns.reference import SEED_CAMPAIGNS
 from certguard.core.scoping import COMMAND_LINE, UserLike
 from certguard.orgs.selectors import organisations_for
-from certguard.orgs.services import user_create
+from certguard.orgs.services import throwaway_password, user_create
 
 OFFICES = {"140521": ("demo_campaign_qs", "沁水县专项办"),
            "140522": ("demo_campaign_yc", "阳城县专项办"),
@@ -39,7 +38,7 @@ def _office(code: str, password: str) -> UserLike:
         region_id=code, department="yj").first()
     # A random password passes the validators; the demo's published one is set afterwards,
     # as for every demo account (certguard demo is refused in production).
-    user = user_create(username=username, password=secrets.token_urlsafe(24), display_name=name,
+    user = user_create(username=username, password=throwaway_password(), display_name=name,
                        organisation=department, role="campaign_office")
     user.set_password(password)
     user.save(update_fields=["password"])

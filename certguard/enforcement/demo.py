@@ -7,7 +7,6 @@ and published) and an overdue clock for the head. Safe to re-run."""
 from __future__ import annotations
 
 import hashlib
-import secrets
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -18,7 +17,7 @@ from certguard.core.scoping import actor_of
 from certguard.enforcement import services
 from certguard.enforcement.models import Clock, Plan, RegisterUnit, Task
 from certguard.orgs.selectors import organisations_for
-from certguard.orgs.services import user_create
+from certguard.orgs.services import throwaway_password, user_create
 from certguard.workforce.services import LedgerRow, ledger_apply
 
 SEED = "2024年9月2日 福利彩票3D第2024236期 开奖号码 5 8 1"
@@ -58,7 +57,7 @@ def demo_enforcement_build(*, inspector, head, enterprise_user) -> str:
     department = organisations_for(user=head, action="organisations.view_own").get(
         pk=actor_of(head).organisation_id or 0)
     second = user_create(username="demo_inspector2", display_name="沁水县执法员（二）",
-                         password=secrets.token_urlsafe(24),
+                         password=throwaway_password(),
                          organisation=department, role="inspector")
     services.inspector_register(by=head, user_id=inspector.pk, cert_no="14052124001")
     services.inspector_register(by=head, user_id=second.pk, cert_no="14052124002")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -20,7 +19,7 @@ from certguard.institutions import services
 from certguard.institutions.models import Finding, Period, RecordUpload
 from certguard.institutions.reference import CHECKLISTS
 from certguard.orgs.selectors import organisations_for
-from certguard.orgs.services import user_create
+from certguard.orgs.services import throwaway_password, user_create
 
 TRAINING = ["institution_code", "class_id", "trainee_id_no", "trainee_name", "item_code",
             "start_date", "end_date", "hours", "class_kind", "cert_no"]
@@ -50,7 +49,7 @@ def _user(username: str, display: str, org, password: str):
             return member.user
     # A random password passes the validators; the demo's published one is set afterwards,
     # as for every demo account (certguard demo is refused in production).
-    user = user_create(username=username, password=secrets.token_urlsafe(24),
+    user = user_create(username=username, password=throwaway_password(),
                        display_name=display, organisation=org, role="institution_user")
     user.set_password(password)
     user.save(update_fields=["password"])

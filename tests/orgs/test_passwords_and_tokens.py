@@ -189,3 +189,15 @@ def test_the_lock_after_five_failures_holds_only_at_the_attackers_address(cast, 
     assert _login(client, "user_y", PASSWORD, ip="203.0.113.5").status_code == 429
     _age_failures(120)
     assert _login(client, "user_y", PASSWORD, ip="198.51.100.8").status_code == 302
+
+
+def test_throwaway_passwords_always_pass_the_validators(cast):
+    """Demo accounts start with one; a random string alone sometimes lacks a character class
+    (a demo build once failed on 'PRRQrJkqyPenbKUMdAmUudaJftbHDWdC'), or holds a keyboard walk."""
+    from certguard.orgs.models import User
+    from certguard.orgs.services import throwaway_password
+
+    with pytest.raises(ValidationError):
+        validate_password("PRRQrJkqyPenbKUMdAmUudaJftbHDWdC", User(username="demo_exam"))
+    for _ in range(300):
+        validate_password(throwaway_password(), User(username="demo_exam"))
