@@ -9,12 +9,14 @@ Either way the registry is untouched until the merge, which runs in one transact
 # ruff: noqa: S608 - table and column names are code constants
 from __future__ import annotations
 
+import io
+
 from django.db import DatabaseError, connection, transaction
 
 from certguard.registry.import_rows import STAGE_FIELDS
 
-SQLITE_TYPES = {"line": "INTEGER", "issuer_id": "INTEGER", "fp": "INTEGER"}
-PG_TYPES = {"line": "bigint", "issuer_id": "bigint", "fp": "bigint", "birth_date": "date",
+SQLITE_TYPES = {"line": "INTEGER", "issuer_id": "INTEGER"}
+PG_TYPES = {"line": "bigint", "issuer_id": "bigint", "birth_date": "date",
             "first_issued": "date", "valid_from": "date", "valid_until": "date",
             "review_due": "date", "last_review": "date"}
 CACHE_KIB = 256 * 1024  # SQLite page cache during an import
@@ -28,6 +30,10 @@ class Stage:
     table = ""
 
     def add(self, rows: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def add_arrow(self, table) -> None:
+        """Rows already checked and staged as an Arrow table (STAGE_FIELDS columns)."""
         raise NotImplementedError
 
     def ready(self) -> None:
@@ -69,6 +75,10 @@ class SqliteStage(Stage):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.insert, rows)
 
+    def add_arrow(self, table) -> None:
+        columns = [column.to_pylist() for column in table.columns]
+        self.add(list(zip(*columns, strict=True)))
+
     def ready(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX temp.import_stage_key ON {self.table} "
@@ -99,12 +109,24 @@ class PostgresStage(Stage):
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(columns)})")
         self.copy_sql = f"COPY {self.table} ({', '.join(STAGE_FIELDS)}) FROM STDIN"
+        self.copy_csv = self.copy_sql + " (FORMAT csv)"
 
     def add(self, rows: list[tuple]) -> None:
         with transaction.atomic(), connection.cursor() as cursor, \
                 cursor.copy(self.copy_sql) as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def add_arrow(self, table) -> None:
+        """CSV written by Arrow in C: a null is an empty field, an empty text a quoted "" (the
+        meaning PostgreSQL's CSV format gives them)."""
+        import pyarrow.csv as pa_csv
+
+        out = io.BytesIO()
+        pa_csv.write_csv(table, out, pa_csv.WriteOptions(include_header=False))
+        with transaction.atomic(), connection.cursor() as cursor, \
+                cursor.copy(self.copy_csv) as copy:
+            copy.write(out.getbuffer())
 
     def ready(self) -> None:
         with connection.cursor() as cursor:
