@@ -63,6 +63,9 @@ class SqliteStage(Stage):
             # memory; a larger page cache keeps the indexes being written in memory instead.
             cursor.execute("PRAGMA mmap_size=0")
             cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            # The staging table's own cache (SQLite's default is 2 MB per schema): the merge
+            # reads it by index, and a small cache rereads its file for every row.
+            cursor.execute(f"PRAGMA temp.cache_size=-{CACHE_KIB}")
             if not connection.in_atomic_block:  # SQLite refuses both inside a transaction
                 cursor.execute("PRAGMA temp_store=FILE")
                 cursor.execute("PRAGMA temp.journal_mode=OFF")  # thrown away afterwards
