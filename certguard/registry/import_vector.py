@@ -42,6 +42,7 @@ class VectorCheck:
 
     def __init__(self, *, items: set[tuple[str, str]], issuers: dict[str, int], remit: Remit,
                  as_of: date) -> None:
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -57,9 +58,11 @@ class VectorCheck:
         self.families = pa.array(sorted(FAMILIES), pa.string())
         self.statuses = pa.array(sorted(STATUSES), pa.string())
         self.remit_families = pa.array(sorted(remit.families), pa.string())
-        self.check_chars = pa.array(list(ids.ID_CHECK_CHARS), pa.string())
         self.sexes = pa.array(["", "男", "女"], pa.string())
-        self.month_days = pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int64())
+        self.np = np
+        self.month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        self.weights = np.array(ids.ID_WEIGHTS, dtype=np.int64)
+        self.check_bytes = np.frombuffer(ids.ID_CHECK_CHARS.encode("ascii"), dtype=np.uint8)
 
     def table(self, rows: list[tuple[int, list | tuple]]) -> Any | None:
         """An Arrow table of a chunk read as Python values (CSV, XLSX): None when a column
@@ -124,56 +127,60 @@ class VectorCheck:
     def _values(self, t) -> Any:
         """Dates that exist, and GB 11643 for ID numbers already known to be 17 digits and a
         digit or X: birth date, address code (valid for births up to its abolition year) and
-        check character, as ids.check_id_no."""
-        pc, c = self.pc, t.column
-        id_no = c("id_no")
+        check character, as ids.check_id_no. The fixed-width values are read as a matrix of
+        bytes (numpy), a handful of operations for the whole chunk."""
+        np, pc, c = self.np, self.pc, t.column
         tests = [self._date_ok(c(name)) for name in REQUIRED_DATES]
-        tests += [pc.or_kleene(pc.is_null(c(name)), pc.or_kleene(
-            pc.equal(c(name), ""), self._date_ok(c(name)))) for name in OPTIONAL_DATES]
-        year = self._int(id_no, 6, 10)
-        tests += [self._exists(year, self._int(id_no, 10, 12), self._int(id_no, 12, 14)),
-                  pc.greater_equal(year, 1900),
-                  pc.less_equal(pc.utf8_slice_codeunits(id_no, 6, 14),
-                                self.as_of.strftime("%Y%m%d"))]
-        region = pc.index_in(pc.utf8_slice_codeunits(id_no, 0, 6), value_set=self.regions)
-        end = pc.take(self.region_ends, region)
-        tests += [pc.is_valid(region),
-                  pc.or_kleene(pc.is_null(end), pc.less_equal(year, end))]
-        total = None
-        for i, weight in enumerate(ids.ID_WEIGHTS):
-            digit = pc.cast(pc.utf8_slice_codeunits(id_no, i, i + 1), self.pa.int64())
-            term = pc.multiply(digit, weight)
-            total = term if total is None else pc.add(total, term)
-        remainder = pc.subtract(total, pc.multiply(pc.divide(total, 11), 11))  # integers
-        expected = pc.take(self.check_chars, remainder)
-        tests.append(pc.equal(pc.utf8_slice_codeunits(id_no, 17, 18), expected))
-        return _all(pc, tests)
+        for name in OPTIONAL_DATES:
+            column = c(name)
+            absent = pc.fill_null(pc.equal(column, ""), True)
+            tests.append(absent.to_numpy(zero_copy_only=False)
+                         | self._date_ok(pc.if_else(absent, "2000-01-01", column)))
+        id_no = self._bytes(c("id_no"), 18)
+        digits = id_no[:, :17].astype(np.int64) - 48
+        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+        month, day = digits[:, 10] * 10 + digits[:, 11], digits[:, 12] * 10 + digits[:, 13]
+        region = pc.index_in(pc.utf8_slice_codeunits(c("id_no"), 0, 6), value_set=self.regions)
+        end = pc.fill_null(pc.take(self.region_ends, region), 9999).to_numpy(zero_copy_only=False)
+        as_of = self.as_of.year * 10000 + self.as_of.month * 100 + self.as_of.day
+        tests += [self._exists(year, month, day), year >= 1900,
+                  year * 10000 + month * 100 + day <= as_of,
+                  pc.is_valid(region).to_numpy(zero_copy_only=False), year <= end,
+                  id_no[:, 17] == self.check_bytes[(digits @ self.weights) % 11]]
+        ok = tests[0]
+        for test in tests[1:]:
+            ok = ok & test
+        return self.pa.array(ok, self.pa.bool_())
 
-    def _int(self, column, start: int, stop: int) -> Any:
-        """Digits start:stop as integers (the column already matched its pattern)."""
-        return self.pc.cast(self.pc.utf8_slice_codeunits(column, start, stop), self.pa.int64())
+    def _bytes(self, column, width: int) -> Any:
+        """A text column whose values are all ``width`` ASCII characters, as an (n, width)
+        matrix of bytes, without copying."""
+        np = self.np
+        array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+        if array.null_count or not len(array):
+            raise ValueError("a null where a fixed-width value was checked")
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1,
+                                offset=array.offset * 4)
+        start, stop = int(offsets[0]), int(offsets[-1])
+        if stop - start != width * len(array):
+            raise ValueError("values of another width where a fixed width was checked")
+        data = np.frombuffer(array.buffers()[2], dtype=np.uint8, count=stop - start,
+                             offset=start)
+        return data.reshape(len(array), width)
 
     def _exists(self, year, month, day) -> Any:
         """True where year-month-day is a date of the Gregorian calendar (year 1 to 9999)."""
-        pc = self.pc
-
-        def divisible(n: int):
-            return pc.equal(pc.subtract(year, pc.multiply(pc.divide(year, n), n)), 0)
-
-        leap = pc.or_(pc.and_(divisible(4), pc.invert(divisible(100))), divisible(400))
-        real_month = pc.and_(pc.greater_equal(month, 1), pc.less_equal(month, 12))
-        last = pc.take(self.month_days, pc.if_else(real_month, month, 0))
-        last = pc.add(last, pc.cast(pc.and_(leap, pc.equal(month, 2)), self.pa.int64()))
-        return _all(pc, [pc.greater_equal(year, 1), real_month, pc.greater_equal(day, 1),
-                         pc.less_equal(day, last)])
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        real_month = (month >= 1) & (month <= 12)
+        last = self.month_days[self.np.where(real_month, month, 0)] + (leap & (month == 2))
+        return (year >= 1) & real_month & (day >= 1) & (day <= last)
 
     def _date_ok(self, column) -> Any:
-        """An existing date, for a column that matched DATE (or is empty, then false)."""
-        pc = self.pc
-        full = pc.equal(pc.utf8_length(column), 10)  # "" where an optional date is absent
-        column = pc.if_else(full, column, "0000-00-00")
-        return pc.and_(full, self._exists(self._int(column, 0, 4), self._int(column, 5, 7),
-                                          self._int(column, 8, 10)))
+        """An existing date, for a column whose values all matched DATE."""
+        digits = self._bytes(column, 10).astype(self.np.int64) - 48
+        year = digits[:, 0:4] @ self.np.array([1000, 100, 10, 1])
+        return self._exists(year, digits[:, 5] * 10 + digits[:, 6],
+                            digits[:, 8] * 10 + digits[:, 9])
 
     def _staged(self, t) -> Any:
         pa, pc, c = self.pa, self.pc, t.column
