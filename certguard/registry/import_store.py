@@ -172,9 +172,12 @@ EVENT = ("INSERT INTO registry_certificateevent (certificate_id, kind, \"on\", r
 
 def merge(context: MergeContext, progress: Callable[[str], None]) -> None:
     now, today = context.now, context.today
+    # SQLite: the holders from one pass over the staged rows, sorted, rather than a walk of
+    # the staging table's (id_no, name) index fetching each row (1,000,000 rows: 2.4 s, not 4).
+    scan = "" if connection.vendor == "postgresql" else " NOT INDEXED"
     progress("正在写入持证人")
     _run(f"INSERT INTO registry_holder (id_no, name, sex, birth_date, created_at, updated_at) "
-         f"SELECT id_no, min(name), min(sex), min(birth_date), %s, %s FROM {T} s "
+         f"SELECT id_no, min(name), min(sex), min(birth_date), %s, %s FROM {T} s{scan} "
          f"WHERE {WRITTEN} AND NOT EXISTS "
          f"(SELECT 1 FROM registry_holder h WHERE h.id_no = s.id_no) "
          f"GROUP BY id_no ORDER BY id_no", [now, now])
