@@ -253,21 +253,31 @@ def _recreate(indexes: list[tuple[str, str]], progress: Callable[[str], None]) -
         _run(definition)
 
 
-def created_lines(size: int) -> Iterator[tuple[int, int, int, list[list[int]]]]:
+def created_lines(size: int, *, updates: bool = True) -> Iterator[
+        tuple[int, int, int, list[list[int]]]]:
     """The written rows in line order, ``size`` at a time: for each such chunk that created
     certificates, its first and last line, how many it created and the runs of consecutive
     lines that did ([first, last] each). Computed in SQL ("gaps and islands"): a national file
-    is millions of rows but a few runs."""
-    chunks = (f"SELECT line, cert_id, (row_number() OVER (ORDER BY line) - 1) / {int(size)} "
-              f"AS chunk FROM {T} WHERE {WRITTEN}")
-    runs = _rows(f"WITH w AS ({chunks}), "
-                 f"b AS (SELECT chunk, min(line) AS first, max(line) AS last FROM w "
-                 f"GROUP BY chunk), "
-                 f"c AS (SELECT chunk, line, line - row_number() OVER (PARTITION BY chunk "
-                 f"ORDER BY line) AS run FROM w WHERE cert_id IS NULL) "
-                 f"SELECT c.chunk, b.first, b.last, min(c.line), max(c.line), count(*) "
-                 f"FROM c JOIN b ON b.chunk = c.chunk GROUP BY c.chunk, b.first, b.last, c.run "
-                 f"ORDER BY c.chunk, 4")
+    is millions of rows but a few runs. Without updates every written row is a created one,
+    and one numbering of the rows gives both the chunks and the runs."""
+    if not updates:
+        runs = _rows(f"SELECT chunk, min(first) OVER (PARTITION BY chunk), "
+                     f"max(last) OVER (PARTITION BY chunk), first, last, count FROM ("
+                     f"SELECT chunk, min(line) AS first, max(line) AS last, count(*) AS count "
+                     f"FROM (SELECT line, (n - 1) / {int(size)} AS chunk, line - n AS run FROM "
+                     f"(SELECT line, row_number() OVER (ORDER BY line) AS n FROM {T} "
+                     f"WHERE {TO_INSERT}) w) r GROUP BY chunk, run) g ORDER BY chunk, first")
+    else:
+        chunks = (f"SELECT line, cert_id, (row_number() OVER (ORDER BY line) - 1) / {int(size)} "
+                  f"AS chunk FROM {T} WHERE {WRITTEN}")
+        runs = _rows(f"WITH w AS ({chunks}), "
+                     f"b AS (SELECT chunk, min(line) AS first, max(line) AS last FROM w "
+                     f"GROUP BY chunk), "
+                     f"c AS (SELECT chunk, line, line - row_number() OVER (PARTITION BY chunk "
+                     f"ORDER BY line) AS run FROM w WHERE cert_id IS NULL) "
+                     f"SELECT c.chunk, b.first, b.last, min(c.line), max(c.line), count(*) "
+                     f"FROM c JOIN b ON b.chunk = c.chunk "
+                     f"GROUP BY c.chunk, b.first, b.last, c.run ORDER BY c.chunk, 4")
     chunk_at, head, count_of_chunk = None, (0, 0), 0
     runs_of_chunk: list[list[int]] = []
     for chunk, first, last, start, end, count in runs:

@@ -134,7 +134,8 @@ def _audit(report: ImportReport, batch: ImportBatch, by: UserLike) -> None:
     file's lines (the values are that file's, identified by its SHA-256 on the batch).
     Updated certificates: before and after values of every changed field, read back from the
     history events the merge wrote and the rows as they now are (``audit_bulk``)."""
-    for first, last, n_created, created in store.created_lines(AUDIT_CHUNK):
+    for first, last, n_created, created in store.created_lines(
+            AUDIT_CHUNK, updates=bool(report.updated)):
         audit_record(action="create", object_type="registry.certificate",
                      object_id=f"导入批次{batch.pk}",
                      summary=f"导入证书 {report.file} 第{first}–{last}行：新增{n_created}",
