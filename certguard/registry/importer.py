@@ -1,8 +1,9 @@
 """Import certificates in the exchange format (CSV, CSV.GZ, XLSX, Parquet) into the registry.
 
 Streaming, in three steps, with memory that does not grow with the file:
-1. read the file chunk by chunk (import_source), check each row (import_rows), report a
-   rejected row to the report file at once (import_report), stage the good ones (import_stage);
+1. read the file chunk by chunk (import_source); check the chunk column-wise and stage its
+   clean rows (import_vector), check the others one by one (import_rows), report a rejected
+   row to the report file at once (import_report), stage the good ones (import_stage);
 2. in ONE transaction: check what needs other rows set-based (import_store), then merge;
 3. commit. A failure anywhere (a damaged file half-way, the disk full, the database gone) rolls
    the transaction back: the registry is exactly as it was before, never half-loaded. The
