@@ -42,7 +42,7 @@ _TEXTS = itemgetter(*TEXT_AT)
 _DATES = itemgetter(*(i for _, i, _ in DATE_COLUMNS))
 STAGE_FIELDS = ("line", "cert_no", "id_no", "name", "sex", "birth_date", "family", "item_code",
                 "issuer_code", "issuer_id", "first_issued", "valid_from", "valid_until",
-                "review_due", "last_review", "status", "source", "fp")
+                "review_due", "last_review", "status", "source")
 
 
 class Reject(Exception):
@@ -134,10 +134,9 @@ class RowChecker:
             raise Reject("valid_until", "period_inverted", "有效期止早于有效期起")
         if family == "special_ops" and cert_no != "T" + holder_id:
             raise Reject("cert_no", "certno_id_mismatch", "特种作业操作证编号应为“T+身份证号”")
-        row = (cert_no, holder_id, name, holder_sex, birth,
-               family, item_code, issuer_code, self.issuers.get(issuer_code), first, start, end,
-               due, last, status, source)
-        return (line, *row, hash(row))
+        return (line, cert_no, holder_id, name, holder_sex, birth, family, item_code,
+                issuer_code, self.issuers.get(issuer_code), first, start, end, due, last, status,
+                source)
 
     def _date(self, column: str, value: object, required: bool) -> str | None:
         """Checked dates are remembered: a registry holds a few thousand distinct dates."""

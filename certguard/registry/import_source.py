@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from certguard.core.errors import AppError
 from certguard.rules.schema import CERTIFICATES
@@ -39,10 +40,35 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 @dataclass
 class Chunk:
-    """Rows of one stretch of the file: ``rows`` are (line, values in COLUMNS order)."""
+    """Rows of one stretch of the file: ``rows`` are (line, values in COLUMNS order). A Parquet
+    chunk comes as ``table`` instead (Arrow: line, then COLUMNS), turned into Python values
+    only for the rows that need them (``python_rows``)."""
 
     rows: list[tuple[int, list | tuple]] = field(default_factory=list)
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, col, code, msg
+    table: Any = None
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) if self.table is None else self.table.num_rows
+
+    def python_rows(self, skip: Any = None) -> list[tuple[int, list | tuple]]:
+        """(line, values) of the chunk's rows, but those whose line is in ``skip`` (an Arrow
+        array of lines)."""
+        if self.table is None:
+            if skip is None or not len(skip):
+                return self.rows
+            done = set(skip.to_pylist())
+            return [row for row in self.rows if row[0] not in done]
+        import pyarrow.compute as pc
+
+        table = self.table
+        if skip is not None and len(skip):
+            table = table.filter(pc.invert(pc.is_in(table.column("line"), value_set=skip)))
+        if not table.num_rows:
+            return []
+        columns = [column.to_pylist() for column in table.columns]
+        return list(zip(columns[0], zip(*columns[1:], strict=True), strict=True))
 
 
 def fail(code: str, message: str) -> AppError:
@@ -252,6 +278,7 @@ def _plain(column):
 
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -264,14 +291,13 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
     line = 2
     try:
         for batch in source.iter_batches(batch_size=chunk_rows, columns=wanted):
-            values = {name: _plain(batch.column(i)).to_pylist()
-                      for i, name in enumerate(wanted)}
+            values = {name: _plain(batch.column(i)) for i, name in enumerate(wanted)}
             count = batch.num_rows
-            columns = [values[names[p]] if p is not None else [None] * count for p in positions]
-            rows = zip(*columns, strict=True)
-            chunk = Chunk(rows=list(zip(range(line, line + count), rows, strict=True)))
+            columns = [values[names[p]] if p is not None else pa.nulls(count)
+                       for p in positions]
+            lines = pa.array(range(line, line + count), pa.int64())
             line += count
-            yield chunk
+            yield Chunk(table=pa.table([lines, *columns], names=["line", *COLUMNS]))
     except AppError:
         raise
     except Exception:  # a damaged page or row group surfaces only when it is decoded

@@ -1,8 +1,9 @@
 """Import certificates in the exchange format (CSV, CSV.GZ, XLSX, Parquet) into the registry.
 
 Streaming, in three steps, with memory that does not grow with the file:
-1. read the file chunk by chunk (import_source), check each row (import_rows), report a
-   rejected row to the report file at once (import_report), stage the good ones (import_stage);
+1. read the file chunk by chunk (import_source); check the chunk column-wise and stage its
+   clean rows (import_vector), check the others one by one (import_rows), report a rejected
+   row to the report file at once (import_report), stage the good ones (import_stage);
 2. in ONE transaction: check what needs other rows set-based (import_store), then merge;
 3. commit. A failure anywhere (a damaged file half-way, the disk full, the database gone) rolls
    the transaction back: the registry is exactly as it was before, never half-loaded. The
@@ -35,6 +36,7 @@ from certguard.registry.import_report import ImportReport, Rejected, RejectWrite
 from certguard.registry.import_rows import Reject, Remit, RowChecker
 from certguard.registry.import_source import read_chunks
 from certguard.registry.import_stage import open_stage
+from certguard.registry.import_vector import VectorCheck
 from certguard.registry.models import Certificate, CertificateEvent, ImportBatch
 
 __all__ = ["ImportReport", "Rejected", "certificates_import"]
@@ -66,22 +68,31 @@ def _remit(by: UserLike, actor) -> Remit:
                  authority_name=authority.name)
 
 
-def _checker(remit: Remit) -> RowChecker:
+def _checkers(remit: Remit) -> tuple[RowChecker, VectorCheck]:
     issuers = dict(Organisation.objects.exclude(issuer_code="").values_list("issuer_code", "pk"))
+    items = set(Item.objects.values_list("family_id", "code"))
     today = timezone.localdate()
-    return RowChecker(items=set(Item.objects.values_list("family_id", "code")), issuers=issuers,
-                      remit=remit, today=today, id_batch=IdBatch(as_of=today))
+    return (RowChecker(items=items, issuers=issuers, remit=remit, today=today,
+                       id_batch=IdBatch(as_of=today)),
+            VectorCheck(items=items, issuers=issuers, remit=remit, as_of=today))
 
 
-def _read(path: Path, checker: RowChecker, stage, writer: RejectWriter, report: ImportReport,
-          progress: Progress | None) -> None:
+def _read(path: Path, checker: RowChecker, vector: VectorCheck, stage, writer: RejectWriter,
+          report: ImportReport, progress: Progress | None) -> None:
+    """Each chunk: its clean rows found and staged set-based (import_vector), the others
+    checked one by one (import_rows), a rejected row reported at once."""
     for chunk in read_chunks(path):
-        checker.new_chunk(chunk.rows)
-        report.rows_read += len(chunk.rows) + len(chunk.rejected)
+        report.rows_read += chunk.size + len(chunk.rejected)
         for line, column, code, message in chunk.rejected:
             writer.add(line, column, code, message)
+        table = chunk.table if chunk.table is not None else vector.table(chunk.rows)
+        clean = vector.clean(table) if table is not None else None
+        if clean is not None and clean.num_rows:
+            stage.add_arrow(clean)
+        rows = chunk.python_rows(None if clean is None else clean.column("line"))
+        checker.new_chunk(rows)
         good = []
-        for line, values in chunk.rows:
+        for line, values in rows:
             try:
                 good.append(checker.check(line, values))
             except Reject as problem:
@@ -124,24 +135,13 @@ def _audit(report: ImportReport, batch: ImportBatch, by: UserLike) -> None:
     file's lines (the values are that file's, identified by its SHA-256 on the batch).
     Updated certificates: before and after values of every changed field, read back from the
     history events the merge wrote and the rows as they now are (``audit_bulk``)."""
-    for rows in store.changes(AUDIT_CHUNK):
-        created: list[list[int]] = []
-        n_created = 0
-        for line, action, _cert_id, _changed in rows:
-            if action == "update":
-                continue
-            n_created += 1
-            if created and created[-1][1] == line - 1:
-                created[-1][1] = line
-            else:
-                created.append([line, line])
-        if n_created:
-            audit_record(action="create", object_type="registry.certificate",
-                         object_id=f"导入批次{batch.pk}",
-                         summary=f"导入证书 {report.file} 第{rows[0][0]}–{rows[-1][0]}行：新增"
-                                 f"{n_created}",
-                         data={"import_batch": batch.pk, "file_sha256": batch.sha256,
-                               "created_lines": created}, user=by)
+    for first, last, n_created, created in store.created_lines(
+            AUDIT_CHUNK, updates=bool(report.updated)):
+        audit_record(action="create", object_type="registry.certificate",
+                     object_id=f"导入批次{batch.pk}",
+                     summary=f"导入证书 {report.file} 第{first}–{last}行：新增{n_created}",
+                     data={"import_batch": batch.pk, "file_sha256": batch.sha256,
+                           "created_lines": created}, user=by)
     audit_bulk(object_type="registry.certificate", action="update", user=by,
                summary=f"导入证书 {report.file}：更新已有证书", changes=_updates(batch.pk))
 
@@ -220,11 +220,11 @@ def certificates_import(*, by: UserLike, path: str | Path, dry_run: bool = False
                           report_path=str(report_path) if report_path else "")
     writer = RejectWriter(report, Path(report_path) if report_path else Path(os.devnull))
     started = time.perf_counter()
-    stage = checker = None
+    stage = checker = vector = None
     try:
         stage = open_stage()
-        checker = _checker(remit)
-        _read(path, checker, stage, writer, report, progress)
+        checker, vector = _checkers(remit)
+        _read(path, checker, vector, stage, writer, report, progress)
         stage.ready()
         _merge(report=report, writer=writer, by=by, actor=actor, remit=remit,
                digest=_digest(path), progress=progress)
@@ -239,6 +239,8 @@ def certificates_import(*, by: UserLike, path: str | Path, dry_run: bool = False
     finally:
         if checker is not None and checker.id_batch is not None:
             checker.id_batch.close()
+        if vector is not None:
+            vector.close()
         _cleanup(stage, writer)
     log.info("import of %s: %s in %.1f s", path.name, report.summary, time.perf_counter() - started)
     return report

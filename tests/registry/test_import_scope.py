@@ -126,3 +126,17 @@ def test_a_name_that_differs_from_the_registry_is_rejected(cast, tmp_path):
         row(name="赵小勇", item_code="1.1")], name="b.csv"))
     assert [r.code for r in report.rejected] == ["holder_name_conflict"]
     assert "赵大勇" in report.rejected[0].message
+
+
+def test_audit_runs_of_created_lines_without_updates(cast, tmp_path, monkeypatch):
+    from certguard.registry import importer
+
+    monkeypatch.setattr(importer, "AUDIT_CHUNK", 2)
+    seen = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rows = [row(person(i), f"张{'一二三四五'[i]}") for i in range(5)]
+    rows.insert(2, row("123", "某人", cert_no="T123"))  # line 4: rejected, a gap in the runs
+    report = certificates_import(by=cast.issuer, path=write_csv(tmp_path, rows, name="c.csv"))
+    assert (report.inserted, report.updated, report.rejected_count) == (5, 0, 1)
+    created = [e.data["created_lines"] for e in AuditEntry.objects.filter(
+        object_type="registry.certificate", action="create", id__gt=seen).order_by("id")]
+    assert created == [[[2, 3]], [[5, 6]], [[7, 7]]]
