@@ -372,7 +372,7 @@ def _enforcement_evidence(by: UserLike, kind: str, ref: str) -> str:
             return f"现场照片（{photo.finding.get_kind_display()}）"
         penalty = enforcement.penalty_decisions_for(user=by, ids_=[pk]).first()
         if penalty is None:
-            raise NotFound("penalty_not_found", "")
+            raise NotFound("penalty_not_found", "行政处罚决定不存在或无权查看")
         return f"行政处罚 {penalty.party_name} {penalty.basis}"
     except NotFound:
         raise AppError("evidence_not_found", f"{labels[kind]}{ref[:20]}不存在或无权查看，"
