@@ -36,6 +36,7 @@ from certguard.enforcement.onsite import (  # noqa: F401
     finding_add,
     finding_to_clue,
     photo_add,
+    photo_path,
     sync_apply,
     worker_check,
 )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/<int:pk>/onsite/", views.onsite, name="onsite"),
     path("sw.js", views.service_worker, name="sw"),
     path("documents/<int:pk>.pdf", views.document_pdf, name="document"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("plans/", views.plans, name="plans"),
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("registers/", views.registers, name="registers"),

@@ -150,6 +150,21 @@ def service_worker(request):
 
 
 @requires("enforcement.view")
+def photo(request, pk: int):
+    """A finding's photo, for whoever may see the finding's inspection (the download helper
+    audits it: a photo may show people's faces and certificates)."""
+    found = _or_404(selectors.finding_photo_get, user=request.user, pk=pk)
+    path = services.photo_path(found)
+    if not path.is_file():
+        raise Http404("照片文件已不在存储中，请联系系统管理员")
+    return download(user=request.user, filename=f"现场照片-问题{found.finding_id}-{found.pk}."
+                    f"{'jpg' if found.kind == 'jpeg' else found.kind}",
+                    export=Export("enforcement.findingphoto", found.pk,
+                                  f"查看现场照片（问题 #{found.finding_id}）"),
+                    path=path, content_type=f"image/{found.kind}")
+
+
+@requires("enforcement.view")
 def document_pdf(request, pk: int):
     document = _or_404(document_for, by=request.user, pk=pk)
     data = services.document_pdf(document)

@@ -317,6 +317,8 @@ ROUTE_OBJECTS = {
     "enforcement/tasks/<int:pk>/onsite/": lambda r: _en(r, "secret_task"),
     "enforcement/documents/<int:pk>.pdf": lambda r: (
         {"pk": r.enforcement["document"].pk}, r.enforcement["task"], "enforcement.view"),
+    "enforcement/photos/<int:pk>/": lambda r: (
+        {"pk": r.enforcement["photo"].pk}, r.enforcement["finding"], "enforcement.view"),
     "enforcement/plans/<int:pk>/": lambda r: _en(r, "plan"),
     "enforcement/draws/<int:pk>/": lambda r: _en(r, "draw"),
     "enforcement/penalties/<int:pk>/": lambda r: _en(r, "penalty"),

@@ -434,6 +434,7 @@ CASES.update({
 EXEMPT = {
     "organisations/<int:pk>/": "一个单位的固定字段",
     "ecert/certificates/<int:pk>/": "一张电子证书",
+    "enforcement/photos/<int:pk>/": "一张现场照片的文件下载（一次查询取照片及其问题）",
     "api/v1/ecert/trust-list": "一份签名的信任列表（密钥数很少）",
     "jobs/<int:pk>/": "一个任务的进度",
     "api/v1/jobs/<int:pk>": "一个任务的进度",

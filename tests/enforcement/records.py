@@ -103,6 +103,8 @@ def matrix_records(world: World) -> dict:
     working = new_task(t, status="in_progress")
     finding = services.finding_add(by=t.inspector, task_id=working.pk, kind="uncertified",
                                    description="电焊工1人无证上岗", people=1)
+    photo = services.photo_add(by=t.inspector, finding_id=finding.pk, name="现场.png",
+                               data=b"\x89PNG\r\n\x1a\n" + bytes(64))
     order = services.order_issue(by=t.inspector, task_id=working.pk,
                                  deadline=timezone.localdate() + timedelta(days=10),
                                  items="立即停止无证人员作业，组织培训取证")
@@ -113,4 +115,4 @@ def matrix_records(world: World) -> dict:
     published = published_draw(t)
     return {"secret_task": secret, "task": working, "finding": finding,
             "document": order.document, "plan": t.plan, "draw": committed,
-            "published_draw": published, "penalty": penalty}
+            "published_draw": published, "penalty": penalty, "photo": photo}
