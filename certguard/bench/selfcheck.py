@@ -70,6 +70,7 @@ def _prepare(workdir: Path, env: dict, *, certificates: int, rows: int) -> dict:
     data = generate(out_dir=workdir / "synth", certificates=certificates, roster=rows, seed=SEED)
     generated = time.perf_counter()
     report = json.loads(s.certguard("registry", "import", str(data.files["certificates"]),
+                                    "--report", str(workdir / "certificates.rejected.csv"),
                                     env=env))
     imported = time.perf_counter()
     roster_file = workdir / f"roster-{rows}.xlsx"

@@ -79,6 +79,7 @@ def _prepare(workdir: Path, env: dict, certificates: int) -> dict:
     data = generate(out_dir=workdir / "synth", certificates=certificates, seed=20240901)
     generated = time.perf_counter()
     report = json.loads(s.certguard("registry", "import", str(data.files["certificates"]),
+                                    "--report", str(workdir / "certificates.rejected.csv"),
                                     env=env))
     info = {"certificates": certificates, "imported": report["accepted"],
             "rejected": report["rejected_count"],
