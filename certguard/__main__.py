@@ -10,8 +10,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certguard.settings")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "certguard"
-    if len(argv) > 1 and argv[1] == "serve" and "--dev" not in argv:
+    if len(argv) > 1 and argv[1] in ("serve", "worker") and "--dev" not in argv:
         # Production-style serving is production mode: settings refuse DEBUG and the dev key.
+        # The worker beside it too: in development mode DEBUG would keep every query's SQL
+        # (the sealer's bulk statements) in memory for as long as the worker lives.
         os.environ.setdefault("CERTGUARD_PRODUCTION", "1")
     from certguard.core.env import SettingError
 

@@ -53,7 +53,24 @@ def test_every_due_request_is_sent_and_errors_are_counted():
     assert all(p["p99_ms"] is not None for p in result["per_period"])
 
 
-def test_memory_growth_is_reported_per_process():
-    growth = soak._growth({"1 serve": 1000, "2 worker": 2000}, {"1 serve": 1100, "2 worker": 2000})
+def _mem(private: int, file: int) -> dict[str, int]:
+    return {"rss": private + file, "private": private, "file": file}
+
+
+def test_memory_growth_is_judged_on_private_memory():
+    """A worker whose mapped SQLite pages doubled has not leaked; one whose heap grew has."""
+    growth = soak._growth({"1 serve": _mem(1000, 500), "2 worker": _mem(2000, 300)},
+                          {"1 serve": _mem(1100, 500), "2 worker": _mem(2000, 900)})
     assert growth["max_growth_pct"] == 10.0
-    assert {r["process"] for r in growth["processes"]} == {"1 serve", "2 worker"}
+    rows = {r["process"]: r for r in growth["processes"]}
+    assert rows["2 worker"]["growth_pct"] == 0.0
+    assert rows["2 worker"]["file_mapped_end_mb"] > rows["2 worker"]["file_mapped_start_mb"]
+    assert rows["2 worker"]["rss_end_mb"] > rows["2 worker"]["rss_start_mb"]
+
+
+def test_memory_is_read_from_the_kernel_per_process():
+    import os
+
+    memory = soak._tree_rss([os.getpid()])
+    ours = next(v for k, v in memory.items() if k.startswith(f"{os.getpid()} "))
+    assert ours["private"] > 0 and ours["rss"] >= ours["private"]

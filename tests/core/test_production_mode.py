@@ -103,3 +103,13 @@ def test_check_deploy_passes_without_warnings_in_production(tmp_path):
                         "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_worker_runs_in_production_mode_unless_told_dev(tmp_path):
+    """A worker left in development mode would run with DEBUG on (every query's SQL kept in
+    memory) and the development key: `certguard worker` is production like `serve`."""
+    env = {k: v for k, v in _production_env(tmp_path).items()
+           if k not in ("CERTGUARD_PRODUCTION", "SECRET_KEY")}
+    result = _certguard(env, "worker")
+    assert result.returncode == 2
+    assert "配置错误 [config_invalid]" in result.stderr and "SECRET_KEY" in result.stderr

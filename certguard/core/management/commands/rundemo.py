@@ -31,7 +31,7 @@ class Command(BaseCommand):
         # SIGTERM (systemd, docker stop, kill) ends the server like Ctrl-C, so the worker
         # below is stopped too instead of being left running without its parent.
         signal.signal(signal.SIGTERM, _stop)
-        worker = subprocess.Popen([sys.executable, "-m", "certguard", "worker"],
+        worker = subprocess.Popen([sys.executable, "-m", "certguard", "worker", "--dev"],
                                   preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         try:
             call_command("runserver", addrport, use_reloader=False)

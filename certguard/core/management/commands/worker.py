@@ -53,8 +53,11 @@ class Command(BaseCommand):
         parser.add_argument("--seal-interval", type=float, default=3.0)
         parser.add_argument("--interval", type=float, default=0.5,
                             help="轮询任务队列的间隔（秒）")
+        parser.add_argument("--dev", action="store_true",
+                            help="不启用生产模式（演示环境和本机测试）")
 
-    def handle(self, *args, seal_interval: float, interval: float, **options) -> None:
+    def handle(self, *args, seal_interval: float, interval: float, dev: bool,
+               **options) -> None:
         stop = threading.Event()
         sealer = threading.Thread(target=_seal_forever, args=(seal_interval, stop), daemon=True)
         sealer.start()
