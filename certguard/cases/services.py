@@ -542,25 +542,21 @@ def case_split(*, by: UserLike, case_id: int, parts: Sequence[dict]) -> list[Cas
 
 @transaction.atomic
 def case_close(*, by: UserLike, case_id: int, closure: str, note: str = "") -> Case:
-    """结案. A penalty closure stands on the case's own 行政处罚决定 or on the penalty decisions
-    enforcement recorded for its parties. A case with criminal markers closed with a fine
-    only and no referral decision goes on the 以罚代刑 watch list of the department head and
-    the procuratorate, with the markers and the fines (both kinds, each counted once)."""
-    from certguard.cases.selectors import enforcement_penalties
-
+    """结案. A penalty closure stands on the case's own 行政处罚决定 or on a penalty decision
+    enforcement recorded for this matter (``_penalties_of_this_matter``). A case with
+    criminal markers closed with a fine only and no referral decision goes on the 以罚代刑
+    watch list of the department head and the procuratorate, with the markers and the fines
+    of this matter (both kinds, each counted once)."""
     case = case_locked(by=by, case_id=case_id)
     _require_open(case)
     if closure not in CLOSURES:
         raise AppError("closure_invalid", "结案方式无效", fields={"closure": ["结案方式无效"]})
     referral = Referral.objects.filter(case=case).first()
     own = case.decisions.filter(kind="penalty")
-    linked = set(case.decisions.filter(penalty__isnull=False).values_list("penalty_id",
-                                                                           flat=True))
-    recorded = [p for p in enforcement_penalties(user=by, case=case, decided_only=True)
-                if p.pk not in linked]
+    recorded = _penalties_of_this_matter(by=by, case=case)
     if closure == "penalty" and not own.exists() and not recorded:
-        raise AppError("no_penalty_decision", "尚未作出行政处罚决定（本案及执法系统中均无当事人的"
-                                              "处罚决定），不能以处罚结案")
+        raise AppError("no_penalty_decision", "尚未作出行政处罚决定（本案及执法系统中均无针对本案"
+                                              "违法行为的处罚决定），不能以处罚结案")
     if closure == "referred" and (referral is None or referral.transferred_at is None):
         raise AppError("not_referred", "案件尚未移送公安机关，不能以移送结案")
     if closure == "split" and not case.children.exists():
@@ -579,6 +575,25 @@ def case_close(*, by: UserLike, case_id: int, closure: str, note: str = "") -> C
                                        department=case.department, markers=case.markers,
                                        fine=fine)
     return case
+
+
+def _penalties_of_this_matter(*, by: UserLike, case: Case) -> list:
+    """Decided enforcement penalties of the case's parties for the conduct this case is
+    about, not yet linked to one of its decisions: those made on a finding or inspection the
+    case holds as evidence, or linked as evidence themselves. A party's penalty for other
+    conduct (another inspection) neither carries a penalty closure nor adds to the fine on
+    the 以罚代刑 list (a fine for one act does not answer for another)."""
+    from certguard.cases.selectors import enforcement_penalties
+
+    linked = set(case.decisions.filter(penalty__isnull=False).values_list("penalty_id",
+                                                                           flat=True))
+    refs: dict[str, set[str]] = {"finding": set(), "inspection_record": set(), "penalty": set()}
+    for kind, ref in case.evidence.filter(kind__in=refs).values_list("kind", "ref"):
+        refs[kind].add(ref)
+    return [p for p in enforcement_penalties(user=by, case=case, decided_only=True)
+            if p.pk not in linked and (str(p.pk) in refs["penalty"]
+                                       or str(p.finding_id) in refs["finding"]
+                                       or str(p.task_id) in refs["inspection_record"])]
 
 
 # Re-exported workflows (the app's public face).

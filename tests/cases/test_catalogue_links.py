@@ -224,7 +224,7 @@ def test_a_referral_decision_keeps_a_fine_only_case_off_the_list(world):
 
 def test_without_any_penalty_a_penalty_closure_is_refused(world):
     case = _open_from(world, finding(world))
-    with pytest.raises(AppError, match="本案及执法系统中均无当事人的处罚决定"):
+    with pytest.raises(AppError, match="本案及执法系统中均无针对本案违法行为的处罚决定"):
         services.case_close(by=world.user(*INSPECTOR), case_id=case.pk, closure="penalty")
 
 
@@ -332,3 +332,29 @@ def test_the_migration_maps_old_keys_and_keeps_the_unmatched_visible(world, clie
     with pytest.raises(AppError, match="无需修正"):
         services.case_decision_fix(by=world.user(*INSPECTOR), case_id=case.pk,
                                    decision_id=old.pk, article="L30-40")
+
+
+def test_a_partys_penalty_for_other_conduct_neither_closes_the_case_nor_adds_to_its_fine(world):
+    """Enterprise X was fined in another inspection: that fine answers for that act, not for
+    the forged certificate this case is about, until a person links it as this case's."""
+    found = finding(world, kind="fake_cert_employer", description="企业使用伪造的电工证")
+    case = _open_from(world, found, articles=["L30-40"])
+    elsewhere = decided_penalty(world, finding(world, kind="uncertified"), amount="8000")
+    inspector = world.user(*INSPECTOR)
+    assert elsewhere in selectors.enforcement_penalties(user=inspector, case=case)
+    with pytest.raises(AppError, match="均无针对本案违法行为的处罚决定"):
+        services.case_close(by=inspector, case_id=case.pk, closure="penalty")
+    assert Case.objects.get(pk=case.pk).status != "closed"
+    this_matter = decided_penalty(world, found, amount="15000")
+    services.case_close(by=inspector, case_id=case.pk, closure="penalty")
+    assert SupervisionFlag.objects.get(case=case).fine == this_matter.amount == 15000
+
+
+def test_a_penalty_linked_as_evidence_counts_for_the_case(world):
+    found = finding(world, kind="fake_cert_employer", description="企业使用伪造的电工证")
+    case = _open_from(world, found, articles=["L30-40"])
+    other = decided_penalty(world, finding(world, kind="uncertified"), amount="8000")
+    inspector = world.user(*INSPECTOR)
+    services.case_evidence_link(by=inspector, case_id=case.pk, kind="penalty", ref=str(other.pk))
+    services.case_close(by=inspector, case_id=case.pk, closure="penalty")
+    assert SupervisionFlag.objects.get(case=case).fine == 8000
