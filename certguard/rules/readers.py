@@ -711,7 +711,9 @@ def settled_by_dictionary(path: Path, spec: FileSpec, present: set[str], native:
                  and pa.types.is_dictionary(schema.field(c.name).type)]
         if not names:
             return set()
-        table = pq.read_table(path, columns=names)
+        # One thread: decoding the small dictionary indices costs less than handing them
+        # out to a pool (and the checking scan that follows uses every core).
+        table = pq.ParquetFile(path).read(columns=names, use_threads=False)
     except Exception:
         return set()
     by_name = {c.name: c for c in spec.columns}
