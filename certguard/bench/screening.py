@@ -144,6 +144,7 @@ def _e2e_screen(*, files: dict, as_of: str, memory_limit: str | None) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2),
             "cpu_seconds": round(_cpu_seconds() - cpu, 2),
             "load_seconds": round(result.load_seconds, 2),
+            "shared_steps_seconds": round(result.steps_seconds, 2),
             "rules": {r.code: round(r.seconds, 2) for r in result.rules},
             "write_seconds": round(result.write_seconds, 2), "clues": result.clue_count,
             "rows": {load.name: {"read": load.rows_read, "loaded": load.rows_loaded,

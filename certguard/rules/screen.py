@@ -56,6 +56,7 @@ class ScreenResult:
     loads: list[LoadReport]
     clue_count: int = 0
     load_seconds: float = 0.0
+    steps_seconds: float = 0.0  # the shared steps that several rules read, made once
     write_seconds: float = 0.0
     total_seconds: float = 0.0
     rejects: Path | None = None
@@ -157,6 +158,17 @@ def _too_large(path: Path, *, limit: str, exc: duckdb.Error) -> InputError:
                       f"（{reason}）", code="E_TOO_LARGE", file=str(path))
 
 
+def _shared_steps(con: duckdb.DuckDBPyConnection, *, codes: list[str],
+                  available: frozenset[str]) -> list[str]:
+    """Make the shared steps that the rules about to run read, each once (as tables, so that
+    every engine is handed them like the inputs)."""
+    steps = {step.name: step for code in codes if not RULES[code].missing(available)
+             for step in RULES[code].reads if set(step.needs) <= available}
+    for step in steps.values():
+        con.execute(f"CREATE OR REPLACE TABLE {step.name} AS {step.sql}")
+    return sorted(steps)
+
+
 def _run_rules(engine: Engine, *, ctx: Context, codes: list[str], progress: Progress
                ) -> tuple[list[RuleRun], list[pa.Table]]:
     runs, tables = [], []
@@ -225,8 +237,11 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         loading = None
         load_seconds = time.perf_counter() - started
         _helper_tables(con, minimums=minimums)
+        steps_started = time.perf_counter()
+        steps = _shared_steps(con, codes=codes, available=frozenset(given))
+        steps_seconds = time.perf_counter() - steps_started
         runner = make_engine(engine)
-        runner.attach(con=con, tables=[*sorted(given), "region_codes", "min_hours"],
+        runner.attach(con=con, tables=[*sorted(given), *steps, "region_codes", "min_hours"],
                       work_dir=scratch)
         ctx = Context(d=runner.dialect, as_of=as_of or date.today(), params=resolved,
                       available=frozenset(given))
@@ -234,7 +249,8 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         notify(ProgressEvent("write", len(codes), len(codes), message=str(out)))
         write_started = time.perf_counter()
         count = write_clues(con, tables=tables, path=out)
-        result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds)
+        result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds,
+                              steps_seconds=steps_seconds)
         listed = sorted(result.bad_rows + result.duplicates, key=lambda r: (r.file, r.line))
         if listed:
             result.rejects = rejects_path(out)
