@@ -43,11 +43,12 @@ class Step:
 
 # The registry rows of the certificate numbers that the roster declares: the rules that look up
 # the roster's certificates by number join these (about one row per roster row) instead of the
-# whole registry, which is then read once per run rather than once per rule.
+# whole registry, which is then read once per run rather than once per rule. Only the columns
+# those rules use (reading every column of the registry costs half as much again).
 DECLARED_CERTIFICATES = Step(
     "declared_certificates", ("roster", "certificates"),
-    "SELECT * FROM certificates WHERE cert_no IN "
-    "(SELECT cert_no FROM roster WHERE cert_no IS NOT NULL)")
+    "SELECT cert_no, id_no, name, valid_until, review_due, last_review, status "
+    "FROM certificates WHERE cert_no IN (SELECT cert_no FROM roster WHERE cert_no IS NOT NULL)")
 
 
 @dataclass(frozen=True, slots=True)

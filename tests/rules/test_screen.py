@@ -9,8 +9,10 @@ from certguard.rules.screen import _shared_steps
 
 def _inputs() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("CREATE TABLE certificates AS SELECT * FROM (VALUES ('T1', 'a'), ('T2', 'b'), "
-                "('T3', 'c')) v(cert_no, name)")
+    con.execute("CREATE TABLE certificates AS SELECT cert_no, 'id' AS id_no, name, "
+                "DATE '2026-01-01' AS valid_until, NULL AS review_due, NULL AS last_review, "
+                "'valid' AS status, 'special_ops' AS family "
+                "FROM (VALUES ('T1', 'a'), ('T2', 'b'), ('T3', 'c')) v(cert_no, name)")
     con.execute("CREATE TABLE roster AS SELECT * FROM (VALUES ('T1'), ('T9'), (NULL)) "
                 "v(cert_no)")
     return con
@@ -21,7 +23,8 @@ def test_declared_certificates_are_the_registry_rows_of_the_roster_numbers() -> 
     made = _shared_steps(con, codes=["R01", "R04", "R07"],
                          available=frozenset({"certificates", "roster"}))
     assert made == ["declared_certificates"]
-    assert con.execute("SELECT * FROM declared_certificates").fetchall() == [("T1", "a")]
+    assert con.execute("SELECT cert_no, name FROM declared_certificates").fetchall() \
+        == [("T1", "a")]
 
 
 def test_no_step_without_a_rule_that_reads_it_or_its_inputs() -> None:
