@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pytest
 
-from certguard.rules.readers import _checks, mask_expr, needs_clean_expr
+from certguard.rules.readers import _checks, _repeated, mask_expr, needs_clean_expr
 from certguard.rules.schema import CERTIFICATES, ROSTER, Column
 
 TRICKY = ["110105198005011234", "11010519800501123X", "11010519800501123x", "", " ", "  a ",
@@ -34,3 +35,14 @@ def test_gated_mask_is_the_plain_mask_for_every_tricky_value(column: Column) -> 
     plain = con.execute(f"SELECT {_ungated(bits)} FROM t").fetchall()
     assert gated == plain
     assert any(m for (m,) in gated) and not all(m for (m,) in gated)
+
+
+def test_repeated_hashes_are_found_in_both_halves_of_the_hash_range() -> None:
+    rng = np.random.default_rng(0)
+    hashes = rng.integers(0, 2**64 - 1, size=10_000, dtype=np.uint64)
+    hashes[[10, 20]] = np.uint64(3)  # low half
+    hashes[[30, 40, 50]] = np.uint64(2**64 - 5)  # high half, three times
+    expected = np.zeros(len(hashes), dtype=bool)
+    expected[[10, 20, 30, 40, 50]] = True
+    assert (_repeated(hashes) == expected).all()
+    assert not _repeated(np.array([1, 2**63], dtype=np.uint64)).any()
