@@ -312,7 +312,9 @@ def plain_value_expr(column: Column, *, native: bool) -> str | None:
         # Only digits and X: neither empty, nor padded, nor to repair, nor a lost-digits float.
         plain = f"({x} <> '' AND NOT regexp_matches({x}, '[^0-9X]'))"
     elif column.kind in ("str", "enum"):
-        plain = f"NOT {_unusual(x)}"
+        # Not empty, no leading space (nor a control character: those take the long way) in one
+        # comparison of the string's inlined prefix; then no trailing space.
+        plain = f"({x} >= '!' AND NOT ends_with({x}, ' '))"
         if column.kind == "enum":
             plain += f" AND {x} IN ({', '.join(sql_str(c) for c in column.choices)})"
     else:
