@@ -34,6 +34,7 @@ import logging
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
@@ -300,6 +301,47 @@ def _checks(spec: FileSpec, present: set[str], native: set[str], not_null: set[s
     return checks
 
 
+def plain_value_expr(column: Column, *, native: bool) -> str | None:
+    """SQL that is true for a value that fails no check and needs no cleaning: the cheap test
+    that most rows pass, so the costly tests (regular expressions, trim) run only on the rest.
+    None when there is no such shortcut (text that must be parsed into a date or a number)."""
+    x = quote_ident(column.name)
+    if native:
+        return f"{x} IS NOT NULL" if column.required else None
+    if column.kind == "id":
+        # Only digits and X: neither empty, nor padded, nor to repair, nor a lost-digits float.
+        plain = f"({x} <> '' AND NOT regexp_matches({x}, '[^0-9X]'))"
+    elif column.kind in ("str", "enum"):
+        # Not empty, no leading space (nor a control character: those take the long way) in one
+        # comparison of the string's inlined prefix; then no trailing space.
+        plain = f"({x} >= '!' AND NOT ends_with({x}, ' '))"
+        if column.kind == "enum":
+            plain += f" AND {x} IN ({', '.join(sql_str(c) for c in column.choices)})"
+    else:
+        return None
+    # A NULL makes the test NULL (not true): the detailed tests then look at the row.
+    return plain if column.required else f"({x} IS NULL OR ({plain}))"
+
+
+def mask_expr(bits: list[tuple[Column, str]], *, native: set[str]) -> str:
+    """SQL for a row's bit mask: bit i is set when the condition of ``bits[i]`` (a column and
+    SQL that is true for a bad value, or for a value that needs cleaning) holds. The conditions
+    are grouped by column behind plain_value_expr, so a plain value costs one cheap test."""
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    columns: dict[str, Column] = {}
+    for at, (column, sql) in enumerate(bits):
+        by_column.setdefault(column.name, []).append((at, sql))
+        columns[column.name] = column
+    parts = []
+    for name, conditions in by_column.items():
+        detail = " + ".join(f"(CASE WHEN {sql} THEN CAST({1 << at} AS BIGINT) ELSE 0 END)"
+                            for at, sql in conditions)
+        plain = plain_value_expr(columns[name], native=name in native)
+        parts.append(f"(CASE WHEN {plain} THEN 0 ELSE {detail} END)" if plain else
+                     f"({detail})")
+    return "CAST(" + (" + ".join(parts) or "0") + " AS BIGINT)"
+
+
 # --- sources --------------------------------------------------------------------------------
 
 @dataclass
@@ -513,14 +555,25 @@ def _csv_by_line(con: duckdb.DuckDBPyConnection, *, src: _Source, spec: FileSpec
 # --- the scan and the duplicates -----------------------------------------------------------
 
 def _repeated(hashes: np.ndarray) -> np.ndarray:
-    """Boolean mask of the entries whose hash occurs more than once."""
+    """Boolean mask of the entries whose hash occurs more than once.
+
+    Sorting is the cost (a third of a second for 5 M hashes): the hashes are split by their top
+    bit, so equal hashes land in the same half, and the halves are sorted on two threads (numpy
+    releases the GIL while it sorts)."""
     if len(hashes) < 2:
         return np.zeros(len(hashes), dtype=bool)
-    ordered = np.sort(hashes)
-    twice = ordered[1:][ordered[1:] == ordered[:-1]]
+    high = hashes >= np.uint64(1 << 63)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        twice = np.concatenate(list(pool.map(_twice, (hashes[~high], hashes[high]))))
     if not len(twice):
         return np.zeros(len(hashes), dtype=bool)
-    return np.isin(hashes, np.unique(twice))
+    return np.isin(hashes, twice)
+
+
+def _twice(hashes: np.ndarray) -> np.ndarray:
+    """The values that occur more than once, each once."""
+    ordered = np.sort(hashes)
+    return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
 
 
 @dataclass
@@ -561,12 +614,10 @@ class _Loader:
              settled: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Read in place, one pass: per row its line, a mask (bit i: check i failed; bit
         len(checks) + j: text column j needs cleaning) and the hash of its (cleaned) key."""
-        bits = [f"(CAST(coalesce({sql}, false) AS BIGINT) << {i})"
-                for i, (_, sql, _, _) in enumerate(checks)]
-        bits += [f"(CAST(coalesce({needs_clean_expr(c)}, false) AS BIGINT) << {len(checks) + j})"
-                 for j, c in enumerate(text)]
-        mask = " | ".join(bits) or "CAST(0 AS BIGINT)"
         by_name = {c.name: c for c in self.spec.columns}
+        bits = [(by_name[name], sql) for name, sql, _, _ in checks]
+        bits += [(c, needs_clean_expr(c)) for c in text]
+        mask = mask_expr(bits, native=self.native)
         keys = [typed_expr(by_name[k], native=k in self.native or k in settled)
                 if k in self.present else "NULL" for k in self.spec.key]
         key_hash = f"hash({', '.join(keys)})" if keys else "CAST(0 AS UBIGINT)"
@@ -580,9 +631,9 @@ class _Loader:
         """One pass over the source (the Parquet file itself, or the CSV's text copy): the
         typed table, with ``_m``, the bit mask of the checks each row fails (bit i: check i).
         Then per row its line, mask and the hash of its key, read back from the typed table."""
-        bits = [f"(CAST(coalesce({sql}, false) AS BIGINT) << {i})"
-                for i, (_, sql, _, _) in enumerate(checks)]
-        mask = " | ".join(bits) or "CAST(0 AS BIGINT)"
+        by_name = {c.name: c for c in self.spec.columns}
+        mask = mask_expr([(by_name[name], sql) for name, sql, _, _ in checks],
+                         native=self.native)
         name = self.spec.name
         # Rows carry their line number: the table need not keep the file's order, which
         # makes the copy cheaper (the CSV's text copy, numbered by rowid, keeps it).
@@ -674,7 +725,9 @@ def settled_by_dictionary(path: Path, spec: FileSpec, present: set[str], native:
                  and pa.types.is_dictionary(schema.field(c.name).type)]
         if not names:
             return set()
-        table = pq.read_table(path, columns=names)
+        # One thread: decoding the small dictionary indices costs less than handing them
+        # out to a pool (and the checking scan that follows uses every core).
+        table = pq.ParquetFile(path).read(columns=names, use_threads=False)
     except Exception:
         return set()
     by_name = {c.name: c for c in spec.columns}

@@ -4,13 +4,17 @@
 # literals; user text only ever reaches it through sql_str() / quote_ident().
 from __future__ import annotations
 
-from certguard.rules.base import Context, clue, id_key, name_key, rule, union
+from certguard.rules.base import DECLARED_CERTIFICATES, Context, clue, id_key, name_key, rule, union
 
 _DECLARED = """(SELECT DISTINCT cert_no, worker_id_no, worker_name, employer_code
     FROM roster WHERE cert_no IS NOT NULL)"""
-_NOT_FOUND = "NOT EXISTS (SELECT 1 FROM certificates c WHERE c.cert_no = r.cert_no)"
+# The registry rows of the numbers the roster declares: every lookup of a declared number
+# reads these, made once per run, rather than the whole registry once per rule.
+_REGISTRY = DECLARED_CERTIFICATES.name
+_NOT_FOUND = f"NOT EXISTS (SELECT 1 FROM {_REGISTRY} c WHERE c.cert_no = r.cert_no)"
 _WORKER = {"cert_no": "r.cert_no", "id_no": "r.worker_id_no", "name": "r.worker_name",
            "employer_code": "r.employer_code"}
+_READS = (DECLARED_CERTIFICATES,)
 _NEAR_MAX_LEN = 32  # altered numbers are compared position by position up to this length
 
 
@@ -19,7 +23,7 @@ def _declared_on_post(ctx: Context) -> str:
         FROM roster r WHERE r.cert_no IS NOT NULL AND {ctx.on_post('r')})"""
 
 
-@rule("R01", "cert_not_found", "high", needs=("roster", "certificates"))
+@rule("R01", "cert_not_found", "high", needs=("roster", "certificates"), reads=_READS)
 def r01(ctx: Context) -> str:
     d = ctx.d
     return clue(ctx, "R01", subject="worker", **_WORKER,
@@ -53,11 +57,11 @@ def _matched(ctx: Context) -> str:
         max(CASE WHEN {same} AND {same_name('c.name', 'd.worker_name')} THEN 1 ELSE 0 END)
           AS same_person,
         min(CASE WHEN {same} THEN c.name END) AS registry_name
-      FROM {_DECLARED} d JOIN certificates c ON c.cert_no = d.cert_no
+      FROM {_DECLARED} d JOIN {_REGISTRY} c ON c.cert_no = d.cert_no
       GROUP BY d.cert_no, d.worker_id_no, d.worker_name, d.employer_code)"""
 
 
-@rule("R03", "certno_id_mismatch", "high", needs=("certificates",))
+@rule("R03", "certno_id_mismatch", "high", needs=("certificates",), reads=_READS)
 def r03(ctx: Context) -> str:
     d = ctx.d
     parts = [clue(
@@ -79,7 +83,7 @@ def r03(ctx: Context) -> str:
     return union(parts)
 
 
-@rule("R04", "name_mismatch", "high", needs=("roster", "certificates"))
+@rule("R04", "name_mismatch", "high", needs=("roster", "certificates"), reads=_READS)
 def r04(ctx: Context) -> str:
     d = ctx.d
     return clue(ctx, "R04", subject="worker", **_WORKER,
@@ -103,7 +107,7 @@ def _near_terms(a: str, b: str) -> tuple[str, str]:
     return " + ".join(diffs), " + ".join(swaps)
 
 
-@rule("R05", "altered_near_match", "high", needs=("roster", "certificates"))
+@rule("R05", "altered_near_match", "high", needs=("roster", "certificates"), reads=_READS)
 def r05(ctx: Context) -> str:
     d = ctx.d
     diffs, swaps = _near_terms("n.cert_no", "c.cert_no")
@@ -169,12 +173,12 @@ def r06(ctx: Context) -> str:
 
 def _declared_certs(ctx: Context, select: str, where: str, having: str) -> str:
     return f"""(SELECT d.cert_no, d.worker_id_no, d.worker_name, d.employer_code, {select}
-      FROM {_declared_on_post(ctx)} d JOIN certificates c ON c.cert_no = d.cert_no
+      FROM {_declared_on_post(ctx)} d JOIN {_REGISTRY} c ON c.cert_no = d.cert_no
       WHERE {where}
       GROUP BY d.cert_no, d.worker_id_no, d.worker_name, d.employer_code HAVING {having})"""
 
 
-@rule("R07", "expired", "medium", needs=("roster", "certificates"))
+@rule("R07", "expired", "medium", needs=("roster", "certificates"), reads=_READS)
 def r07(ctx: Context) -> str:
     d = ctx.d
     src = _declared_certs(ctx, "max(c.valid_until) AS valid_until", "true",
@@ -187,7 +191,7 @@ def r07(ctx: Context) -> str:
                           ("as_of", d.jtext(ctx.as_of_sql))])
 
 
-@rule("R08", "review_overdue", "medium", needs=("roster", "certificates"))
+@rule("R08", "review_overdue", "medium", needs=("roster", "certificates"), reads=_READS)
 def r08(ctx: Context) -> str:
     d = ctx.d
     where = (f"c.review_due < {ctx.as_of_sql} AND "
@@ -201,7 +205,7 @@ def r08(ctx: Context) -> str:
                           ("last_review", d.jtext("r.last_review"))])
 
 
-@rule("R09", "revoked_in_use", "high", needs=("roster", "certificates"))
+@rule("R09", "revoked_in_use", "high", needs=("roster", "certificates"), reads=_READS)
 def r09(ctx: Context) -> str:
     d = ctx.d
     src = _declared_certs(ctx, "min(c.status) AS status",

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from certguard.rules.engine import Engine, make_engine
 from certguard.rules.errors import BadRow, InputError
 from certguard.rules.output import rejects_path, write_clues, write_rejects
 from certguard.rules.params import ParamError, Params, parse_params
-from certguard.rules.readers import BadRowPolicy, LoadReport, load_file
+from certguard.rules.readers import BadRowPolicy, LoadReport, file_format, load_file
 from certguard.rules.schema import SPECS
 
 
@@ -56,6 +57,7 @@ class ScreenResult:
     loads: list[LoadReport]
     clue_count: int = 0
     load_seconds: float = 0.0
+    steps_seconds: float = 0.0  # the shared steps that several rules read, made once
     write_seconds: float = 0.0
     total_seconds: float = 0.0
     rejects: Path | None = None
@@ -157,6 +159,68 @@ def _too_large(path: Path, *, limit: str, exc: duckdb.Error) -> InputError:
                       f"（{reason}）", code="E_TOO_LARGE", file=str(path))
 
 
+def _load_inputs(con: duckdb.DuckDBPyConnection, given: Mapping[str, Path], *,
+                 on_bad_rows: BadRowPolicy, duplicates: bool, notify: Progress,
+                 waiting: list[Path]) -> list[LoadReport]:
+    """Check and load every input file, reported in name order (``waiting``: the files waited
+    for so far, the last one being the one that failed, if any).
+
+    Parquet files are checked side by side, each on a cursor of its own: much of a file's
+    check runs on one core (a file of one row group, the sort of the key hashes), and the other
+    file fills the idle one. With a CSV file they are loaded one by one: a CSV's line numbers
+    rest on insertion order, which another file's load may switch off for a while."""
+    items = sorted(given.items())
+
+    def load(name: str, path: Path, cursor: duckdb.DuckDBPyConnection) -> LoadReport:
+        return load_file(cursor, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows,
+                         duplicates=duplicates)
+
+    def loaded(index: int, report: LoadReport) -> LoadReport:
+        notify(ProgressEvent("load", index, len(items), message=f"{report.name}: "
+                             f"{report.rows_loaded} 行"))
+        return report
+
+    if len(items) < 2 or any(file_format(path) != "parquet" for _, path in items):
+        reports = []
+        for index, (name, path) in enumerate(items, start=1):
+            waiting.append(path)
+            reports.append(loaded(index, load(name, path, con)))
+        return reports
+    cursors = [_cursor(con) for _ in items]
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        futures = [pool.submit(load, name, path, cursor)
+                   for (name, path), cursor in zip(items, cursors, strict=True)]
+        reports = []
+        for index, ((_, path), future) in enumerate(zip(items, futures, strict=True), start=1):
+            waiting.append(path)
+            reports.append(loaded(index, future.result()))
+        return reports
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # after a failure: no file is started
+        for cursor in cursors:
+            cursor.close()
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to the same database, set up as _connect() sets up the first."""
+    cursor = con.cursor()
+    cursor.execute("SET enable_progress_bar = false")
+    cursor.execute("USE work")
+    return cursor
+
+
+def _shared_steps(con: duckdb.DuckDBPyConnection, *, codes: list[str],
+                  available: frozenset[str]) -> list[str]:
+    """Make the shared steps that the rules about to run read, each once (as tables, so that
+    every engine is handed them like the inputs)."""
+    steps = {step.name: step for code in codes if not RULES[code].missing(available)
+             for step in RULES[code].reads if set(step.needs) <= available}
+    for step in steps.values():
+        con.execute(f"CREATE OR REPLACE TABLE {step.name} AS {step.sql}")
+    return sorted(steps)
+
+
 def _run_rules(engine: Engine, *, ctx: Context, codes: list[str], progress: Progress
                ) -> tuple[list[RuleRun], list[pa.Table]]:
     runs, tables = [], []
@@ -210,23 +274,21 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         raise ParamError(f"未知输入 {', '.join(unknown)}（可用：{', '.join(SPECS)}）")
     scratch = Path(tempfile.mkdtemp(prefix="certguard-screen-", dir=work_dir))
     runner = None
-    loading: Path | None = None  # the file being loaded, if any
+    loading: list[Path] = []  # the files loaded so far: the last one, if a load fails
     limit = memory_limit or "?"
     try:
         con = _connect(scratch, memory_limit=memory_limit, threads=threads)
         limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        loads = []
-        for index, (name, path) in enumerate(sorted(given.items()), start=1):
-            loading = path
-            loads.append(load_file(con, spec=SPECS[name], path=path, on_bad_rows=on_bad_rows,
-                                   duplicates=duplicates))
-            notify(ProgressEvent("load", index, len(given), message=f"{name}: "
-                                 f"{loads[-1].rows_loaded} 行"))
-        loading = None
+        loads = _load_inputs(con, given, on_bad_rows=on_bad_rows, duplicates=duplicates,
+                             notify=notify, waiting=loading)
+        loading.clear()  # all loaded: a later failure is not one file's
         load_seconds = time.perf_counter() - started
         _helper_tables(con, minimums=minimums)
+        steps_started = time.perf_counter()
+        steps = _shared_steps(con, codes=codes, available=frozenset(given))
+        steps_seconds = time.perf_counter() - steps_started
         runner = make_engine(engine)
-        runner.attach(con=con, tables=[*sorted(given), "region_codes", "min_hours"],
+        runner.attach(con=con, tables=[*sorted(given), *steps, "region_codes", "min_hours"],
                       work_dir=scratch)
         ctx = Context(d=runner.dialect, as_of=as_of or date.today(), params=resolved,
                       available=frozenset(given))
@@ -234,7 +296,8 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
         notify(ProgressEvent("write", len(codes), len(codes), message=str(out)))
         write_started = time.perf_counter()
         count = write_clues(con, tables=tables, path=out)
-        result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds)
+        result = ScreenResult(out, ctx.as_of, runner.name, runs, loads, count, load_seconds,
+                              steps_seconds=steps_seconds)
         listed = sorted(result.bad_rows + result.duplicates, key=lambda r: (r.file, r.line))
         if listed:
             result.rejects = rejects_path(out)
@@ -246,7 +309,7 @@ def screen(inputs: Mapping[str, str | Path | None], *, out: str | Path,
                              seconds=result.total_seconds))
         return result
     except duckdb.OutOfMemoryException as exc:
-        largest = loading or max(given.values(), key=lambda p: p.stat().st_size)
+        largest = loading[-1] if loading else max(given.values(), key=lambda p: p.stat().st_size)
         raise _too_large(largest, limit=limit, exc=exc) from exc
     except duckdb.Error as exc:
         # Read in place, a Parquet file is read again by the rules: a damaged page the checks
