@@ -193,3 +193,17 @@ def test_a_failed_bulk_load_leaves_every_index_and_key(cast, tmp_path, monkeypat
     with pytest.raises(AppError):
         certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
     assert (_unique_keys(), Certificate.objects.count()) == before
+
+
+def test_a_bulk_load_leaves_the_planner_statistics_of_what_it_wrote(cast, tmp_path):
+    """PostgreSQL: without them a lookup by ID number was planned as a scan of the table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's planner prefers the index without statistics")
+    report = certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
+    assert report.bulk_load
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() "
+                       "AND tablename = 'registry_certificate' AND attname = 'id_no'")
+        assert cursor.fetchone() == (1,)
