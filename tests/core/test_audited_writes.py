@@ -21,6 +21,8 @@ PRODUCT = Path(certguard.__file__).parent
 RAW_SQL_ALLOWED = {
     "core/audit_writes.py": "audited_sql itself",
     "core/dbguards.py": "DDL of the audit log's own triggers",
+    "core/audit_chain.py": "the sealer numbering and chaining pending audit entries (the "
+                           "audit log itself; its triggers allow only seq and hashes to change)",
     "registry/verification.py": "execute_raw, the verification read path; it refuses "
                                 "anything but SELECT at run time",
     "registry/import_stage.py": "the import's temporary staging table, not a platform table",
@@ -67,7 +69,7 @@ def _chain(node: ast.AST) -> list[str]:
 
 class _Scanner(ast.NodeVisitor):
     def __init__(self, source: str, audited: set[str]) -> None:
-        self.tree = ast.parse(source)
+        self.tree = _parse(source)
         self.audited = audited
         self.constants = _assignments(self.tree.body)
         self.functions: dict[str, ast.FunctionDef] = {}
@@ -187,6 +189,19 @@ def _module_constant(module: str, name: str) -> str | None:
         return None
     scanner = _Scanner(path.read_text(), set())
     return scanner.sql(ast.Name(id=name))
+
+
+def _parse(source: str) -> ast.Module:
+    """``ast.parse``, tried again on CPython 3.11's "AST constructor recursion depth mismatch"
+    (gh-106905: the depth counter is per interpreter, so another thread building an AST at the
+    same instant — the live server of the browser tests in this process — upsets it)."""
+    for _ in range(4):
+        try:
+            return ast.parse(source)
+        except SystemError as exc:
+            if "recursion depth mismatch" not in str(exc):
+                raise
+    return ast.parse(source)
 
 
 def _scan(source: str) -> tuple[list, list]:

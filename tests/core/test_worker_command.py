@@ -40,6 +40,7 @@ def test_a_failed_pass_drops_its_connection_and_the_next_pass_runs(monkeypatch):
         stop.set()
 
     monkeypatch.setattr(worker, "_fresh_connection", lambda: closed.append(len(passes)))
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # no database here
     worker._every(0.001, stop, work, first=True)
     assert len(passes) == 2 and closed == [1]
 
