@@ -576,6 +576,20 @@ def _twice(hashes: np.ndarray) -> np.ndarray:
     return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
 
 
+def _fetch_columns(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, np.ndarray]:
+    """The result's columns (integers, never NULL) as numpy arrays, by way of Arrow: DuckDB
+    builds Arrow batches on every core, where fetchnumpy converts on one (at 5 M rows of three
+    columns, 0.15 CPU s against 0.27)."""
+    table = con.sql(sql).to_arrow_table()
+    found = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if column.null_count:
+            raise ValueError(f"unexpected NULL in {name}")  # the scan's SQL never yields one
+        found[name] = column.to_numpy()
+    return found
+
+
 @dataclass
 class _Loader:
     con: duckdb.DuckDBPyConnection
@@ -621,10 +635,9 @@ class _Loader:
         keys = [typed_expr(by_name[k], native=k in self.native or k in settled)
                 if k in self.present else "NULL" for k in self.spec.key]
         key_hash = f"hash({', '.join(keys)})" if keys else "CAST(0 AS UBIGINT)"
-        found = self.con.execute(f"SELECT _line, {mask} AS m, {key_hash} AS hk "
-                                 f"FROM {self.source.relation()} s").fetchnumpy()
-        return (np.asarray(found["_line"], dtype=np.int64),
-                np.asarray(found["m"], dtype=np.int64), np.asarray(found["hk"]))
+        found = _fetch_columns(self.con, f"SELECT _line, {mask} AS m, {key_hash} AS hk "
+                                         f"FROM {self.source.relation()} s")
+        return found["_line"], found["m"], found["hk"]
 
     def load(self, checks: list[tuple[str, str, str, str]]
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -645,10 +658,8 @@ class _Loader:
             self.con.execute("SET preserve_insertion_order = true")
         keys = ", ".join(quote_ident(k) for k in self.spec.key)
         key_hash = f"hash({keys})" if keys else "CAST(0 AS UBIGINT)"
-        found = self.con.execute(f"SELECT _line, _m, {key_hash} AS hk FROM {name}"
-                                 ).fetchnumpy()
-        return (np.asarray(found["_line"], dtype=np.int64),
-                np.asarray(found["_m"], dtype=np.int64), np.asarray(found["hk"]))
+        found = _fetch_columns(self.con, f"SELECT _line, _m, {key_hash} AS hk FROM {name}")
+        return found["_line"], found["_m"], found["hk"]
 
     def describe_bad(self, lines: np.ndarray, checks: list[tuple[str, str, str, str]]
                      ) -> list[BadRow]:
