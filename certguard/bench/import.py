@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--certificates", type=int, default=5_000_000)
     parser.add_argument("--workdir", default="", help="scratch directory (the synth file is kept)")
     parser.add_argument("--database-url", default="",
-                        help="a scratch PostgreSQL database whose name starts with bench, "
+                        help="a scratch PostgreSQL database whose name contains bench, "
                              "e.g. postgres://postgres@127.0.0.1:5432/bench_import")
     parser.add_argument("--skip-sqlite", action="store_true")
 
@@ -160,10 +160,26 @@ def _postgres_baseline(url: str, source: Path) -> float:
     return seconds
 
 
+SERVER_SETTINGS = ("server_version", "shared_buffers", "max_wal_size", "checkpoint_timeout",
+                   "wal_level", "synchronous_commit", "work_mem", "maintenance_work_mem",
+                   "max_parallel_workers_per_gather", "max_parallel_maintenance_workers")
+
+
+def server_settings(db) -> dict:
+    """The server's own settings the figures depend on (the import sets only session ones)."""
+    rows = db.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)",
+                      [list(SERVER_SETTINGS)]).fetchall()
+    return {name: f"{setting}{_unit(unit)}" for name, setting, unit in rows}
+
+
+def _unit(unit: str | None) -> str:
+    return f" × {unit}" if unit and unit[0].isdigit() else (unit or "")
+
+
 def _postgres(workdir: Path, source: Path, url: str) -> dict:
     name = urlparse(url).path.lstrip("/")
-    if not name.startswith("bench"):
-        raise ValueError(f"--database-url 的数据库名应以 bench 开头（会清空其中的证书库）：{name}")
+    if "bench" not in name:
+        raise ValueError(f"--database-url 的数据库名应含 bench（会清空其中的证书库）：{name}")
     platform = workdir / "pg-platform"
     platform.mkdir(exist_ok=True)
     env = s.scratch_env(platform, url)
@@ -172,10 +188,12 @@ def _postgres(workdir: Path, source: Path, url: str) -> dict:
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
         db.execute(f"TRUNCATE {', '.join(REGISTRY_TABLES)} CASCADE")
+        settings = server_settings(db)
     baseline = _postgres_baseline(url, source)
     load = os.getloadavg()[0]
     imported = _import(source, env)
-    return {"import": imported, "baseline_bare_copy_seconds": round(baseline, 3),
+    return {"import": imported, "server_settings": settings,
+            "baseline_bare_copy_seconds": round(baseline, 3),
             "ratio_import_to_baseline": round(imported["seconds"] / baseline, 2),
             "goal_seconds_5m": 90, "load_1m_during": round(load, 2),
             "load_1m_after": round(os.getloadavg()[0], 2)}

@@ -25,7 +25,9 @@ from certguard.core.audit_keys import keyring
 from certguard.core.audit_spool import audit_ingest
 from certguard.core.models import AuditEntry, AuditSeal
 
-SEAL_BATCH = 5000
+# Entries sealed per transaction: bounds the sealer's memory and how long it holds the write
+# lock that every request's rate-limit upsert and every change also need.
+SEAL_BATCH = 2000
 FORGED = "forged"  # the hash of a pending row the sealer refused
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,16 @@ def _refuse_forged(pending: list[AuditEntry]) -> list[AuditEntry]:
     return good
 
 
+def _write_chain(entries: list[AuditEntry]) -> None:
+    """One prepared UPDATE run per entry (``executemany``): the ORM's ``bulk_update`` builds
+    a CASE expression over every row, which costs far more time and memory than the update."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                           "WHERE id = %s",
+                           [(e.seq, e.prev_hash, e.hash, e.pk) for e in entries])
+
+
 def _seal_batch(*, reanchor_reason: str) -> tuple[int, AuditSeal | None, bool]:
     """One transaction: (entries sealed, the seal written, whether anything was pending)."""
     with transaction.atomic():
@@ -106,7 +118,7 @@ def _seal_batch(*, reanchor_reason: str) -> tuple[int, AuditSeal | None, bool]:
             seq += 1
             entry.seq, entry.prev_hash = seq, prev
             entry.hash = prev = chain_hash(entry)
-        AuditEntry.objects.bulk_update(good, ["seq", "prev_hash", "hash"], batch_size=1000)
+        _write_chain(good)
         seal = None
         if good:
             kid = keyring().current_id

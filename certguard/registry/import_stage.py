@@ -10,6 +10,8 @@ Either way the registry is untouched until the merge, which runs in one transact
 from __future__ import annotations
 
 import io
+import queue
+import threading
 
 from django.db import DatabaseError, connection, transaction
 
@@ -97,6 +99,72 @@ class SqliteStage(Stage):
                     cursor.execute(f"PRAGMA {name}={int(value)}")
 
 
+class CopyPipe:
+    """COPY of one chunk in a thread while the caller reads and checks the next (PostgreSQL):
+    the server parses and stores chunk n while this process checks chunk n + 1, instead of
+    each waiting for the other. The thread alone uses the connection until ``finish``; at
+    most DEPTH chunks wait, so memory stays that of a few chunks. A COPY that fails stops
+    the pipe and its error is raised to the caller, as Django's, at the next chunk or at
+    ``finish``."""
+
+    DEPTH = 2
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
+        self.error: Exception | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
+        self.thread.start()
+
+    def put(self, sql: str, payload) -> None:
+        self._raise()
+        self.queue.put((sql, payload))
+
+    def finish(self) -> None:
+        """Every chunk COPYed (or the first error raised); the connection is the caller's."""
+        self._stop()
+        self._raise()
+
+    def abandon(self) -> None:
+        """Stop without raising (the cleanup after another failure)."""
+        self.stopping = True
+        while True:  # a full queue would block the stop
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+    def _raise(self) -> None:
+        error, self.error = self.error, None
+        if error is not None:
+            self.stopping = True
+            with connection.wrap_database_errors:
+                raise error
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.stopping or self.error is not None:
+                continue  # drained: the caller hears of the error at its next call
+            sql, payload = item
+            try:
+                with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                    if isinstance(payload, list):
+                        for row in payload:
+                            copy.write_row(row)
+                    else:
+                        copy.write(payload)
+            except Exception as exc:  # handed over to the caller's thread
+                self.error = exc
+
+
 class PostgresStage(Stage):
     table = "import_stage_rows"
 
@@ -113,12 +181,10 @@ class PostgresStage(Stage):
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(columns)})")
         self.copy_sql = f"COPY {self.table} ({', '.join(STAGE_FIELDS)}) FROM STDIN"
         self.copy_csv = self.copy_sql + " (FORMAT csv)"
+        self.pipe = CopyPipe()
 
     def add(self, rows: list[tuple]) -> None:
-        with transaction.atomic(), connection.cursor() as cursor, \
-                cursor.copy(self.copy_sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        self.pipe.put(self.copy_sql, rows)
 
     def add_arrow(self, table) -> None:
         """CSV written by Arrow in C: a null is an empty field, an empty text a quoted "" (the
@@ -127,18 +193,18 @@ class PostgresStage(Stage):
 
         out = io.BytesIO()
         pa_csv.write_csv(table, out, pa_csv.WriteOptions(include_header=False))
-        with transaction.atomic(), connection.cursor() as cursor, \
-                cursor.copy(self.copy_csv) as copy:
-            copy.write(out.getbuffer())
+        self.pipe.put(self.copy_csv, out.getbuffer())
 
     def ready(self) -> None:
         """Statistics only: PostgreSQL runs the set-based checks and the merge as hash joins
         and sorts over the whole staging table, which its indexes did not speed up (building
         them cost 1,000,000 rows about 2 s)."""
+        self.pipe.finish()
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.table}")
 
     def close(self) -> None:
+        self.pipe.abandon()
         if connection.connection is not None and not connection.connection.closed:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.table}")

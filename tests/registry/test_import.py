@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from certguard import ids
 from certguard.core.errors import AppError
@@ -151,3 +152,58 @@ def test_every_index_is_back_after_a_bulk_first_load(cast, tmp_path):
     report = certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
     assert report.inserted == 1 and report.bulk_load == (connection.vendor == "postgresql")
     assert indexes() == before and "registry_cert_id_no" in before
+
+
+def _unique_keys():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE contype = 'u' AND conrelid IN "
+                       "('registry_holder'::regclass, 'registry_certificate'::regclass) "
+                       "ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+def test_the_unique_keys_are_back_after_a_bulk_first_load(cast, tmp_path):
+    """PostgreSQL drops them during a bulk load and rebuilds them once with the rows in."""
+    before = _unique_keys()
+    certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
+    assert _unique_keys() == before
+    with pytest.raises(IntegrityError):  # and the rebuilt key holds
+        with transaction.atomic():
+            first = Certificate.objects.first()
+            first.pk = None
+            first.save()
+
+
+def test_a_failed_bulk_load_leaves_every_index_and_key(cast, tmp_path, monkeypatch):
+    from django.db import OperationalError
+
+    from certguard.registry import importer
+
+    before = (_unique_keys(), Certificate.objects.count())
+
+    def broken_audit(*args, **kwargs):
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(importer, "_audit", broken_audit)
+    with pytest.raises(AppError):
+        certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
+    assert (_unique_keys(), Certificate.objects.count()) == before
+
+
+def test_a_bulk_load_leaves_the_planner_statistics_of_what_it_wrote(cast, tmp_path):
+    """PostgreSQL: without them a lookup by ID number was planned as a scan of the table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's planner prefers the index without statistics")
+    report = certificates_import(by=cast.issuer, path=_csv(tmp_path, [_row()]))
+    assert report.bulk_load
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() "
+                       "AND tablename = 'registry_certificate' AND attname = 'id_no'")
+        assert cursor.fetchone() == (1,)
