@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from certguard.rules.readers import _checks, _repeated, mask_expr, needs_clean_expr
+from certguard.rules.readers import (
+    _checks,
+    _repeated,
+    mask_expr,
+    needs_clean_expr,
+    plain_value_expr,
+    settled_by_dictionary,
+)
 from certguard.rules.schema import CERTIFICATES, ROSTER, Column
 
 TRICKY = ["110105198005011234", "11010519800501123X", "11010519800501123x", "", " ", "  a ",
@@ -46,3 +56,36 @@ def test_repeated_hashes_are_found_in_both_halves_of_the_hash_range() -> None:
     expected[[10, 20, 30, 40, 50]] = True
     assert (_repeated(hashes) == expected).all()
     assert not _repeated(np.array([1, 2**63], dtype=np.uint64)).any()
+
+
+_DICTIONARY_COLUMNS = [c for c in (*CERTIFICATES.columns, *ROSTER.columns)
+                       if c.kind in ("str", "enum")]
+
+
+@pytest.mark.parametrize("column", _DICTIONARY_COLUMNS, ids=lambda c: c.name)
+def test_a_dictionary_column_is_settled_only_when_every_row_is_plain(
+        column: Column, tmp_path: Path) -> None:
+    """Differential: settled_by_dictionary (distinct values) against the plain test row by
+    row, for a column of ordinary values plus each tricky value in turn."""
+    spec = CERTIFICATES if column in CERTIFICATES.columns else ROSTER
+    ordinary = list(column.choices) or ["A1", "B2", "张三"]
+    con = duckdb.connect()
+    outcomes = set()
+    for extra in [[], *([value] for value in TRICKY)]:
+        path = tmp_path / "f.parquet"
+        values = pa.array(ordinary * 3 + extra, type=pa.string()).dictionary_encode()
+        pq.write_table(pa.table({column.name: values}), path)
+        settled = settled_by_dictionary(con, path, spec, {column.name}, native=set())
+        failing = con.execute(
+            f"SELECT count(*) FROM read_parquet('{path}') WHERE NOT coalesce("
+            f"{plain_value_expr(column, native=False)}, false)").fetchall()[0][0]
+        assert (column.name in settled) == (failing == 0), extra
+        outcomes.add(failing == 0)
+    assert outcomes == {True, False}
+
+
+def test_plain_text_columns_are_never_settled(tmp_path: Path) -> None:
+    path = tmp_path / "f.parquet"
+    pq.write_table(pa.table({"cert_no": ["A1", "A2"]}), path)
+    assert settled_by_dictionary(duckdb.connect(), path, CERTIFICATES, {"cert_no"},
+                                 native=set()) == set()
