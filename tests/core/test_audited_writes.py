@@ -192,9 +192,10 @@ def _module_constant(module: str, name: str) -> str | None:
 
 
 def _parse(source: str) -> ast.Module:
-    """``ast.parse``, tried again on CPython 3.11's "AST constructor recursion depth mismatch"
-    (gh-106905: the depth counter is per interpreter, so another thread building an AST at the
-    same instant — the live server of the browser tests in this process — upsets it)."""
+    """``ast.parse``, tried again on CPython 3.11's "AST constructor recursion depth mismatch":
+    the AST builder's depth counter is shared by the interpreter's threads, so another thread
+    building an AST at the same instant (the live server of the browser tests in this
+    process) can upset it; seen once in a full run."""
     for _ in range(4):
         try:
             return ast.parse(source)
