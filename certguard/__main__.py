@@ -10,7 +10,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certguard.settings")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "certguard"
-    if len(argv) > 1 and argv[1] in ("serve", "worker") and "--dev" not in argv:
+    asks_help = "-h" in argv or "--help" in argv  # help needs no production keys
+    if len(argv) > 1 and argv[1] in ("serve", "worker") and "--dev" not in argv \
+            and not asks_help:
         # Production-style serving is production mode: settings refuse DEBUG and the dev key.
         # The worker beside it too: in development mode DEBUG would keep every query's SQL
         # (the sealer's bulk statements) in memory for as long as the worker lives.

@@ -113,3 +113,12 @@ def test_the_worker_runs_in_production_mode_unless_told_dev(tmp_path):
     result = _certguard(env, "worker")
     assert result.returncode == 2
     assert "配置错误 [config_invalid]" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_help_of_the_production_commands_needs_no_production_keys(tmp_path):
+    env = {k: v for k, v in _production_env(tmp_path).items()
+           if k not in ("CERTGUARD_PRODUCTION", "SECRET_KEY")}
+    for command in ("serve", "worker"):
+        result = _certguard(env, command, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "--dev" in result.stdout and "配置错误" not in result.stderr
