@@ -580,16 +580,18 @@ def case_close(*, by: UserLike, case_id: int, closure: str, note: str = "") -> C
 def _penalties_of_this_matter(*, by: UserLike, case: Case) -> list:
     """Decided enforcement penalties of the case's parties for the conduct this case is
     about, not yet linked to one of its decisions: those made on a finding or inspection the
-    case holds as evidence, or linked as evidence themselves. A party's penalty for other
+    case holds as evidence (a split case: its seller case's too, which it reads through
+    ``parent``), or linked as evidence themselves. A party's penalty for other
     conduct (another inspection) neither carries a penalty closure nor adds to the fine on
     the 以罚代刑 list (a fine for one act does not answer for another)."""
-    from certguard.cases.selectors import enforcement_penalties
+    from certguard.cases.selectors import case_evidence, enforcement_penalties
 
     linked = set(case.decisions.filter(penalty__isnull=False).values_list("penalty_id",
                                                                            flat=True))
     refs: dict[str, set[str]] = {"finding": set(), "inspection_record": set(), "penalty": set()}
-    for kind, ref in case.evidence.filter(kind__in=refs).values_list("kind", "ref"):
-        refs[kind].add(ref)
+    for evidence in case_evidence(case=case):
+        if evidence.kind in refs:
+            refs[evidence.kind].add(evidence.ref)
     return [p for p in enforcement_penalties(user=by, case=case, decided_only=True)
             if p.pk not in linked and (str(p.pk) in refs["penalty"]
                                        or str(p.finding_id) in refs["finding"]

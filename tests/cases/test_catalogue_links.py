@@ -358,3 +358,18 @@ def test_a_penalty_linked_as_evidence_counts_for_the_case(world):
     services.case_evidence_link(by=inspector, case_id=case.pk, kind="penalty", ref=str(other.pk))
     services.case_close(by=inspector, case_id=case.pk, closure="penalty")
     assert SupervisionFlag.objects.get(case=case).fine == 8000
+
+
+def test_a_split_case_counts_the_penalty_on_its_seller_cases_evidence(world):
+    """A split case reads its seller case's evidence through ``parent``: enforcement's
+    penalty on that evidence is this matter's penalty for the child case too."""
+    found = finding(world, kind="fake_cert_employer", description="企业使用伪造的电工证")
+    seller = _open_from(world, found, articles=["L30-40"])
+    (child,) = services.case_split(
+        by=world.user(*INSPECTOR), case_id=seller.pk,
+        parts=[{"kind": "enterprise", "name": "沁水县X煤业有限公司",
+                "credit_code": world.cast.enterprise_x.credit_code}])
+    penalty = decided_penalty(world, found, amount="12000")
+    services.case_close(by=world.user(*INSPECTOR), case_id=child.pk, closure="penalty")
+    child.refresh_from_db()
+    assert child.status == "closed" and penalty.amount == 12000
