@@ -54,11 +54,16 @@ POSTGRES_INSTALL = [
     "DROP TRIGGER IF EXISTS core_audit_guard ON core_auditentry",
     """CREATE TRIGGER core_audit_guard BEFORE INSERT OR UPDATE OR DELETE ON core_auditentry
        FOR EACH ROW EXECUTE FUNCTION core_audit_guard()""",
+    # ALWAYS: an ordinary trigger does not fire in a session whose session_replication_role
+    # is replica (the registry's bulk import sets it to skip foreign-key checks); the guard
+    # must hold there too.
+    "ALTER TABLE core_auditentry ENABLE ALWAYS TRIGGER core_audit_guard",
     """CREATE OR REPLACE FUNCTION core_auditseal_guard() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit seals are append-only'; END $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS core_auditseal_guard ON core_auditseal",
     """CREATE TRIGGER core_auditseal_guard BEFORE UPDATE OR DELETE ON core_auditseal
        FOR EACH ROW EXECUTE FUNCTION core_auditseal_guard()""",
+    "ALTER TABLE core_auditseal ENABLE ALWAYS TRIGGER core_auditseal_guard",
 ]
 POSTGRES_REMOVE = ["DROP TRIGGER IF EXISTS core_audit_guard ON core_auditentry",
                    "DROP TRIGGER IF EXISTS core_auditseal_guard ON core_auditseal"]

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from certguard.core.audit import audit_record
 from certguard.core.audit_chain import audit_seal, audit_verify
@@ -164,3 +165,23 @@ def test_control_characters_are_logged_and_verify():
     entry = AuditEntry.objects.get(object_type="registry.certificate", action="query")
     assert entry.object_id == "1\\x002" and entry.data == {"name\\x00": ["张\\x00三", "\\u0000"]}
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_guards_hold_in_a_replica_role_session():
+    """The registry's bulk import turns ordinary triggers off (session_replication_role =
+    replica) to skip foreign-key checks; the audit guards fire all the same."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no replication role")
+    _entries(1)
+    refused = [
+        lambda: AuditEntry.objects.filter(seq=1).update(summary="改了"),
+        lambda: AuditEntry.objects.create(uid="b" * 32, at=timezone.now(), action="update",
+                                          seq=999, hash="0" * 64),
+        lambda: AuditSeal.objects.update(head_hash="0" * 64),
+    ]
+    for attempt in refused:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            attempt()
