@@ -28,6 +28,18 @@ def test_sqlite_runs_in_wal_mode():
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
+def test_a_sqlite_wal_is_cut_back_when_it_starts_over(tmp_path):
+    """Applied as the product's connections apply it: a busy period's WAL does not stay at its
+    largest size on disk."""
+    import sqlite3
+
+    config = database_from_url(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    db = sqlite3.connect(config["NAME"])
+    db.executescript(config["OPTIONS"]["init_command"])
+    assert db.execute("PRAGMA journal_size_limit").fetchone()[0] == 64 * 1024 * 1024
+    db.close()
+
+
 def test_bad_boolean_and_integer(monkeypatch):
     monkeypatch.setenv("DEBUG", "maybe")
     with pytest.raises(SettingError):
