@@ -37,7 +37,8 @@ def test_every_due_request_is_sent_and_errors_are_counted():
         keys = [{"name": "张三", "id_no": "1"}, {"name": "坏", "id_no": "2"}]
         options = {"rate": 40, "seconds": 1, "bucket_seconds": 0.5, "batch_every": 4,
                    "batch_size": 3, "connections": 4}
-        result = await soak._drive(port=port, keys=keys, options=options)
+        result = await soak._drive(port=port, keys=keys, options=options,
+                                   sample=lambda: {"1 worker": _mem(100, 5)})
         server.close()
         return result
 
@@ -50,7 +51,13 @@ def test_every_due_request_is_sent_and_errors_are_counted():
     assert result["errors"] == bad
     assert result["answered"]["single"] == 40 - batch - bad
     assert sum(p["requests"] for p in result["per_period"]) == 40
+    # memory sampled at the end of each half-second period while the second ran
+    assert len(result["memory_samples"]) >= 1
+    assert soak._series(result["memory_samples"])["1 worker"][0] == round(100 / 1024, 1)
     assert all(p["p99_ms"] is not None for p in result["per_period"])
+    # the batch requests' own percentiles beside the singles'
+    assert all(p["batch_p50_ms"] is not None and p["single_p99_ms"] is not None
+               for p in result["per_period"])
 
 
 def _mem(private: int, file: int) -> dict[str, int]:
@@ -74,3 +81,30 @@ def test_memory_is_read_from_the_kernel_per_process():
     memory = soak._tree_rss([os.getpid()])
     ours = next(v for k, v in memory.items() if k.startswith(f"{os.getpid()} "))
     assert ours["private"] > 0 and ours["rss"] >= ours["private"]
+
+
+def test_a_connection_is_opened_only_when_a_request_is_due():
+    """Like a client, not a pool of idle sockets: an idle connection would hold a sync
+    worker waiting for its request line while due requests queue behind it."""
+    async def main() -> tuple[int, int]:
+        opened = []
+
+        async def handle(reader, writer):
+            opened.append(1)
+            await reader.readline()
+            while await reader.readline() not in (b"\r\n", b""):
+                pass
+            writer.write(b"HTTP/1.1 200 X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        options = {"rate": 10, "seconds": 1, "bucket_seconds": 1, "batch_every": 0,
+                   "batch_size": 1, "connections": 64}
+        result = await soak._drive(port=server.sockets[0].getsockname()[1],
+                                   keys=[{"name": "张三", "id_no": "1"}], options=options)
+        server.close()
+        return len(opened), result["answered"]["single"]
+
+    opened, answered = asyncio.run(main())
+    assert answered == 10 and opened == 10  # one per request (the server closes each), not 64
