@@ -169,7 +169,12 @@ def server_settings(db) -> dict:
     """The server's own settings the figures depend on (the import sets only session ones)."""
     rows = db.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)",
                       [list(SERVER_SETTINGS)]).fetchall()
-    return {name: f"{setting}{_unit(unit)}" for name, setting, unit in rows}
+    found = {name: f"{setting}{_unit(unit)}" for name, setting, unit in rows}
+    # The database's collation: under "C" the index builds compare bytes (a third faster
+    # here than under "C.UTF-8", which sorts the same way through strcoll).
+    found["datcollate"] = db.execute("SELECT datcollate FROM pg_database "
+                                     "WHERE datname = current_database()").fetchone()[0]
+    return found
 
 
 def _unit(unit: str | None) -> str:
