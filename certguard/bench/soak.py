@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import signal
@@ -154,10 +153,6 @@ async def _sample_every(period: float, sample, samples: list, done: asyncio.Even
 
 
 async def _drive(*, port: int, keys: list[dict], options: dict, sample=None) -> dict:
-    # The generator runs in a process that loaded Django: a full collection of its objects
-    # (about 90 ms) would stall the event loop and show as the server's latency.
-    gc.collect()
-    gc.freeze()
     rate, seconds, bucket = options["rate"], options["seconds"], options["bucket_seconds"]
     every, size = options["batch_every"], options["batch_size"]
     total = rate * seconds
